@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+import Foundation
+
+// The GEMM library behind the CBLAS module. OpenBLAS (Debian libopenblas-dev) is the
+// default; MTSTC_BLAS=blis builds against Debian's BLIS (libblis-dev, OpenMP build).
+let blas = ProcessInfo.processInfo.environment["MTSTC_BLAS"] ?? "openblas"
+let blasTarget: Target = blas == "blis"
+    ? .systemLibrary(name: "CBLAS", path: "Sources/CBLAS-blis", pkgConfig: "blis", providers: [.apt(["libblis-dev"])])
+    : .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])])
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "mtstc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mtstc", targets: ["mtstc"]),
+        .library(name: "MTSTCompiler", targets: ["MTSTCompiler"]),
+        .library(name: "MTSTRuntime", targets: ["MTSTRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        blasTarget,
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "MTSTKernels", dependencies: ["CBLAS"], swiftSettings: optimize),
+        .target(name: "MTSTCompiler", dependencies: ["CYAML", "MTSTKernels"], swiftSettings: optimize),
+        .target(name: "MTSTRuntime", dependencies: ["MTSTCompiler", "MTSTKernels"], swiftSettings: optimize),
+        .executableTarget(
+            name: "mtstc",
+            dependencies: ["MTSTCompiler", "MTSTRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimize),
+        .testTarget(name: "MTSTKernelsTests", dependencies: ["MTSTKernels"]),
+        .testTarget(name: "MTSTCompilerTests", dependencies: ["MTSTCompiler", "MTSTRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MTSTRuntimeTests", dependencies: ["MTSTRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "mtstcTests", dependencies: ["mtstc"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import MTSTCompiler
+import MTSTKernels
