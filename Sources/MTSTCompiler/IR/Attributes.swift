@@ -1,0 +1,23 @@
+/// The static attributes of a node. One flat struct rather than an enum payload per op keeps
+/// nodes trivially `Codable` and lets passes copy a node and change one field.
+public struct Attributes: Hashable, Codable, Sendable {
+    public var input: InputKind?
+    /// Shape of an `input` node, fixed by the lowering (token rows, mask, labels).
+    public var declaredShape: Shape?
+    /// Index into the graph's parameter table (`param`, `gradAccumulate`).
+    public var param: Int?
+    public var value: Float = 0            // constant fill, scale factor
+    public var eps: Float = 0              // layer norms, l2 normalize
+    public var transA = false, transB = false
+    public var heads = 0, headDim = 0
+    public var attentionScale: Float = 1
+    /// Column offsets of Q, K and V inside their input (non-zero once QKV is packed).
+    public var qOffset = 0, kOffset = 0, vOffset = 0
+    public var dropout: Float = 0
+    /// Distinct per dropout site so that every site draws its own mask from the step seed.
+    public var stream: UInt64 = 0
+    /// `concatColumns`: width of every part, in input order.
+    public var widths: [Int] = []
+
+    public init() {}
+}

@@ -1,0 +1,51 @@
+/// One dimension of a tensor: `coefficient · B^b · T^t`, where B (batch) and T (sequence length)
+/// are the only symbolic sizes a sentence model has. Products such as `B·T` (token rows) and
+/// `heads·B` (attention matrices) stay exact, so a shape is checked once for every batch that fits.
+public struct Dim: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var coefficient: Int
+    public var batchPower: Int
+    public var seqPower: Int
+
+    public init(_ coefficient: Int, batchPower: Int = 0, seqPower: Int = 0) {
+        self.coefficient = coefficient
+        self.batchPower = batchPower
+        self.seqPower = seqPower
+    }
+
+    public static func const(_ n: Int) -> Dim { Dim(n) }
+    public static let batch = Dim(1, batchPower: 1)
+    public static let seq = Dim(1, seqPower: 1)
+    /// Token rows: every token of every sentence, `B·T`.
+    public static let tokens = Dim(1, batchPower: 1, seqPower: 1)
+
+    public var isConstant: Bool { batchPower == 0 && seqPower == 0 }
+
+    public static func * (lhs: Dim, rhs: Dim) -> Dim {
+        Dim(lhs.coefficient * rhs.coefficient, batchPower: lhs.batchPower + rhs.batchPower,
+            seqPower: lhs.seqPower + rhs.seqPower)
+    }
+
+    public static func * (lhs: Int, rhs: Dim) -> Dim {
+        Dim(lhs * rhs.coefficient, batchPower: rhs.batchPower, seqPower: rhs.seqPower)
+    }
+
+    /// True when both dims have the same symbolic part, so they may be added (e.g. concatenation).
+    public func sameSymbols(_ other: Dim) -> Bool {
+        batchPower == other.batchPower && seqPower == other.seqPower
+    }
+
+    public func value(batch: Int, seq: Int) -> Int {
+        var v = coefficient
+        for _ in 0..<batchPower { v *= batch }
+        for _ in 0..<seqPower { v *= seq }
+        return v
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if coefficient != 1 || isConstant { parts.append("\(coefficient)") }
+        if batchPower > 0 { parts.append(batchPower == 1 ? "B" : "B^\(batchPower)") }
+        if seqPower > 0 { parts.append(seqPower == 1 ? "T" : "T^\(seqPower)") }
+        return parts.joined(separator: "·")
+    }
+}

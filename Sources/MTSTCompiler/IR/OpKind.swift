@@ -1,0 +1,35 @@
+/// Every operation the compiler knows. Adding a case forces, through exhaustive switches, an
+/// `OpDef` (shape rule, kernel, gradient rule) in `Ops/OpTable.swift` and a gradient check in the tests.
+public enum OpKind: String, Codable, Sendable, CaseIterable {
+    // Sources
+    case input, param, constant
+    // Forward
+    case gather, add, scale, biasAdd, matmul, linear, gelu, biasGelu
+    case layerNorm, skipLayerNorm
+    case attentionProbs, attentionContext
+    case meanPool, clsPool, maxPool, l2Normalize
+    case dropout, crossEntropy
+    // Backward-only (the gradient rules of the ops above build these)
+    case geluGrad, biasGeluGrad, layerNormGrad, layerNormGammaGrad, sumRows
+    case attentionContextGradProbs, attentionContextGradV, softmaxGrad
+    case attentionScoresGradQ, attentionScoresGradK
+    case meanPoolGrad, clsPoolGrad, maxPoolGrad, l2NormalizeGrad
+    case dropoutGrad, crossEntropyGrad, embeddingGrad, concatColumns
+    case gradAccumulate
+}
+
+/// What feeds an `input` node at run time.
+public enum InputKind: Hashable, Codable, Sendable, CustomStringConvertible {
+    case tokenIds, tokenTypes, positions, mask
+    case labels(head: String)
+
+    public var description: String {
+        switch self {
+        case .tokenIds: "token_ids"
+        case .tokenTypes: "token_types"
+        case .positions: "positions"
+        case .mask: "mask"
+        case .labels(let head): "labels.\(head)"
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// How a parameter's values come into being before training.
+public enum ParamInit: Hashable, Codable, Sendable {
+    case normal(std: Float)
+    case zeros
+    case ones
+}
+
+/// One named parameter tensor. QKV packing adds a parameter `…attention.qkv.weight` whose rows are
+/// the query, key and value weights: those three stay in the table as slices of it (`sliceOf`), so
+/// checkpoints keep Hugging Face names while the graph reads one packed matrix.
+public struct ParamEntry: Codable, Sendable, Equatable {
+    public var path: String
+    public var shape: [Int]
+    /// Hugging Face BERT tensor name the value is loaded from and saved to, if any.
+    public var checkpointName: String?
+    public var initializer: ParamInit
+    /// When set, this parameter's storage is `count` elements of another (packed) parameter, from `offset`.
+    public var sliceOf: Int?
+    public var sliceOffset: Int = 0
+    /// Layer index for backbone layers (layer-wise learning rates, gradual unfreezing).
+    public var layer: Int?
+    public var isEmbedding: Bool = false
+    public var isHead: Bool = false
+    // Optimizer settings resolved from the spec's rules.
+    public var lr: Double = 0
+    public var weightDecay: Double = 0
+    /// Never trains: no gradient, no optimizer state.
+    public var frozen: Bool = false
+    /// 0 trains from the first epoch; n > 0 joins at epoch n (gradual unfreezing).
+    public var trainFromEpoch: Int = 0
+    public var group: String = ""
+
+    public init(path: String, shape: [Int], checkpointName: String?, initializer: ParamInit,
+                layer: Int? = nil, isEmbedding: Bool = false, isHead: Bool = false) {
+        self.path = path
+        self.shape = shape
+        self.checkpointName = checkpointName
+        self.initializer = initializer
+        self.layer = layer
+        self.isEmbedding = isEmbedding
+        self.isHead = isHead
+    }
+
+    public var count: Int { shape.reduce(1, *) }
+    /// Trains at some point of the run (it needs a gradient in the training graph).
+    public var trains: Bool { !frozen }
+}

@@ -1,0 +1,34 @@
+/// A tensor shape made of symbolic dims. Scalars are `[1]`; "no value" (a node that only has
+/// effects, such as a gradient accumulation into a parameter) is `[]`.
+public struct Shape: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var dims: [Dim]
+
+    public init(_ dims: [Dim]) { self.dims = dims }
+    public init(_ dims: Dim...) { self.dims = dims }
+
+    public static let scalar = Shape([.const(1)])
+    public static let none = Shape([])
+
+    public var rank: Int { dims.count }
+    public var isNone: Bool { dims.isEmpty }
+    public var last: Dim? { dims.last }
+
+    public subscript(i: Int) -> Dim { dims[i] }
+
+    public func elementCount(batch: Int, seq: Int) -> Int {
+        dims.isEmpty ? 0 : dims.reduce(1) { $0 * $1.value(batch: batch, seq: seq) }
+    }
+
+    public func resolved(batch: Int, seq: Int) -> [Int] {
+        dims.map { $0.value(batch: batch, seq: seq) }
+    }
+
+    /// Rows when the tensor is viewed as a matrix `[rows, last]`.
+    public func rows(batch: Int, seq: Int) -> Int {
+        guard let last = dims.last else { return 0 }
+        let cols = last.value(batch: batch, seq: seq)
+        return cols == 0 ? 0 : elementCount(batch: batch, seq: seq) / cols
+    }
+
+    public var description: String { "[" + dims.map(\.description).joined(separator: ",") + "]" }
+}

@@ -1,0 +1,126 @@
+import MTSTKernels
+
+/// Scaled, masked softmax of `Q·Kᵀ` per head: `q`, `k` `[B·T, W]` (head h in columns
+/// `offset + h·d ..< offset + (h+1)·d`), mask `[B,T]` → probabilities `[heads·B, T, T]`.
+/// Q and K may be the same packed QKV node read at different column offsets.
+enum AttentionProbsOp: OpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 3)
+        let wq = try ShapeRules.tokenMatrix(inputs[0], "q")
+        let wk = try ShapeRules.tokenMatrix(inputs[1], "k")
+        try ShapeRules.mask(inputs[2])
+        let width = attrs.heads * attrs.headDim
+        guard attrs.heads > 0, attrs.headDim > 0 else { throw ShapeRuleError("heads and head size must be positive") }
+        guard attrs.qOffset + width <= wq, attrs.kOffset + width <= wk else {
+            throw ShapeRuleError("\(attrs.heads) heads × \(attrs.headDim) do not fit q [·,\(wq)] at \(attrs.qOffset) / k [·,\(wk)] at \(attrs.kOffset)")
+        }
+        return ShapeRules.attentionProbs(heads: attrs.heads)
+    }
+
+    static func run(_ a: KernelArgs) {
+        Kernels.attentionProbs(q: a.input(0) + a.attrs.qOffset, ldq: a.cols(0), k: a.input(1) + a.attrs.kOffset,
+                               ldk: a.cols(1), mask: a.input(2), batch: a.batch, heads: a.attrs.heads, seq: a.seq,
+                               headDim: a.attrs.headDim, scale: a.attrs.attentionScale, probs: a.output)
+    }
+
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+        let dScores = try g.add(.softmaxGrad, [dOut, node.id], attrs: node.attrs, "dscores")
+        let dq = try g.add(.attentionScoresGradQ, [dScores, node.inputs[1]], attrs: node.attrs, "dq")
+        let dk = try g.add(.attentionScoresGradK, [dScores, node.inputs[0]], attrs: node.attrs, "dk")
+        return [g.slice(dq, into: node.inputs[0], offset: node.attrs.qOffset),
+                g.slice(dk, into: node.inputs[1], offset: node.attrs.kOffset), nil]
+    }
+}
+
+/// `P·V` per head: probabilities `[heads·B,T,T]`, `v` `[B·T, W]` → context `[B·T, heads·d]`.
+enum AttentionContextOp: OpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
+        try ShapeRules.same(inputs[0], ShapeRules.attentionProbs(heads: attrs.heads), "probs")
+        let wv = try ShapeRules.tokenMatrix(inputs[1], "v")
+        guard attrs.vOffset + attrs.heads * attrs.headDim <= wv else {
+            throw ShapeRuleError("\(attrs.heads) heads × \(attrs.headDim) do not fit v [·,\(wv)] at \(attrs.vOffset)")
+        }
+        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+    }
+
+    static func run(_ a: KernelArgs) {
+        Kernels.attentionContext(probs: a.input(0), v: a.input(1) + a.attrs.vOffset, ldv: a.cols(1), batch: a.batch,
+                                 heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                 out: a.output, ldo: a.outputCols)
+    }
+
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+        let dProbs = try g.add(.attentionContextGradProbs, [dOut, node.inputs[1]], attrs: node.attrs, "dprobs")
+        let dv = try g.add(.attentionContextGradV, [node.inputs[0], dOut], attrs: node.attrs, "dv")
+        return [.full(dProbs), g.slice(dv, into: node.inputs[1], offset: node.attrs.vOffset)]
+    }
+}
+
+/// `dS = scale·P⊙(dP − rowsum(dP⊙P))`: inputs dP and P.
+enum SoftmaxGradOp: BackwardOnlyOpDef {
+    static var inPlaceInput: Int? { 0 }
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
+        try ShapeRules.same(inputs[0], inputs[1], "dprobs and probs")
+        return inputs[0]
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.softmaxGrad(dprobs: a.input(0), probs: a.input(1), rows: a.rows(0), rowLength: a.cols(0),
+                            scale: a.attrs.attentionScale, dscores: a.output)
+    }
+}
+
+/// `dP = dO·Vᵀ` per head: inputs dO `[B·T, heads·d]`, v.
+enum AttentionContextGradProbsOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
+        _ = try ShapeRules.tokenMatrix(inputs[0], "dout")
+        _ = try ShapeRules.tokenMatrix(inputs[1], "v")
+        return ShapeRules.attentionProbs(heads: attrs.heads)
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.attentionContextGradProbs(dout: a.input(0), ldo: a.cols(0), v: a.input(1) + a.attrs.vOffset, ldv: a.cols(1),
+                                          batch: a.batch, heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                          dprobs: a.output)
+    }
+}
+
+/// `dV = Pᵀ·dO` per head: inputs P, dO.
+enum AttentionContextGradVOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
+        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.attentionContextGradV(probs: a.input(0), dout: a.input(1), ldo: a.cols(1), batch: a.batch,
+                                      heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                      dv: a.output, lddv: a.outputCols)
+    }
+}
+
+/// `dQ = dS·K` per head: inputs dS, k (read at `kOffset`).
+enum AttentionScoresGradQOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
+        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.attentionScoresGradQ(dscores: a.input(0), k: a.input(1) + a.attrs.kOffset, ldk: a.cols(1), batch: a.batch,
+                                     heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                     dq: a.output, lddq: a.outputCols)
+    }
+}
+
+/// `dK = dSᵀ·Q` per head: inputs dS, q (read at `qOffset`).
+enum AttentionScoresGradKOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
+        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.attentionScoresGradK(dscores: a.input(0), q: a.input(1) + a.attrs.qOffset, ldq: a.cols(1), batch: a.batch,
+                                     heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                     dk: a.output, lddk: a.outputCols)
+    }
+}

@@ -1,0 +1,30 @@
+import MTSTKernels
+
+/// Embedding lookup: `table[V,H]`, float-encoded `ids[N]` → `[N,H]`.
+enum GatherOp: OpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
+        try ShapeRules.rank(inputs[0], 2, "table")
+        try ShapeRules.rank(inputs[1], 1, "ids")
+        return Shape(inputs[1][0], inputs[0][1])
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.gather(table: a.input(0), width: a.cols(0), ids: a.input(1), count: a.count(1), a.output)
+    }
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+        let d = try g.add(.embeddingGrad, [dOut, node.inputs[1], node.inputs[0]], "dtable")
+        return [.full(d), nil]
+    }
+}
+
+/// Gradient of a gather: zeros of the table's shape with `dy` rows added at the ids.
+enum EmbeddingGradOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 3)
+        return inputs[2]
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.fill(a.output, value: 0, count: a.outputCount)
+        Kernels.scatterAdd(a.input(0), ids: a.input(1), count: a.count(1), width: a.outputCols, table: a.output)
+    }
+}

@@ -1,0 +1,14 @@
+/// What gradient rules use to add backward nodes to the graph being differentiated.
+public struct GradientBuilder {
+    public var graph: Graph
+    /// Name prefix for the nodes of the rule being applied.
+    var current = ""
+
+    init(graph: Graph) { self.graph = graph }
+
+    public mutating func add(_ kind: OpKind, _ inputs: [NodeID], attrs: Attributes = Attributes(), _ suffix: String) throws -> NodeID {
+        try graph.add(kind, inputs, attrs: attrs, name: "\(current).\(suffix)", phase: .backward)
+    }
+
+    public func shape(_ id: NodeID) -> Shape { graph[id].shape }
+}

@@ -1,0 +1,41 @@
+/// Small checks shared by the shape rules; each throws a message naming what was expected.
+enum ShapeRules {
+    static func arity(_ inputs: [Shape], _ n: Int) throws(ShapeRuleError) {
+        guard inputs.count == n else { throw ShapeRuleError("expects \(n) inputs, got \(inputs.count)") }
+    }
+
+    static func rank(_ s: Shape, _ r: Int, _ what: String) throws(ShapeRuleError) {
+        guard s.rank == r else { throw ShapeRuleError("\(what): expected rank \(r), got \(s)") }
+    }
+
+    static func same(_ a: Shape, _ b: Shape, _ what: String) throws(ShapeRuleError) {
+        guard a == b else { throw ShapeRuleError("\(what): shapes differ, \(a) vs \(b)") }
+    }
+
+    /// A per-token matrix `[B·T, width]`.
+    static func tokenMatrix(_ s: Shape, _ what: String) throws(ShapeRuleError) -> Int {
+        guard s.rank == 2, s[0] == .tokens, s[1].isConstant else {
+            throw ShapeRuleError("\(what): expects per-token features [B·T,H], got \(s)")
+        }
+        return s[1].coefficient
+    }
+
+    static func mask(_ s: Shape) throws(ShapeRuleError) {
+        guard s == Shape(.batch, .seq) else { throw ShapeRuleError("mask: expects [B,T], got \(s)") }
+    }
+
+    static func vector(_ s: Shape, length: Dim, _ what: String) throws(ShapeRuleError) {
+        guard s == Shape(length) else { throw ShapeRuleError("\(what): expects [\(length)], got \(s)") }
+    }
+
+    static func attentionProbs(heads: Int) -> Shape { Shape(heads * Dim.batch, .seq, .seq) }
+}
+
+extension GradientBuilder {
+    /// The contribution for an input read at a column offset (packed QKV) or whole.
+    func slice(_ grad: NodeID, into input: NodeID, offset: Int) -> GradientContribution {
+        let width = graph[input].shape.last
+        if offset == 0, width == graph[grad].shape.last { return .full(grad) }
+        return .columns(grad, offset: offset)
+    }
+}

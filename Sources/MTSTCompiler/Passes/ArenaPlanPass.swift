@@ -1,0 +1,83 @@
+/// Plans all activations into one buffer. Lifetimes come from the schedule (a value lives from the
+/// node that writes it to its last reader; inputs from the start, outputs to the end). An op that
+/// may work in place takes over its input's buffer when that input dies there. Buffers are then
+/// placed largest first at the lowest offset that overlaps no buffer with a conflicting lifetime
+/// (the unified static planner of TVM), which beats an online allocator when the graph is known.
+struct ArenaPlanPass: Pass {
+    var name: String { "arena" }
+
+    func run(_ graph: inout Graph, _ context: inout PassContext) throws {
+        context.arena = ArenaPlanner.plan(graph)
+    }
+}
+
+public enum ArenaPlanner {
+    struct Buffer {
+        var size: Int
+        var start: Int
+        var end: Int
+        var offset = -1
+    }
+
+    public static func needsStorage(_ node: Node) -> Bool {
+        node.kind != .param && !node.shape.isNone
+    }
+
+    public static func plan(_ graph: Graph) -> ArenaLayout {
+        let n = graph.nodes.count
+        let align = ArenaLayout.alignment
+        var lastUse = Array(0..<n)
+        for node in graph.nodes {
+            for input in node.inputs { lastUse[input] = max(lastUse[input], node.id) }
+        }
+        for id in graph.outputs.values { lastUse[id] = n }
+
+        var bufferOf = Array(repeating: -1, count: n)
+        var buffers: [Buffer] = []
+        var sizes = Array(repeating: 0, count: n)
+        var inPlace = 0
+        var naive = 0
+        for node in graph.nodes where needsStorage(node) {
+            let bytes = node.shape.elementCount(batch: graph.maxBatch, seq: graph.maxSeq) * MemoryLayout<Float>.stride
+            let size = (bytes + align - 1) / align * align
+            sizes[node.id] = size
+            naive += size
+            if let i = node.kind.def.inPlaceInput {
+                let input = node.inputs[i]
+                let b = bufferOf[input]
+                if b >= 0, buffers[b].end == node.id, lastUse[input] == node.id, sizes[input] == size,
+                   graph[input].kind != .input, graph[input].kind != .constant {
+                    bufferOf[node.id] = b
+                    buffers[b].end = lastUse[node.id]
+                    inPlace += 1
+                    continue
+                }
+            }
+            let isSource = node.kind == .input || node.kind == .constant
+            bufferOf[node.id] = buffers.count
+            buffers.append(Buffer(size: size, start: isSource ? 0 : node.id, end: lastUse[node.id]))
+        }
+
+        let order = buffers.indices.sorted {
+            buffers[$0].size != buffers[$1].size ? buffers[$0].size > buffers[$1].size : buffers[$0].start < buffers[$1].start
+        }
+        var placed: [Int] = []
+        var total = 0
+        for b in order {
+            let me = buffers[b]
+            var conflicts = placed.filter { buffers[$0].start <= me.end && me.start <= buffers[$0].end }
+                .map { (buffers[$0].offset, buffers[$0].offset + buffers[$0].size) }
+            conflicts.sort { $0.0 < $1.0 }
+            var offset = 0
+            for (lo, hi) in conflicts {
+                if offset + me.size <= lo { break }
+                offset = max(offset, hi)
+            }
+            buffers[b].offset = offset
+            total = max(total, offset + me.size)
+            placed.append(b)
+        }
+        let offsets = (0..<n).map { bufferOf[$0] >= 0 ? buffers[bufferOf[$0]].offset : -1 }
+        return ArenaLayout(offsets: offsets, sizes: sizes, bytes: total, naiveBytes: naive, inPlace: inPlace)
+    }
+}

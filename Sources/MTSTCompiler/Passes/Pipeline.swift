@@ -1,0 +1,49 @@
+/// The passes in the order they run. Fusions come before differentiation so that the backward
+/// graph is built from the fused ops' gradient rules.
+public enum Pipeline {
+    public static func passes(for mode: Lowering.Mode) -> [any Pass] {
+        var list: [any Pass] = [
+            ShapeCheckPass(),
+            DeadNodePass(),
+            CountOpsPass(),
+            FuseQKVPass(),
+            FuseBiasGeluPass(),
+            FuseSkipLayerNormPass(),
+            FuseLinearPass(),
+            DeadNodePass(),
+        ]
+        if mode == .training {
+            list.append(contentsOf: [AutodiffPass(), DeadNodePass()] as [any Pass])
+        }
+        list.append(contentsOf: [ShapeCheckPass(), SchedulePass(), ArenaPlanPass()] as [any Pass])
+        return list
+    }
+
+    public static var passNames: [String] {
+        var seen: [String] = []
+        for p in passes(for: .training) where !seen.contains(p.name) { seen.append(p.name) }
+        return seen
+    }
+
+    /// Runs every pass; `observe` sees the graph after each (for `--dump-after`).
+    public static func run(_ graph: inout Graph, mode: Lowering.Mode, passes list: [any Pass]? = nil,
+                           observe: (String, Graph) -> Void = { _, _ in }) throws -> PassContext {
+        var context = PassContext(mode: mode)
+        observe("lower", graph)
+        for pass in list ?? passes(for: mode) {
+            try pass.run(&graph, &context)
+            observe(pass.name, graph)
+        }
+        context.forwardOps = graph.nodes.filter { $0.phase == .forward && !$0.kind.def.isSource }.count
+        context.backwardOps = graph.nodes.filter { $0.phase == .backward && !$0.kind.def.isSource }.count
+        return context
+    }
+}
+
+/// Records the op count of the unfused graph for the summary.
+struct CountOpsPass: Pass {
+    var name: String { "count" }
+    func run(_ graph: inout Graph, _ context: inout PassContext) throws {
+        context.opsBeforeFusion = graph.opCount
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+public enum PlanError: UserFacingError {
+    case unreadable(String)
+    case notAPlan(String)
+    case version(String, found: UInt32)
+    case truncated(String)
+    case checksum(String)
+    case malformed(String, String)
+    case unwritable(String, String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let p): "\(p): cannot read plan file"
+        case .notAPlan(let p): "\(p): not an mtstc plan (bad magic); compile one with `mtstc compile SPEC -o PLAN`"
+        case let .version(p, found): "\(p): plan format version \(found), this mtstc reads version \(Plan.formatVersion); recompile the spec"
+        case .truncated(let p): "\(p): plan file is truncated; recompile the spec"
+        case .checksum(let p): "\(p): plan checksum mismatch (file corrupted); recompile the spec"
+        case let .malformed(p, why): "\(p): plan payload is malformed: \(why)"
+        case let .unwritable(p, why): "\(p): cannot write plan: \(why)"
+        }
+    }
+}
+
+/// File layout: magic `MTSTPLAN` · format version (u32 LE) · payload length (u64 LE) ·
+/// SHA-256 of the payload (32 bytes) · payload (JSON, so a plan explains itself with `jq`).
+public enum PlanCodec {
+    static let magic = Array("MTSTPLAN".utf8)
+    static let headerSize = 8 + 4 + 8 + 32
+
+    public static func encode(_ plan: Plan) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let payload = [UInt8](try encoder.encode(plan))
+        var out = magic
+        withUnsafeBytes(of: Plan.formatVersion.littleEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out.append(contentsOf: $0) }
+        var h = SHA256()
+        h.update(payload)
+        out.append(contentsOf: h.finalize())
+        out.append(contentsOf: payload)
+        return out
+    }
+
+    public static func decode(_ bytes: [UInt8], path: String) throws -> Plan {
+        guard bytes.count >= 8, Array(bytes[0..<8]) == magic else {
+            throw bytes.count < 8 && magic.starts(with: bytes) ? PlanError.truncated(path) : PlanError.notAPlan(path)
+        }
+        guard bytes.count >= headerSize else { throw PlanError.truncated(path) }
+        let version = bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard version == Plan.formatVersion else { throw PlanError.version(path, found: version) }
+        let length = bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard UInt64(bytes.count - headerSize) >= length else { throw PlanError.truncated(path) }
+        guard UInt64(bytes.count - headerSize) == length else { throw PlanError.malformed(path, "trailing bytes after the payload") }
+        let payload = bytes[headerSize...]
+        var h = SHA256()
+        h.update(payload)
+        guard h.finalize() == Array(bytes[20..<52]) else { throw PlanError.checksum(path) }
+        do {
+            return try JSONDecoder().decode(Plan.self, from: Data(payload))
+        } catch {
+            throw PlanError.malformed(path, "\(error)".prefix(200).replacingOccurrences("\n", with: " "))
+        }
+    }
+
+    public static func read(path: String) throws -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else { throw PlanError.unreadable(path) }
+        return try decode([UInt8](data), path: path)
+    }
+
+    /// Writes to a temporary file beside the target and renames it, so a failed or interrupted
+    /// compile never leaves a half-written plan.
+    public static func write(_ plan: Plan, to path: String) throws {
+        let bytes = try encode(plan)
+        try AtomicFile.write(bytes, to: path)
+    }
+}
+
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try Data(bytes).write(to: temp)
+            guard rename(temp.path, url.path) == 0 else {
+                throw PlanError.unwritable(path, String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw PlanError.unwritable(path, error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import MTSTCompiler
+
+/// `mtstc compile`: spec → label vocabularies → lowered graphs → pass pipeline → plan.
+public enum CompileDriver {
+    public struct Options {
+        public var dumpAfter: String?
+        public var dump: (String) -> Void = { _ in }
+        /// Compute SHA-256 of weights and vocabulary (off only in tests that fake files).
+        public var checksums = true
+        public init(dumpAfter: String? = nil, dump: @escaping (String) -> Void = { _ in }) {
+            self.dumpAfter = dumpAfter
+            self.dump = dump
+        }
+    }
+
+    public static func compile(specPath: String, options: Options = Options()) throws -> Plan {
+        let spec = try Spec.load(path: specPath)
+        return try compile(spec: spec, options: options)
+    }
+
+    public static func compile(spec: Spec, options: Options = Options()) throws -> Plan {
+        if let pass = options.dumpAfter, pass != "lower", !Pipeline.passNames.contains(pass) {
+            throw CompileError.file(spec.path, "--dump-after: no pass named \(pass); passes: lower, \(Pipeline.passNames.joined(separator: ", "))")
+        }
+        try spec.checkFilesExist(includeData: false)
+        let trainData = try TrainingData.labelSources(spec)
+        let model = try modelConfig(spec, trainData: trainData)
+        let wantsTraining = spec.data.map { !$0.train.isEmpty } ?? false
+
+        let inference = try program(spec, model, mode: .inference, maxSeq: spec.tokenizer.maxLength, options: options)
+        var training: (Program, PassContext)?
+        if wantsTraining {
+            training = try program(spec, model, mode: .training, maxSeq: spec.compile.maxSeq, options: options)
+            guard training!.0.graph.params == inference.0.graph.params else {
+                throw CompileError.file(spec.path, "internal: training and inference parameter tables differ")
+            }
+        }
+        let params = inference.0.graph.params
+        var stats = CompileStats()
+        stats.opsBeforeFusion = inference.1.opsBeforeFusion
+        stats.ops = inference.0.graph.opCount
+        stats.fusions = inference.1.fusions
+        stats.arenaBytes = inference.0.arena.bytes
+        stats.naiveBytes = inference.0.arena.naiveBytes
+        if let (t, ctx) = training {
+            stats.backwardOps = ctx.backwardOps
+            stats.arenaBytesTrain = t.arena.bytes
+            stats.naiveBytesTrain = t.arena.naiveBytes
+        }
+        for p in params where p.sliceOf == nil {
+            if p.trains && wantsTraining { stats.trainableParams += p.count } else { stats.frozenParams += p.count }
+        }
+
+        let vocab = FileRef(path: spec.tokenizer.vocab.value, sha256: options.checksums ? try FileDigest.sha256(path: spec.tokenizer.vocab.value) : "")
+        let weights = try spec.backbone.weights.map {
+            FileRef(path: $0.value, sha256: options.checksums ? try FileDigest.sha256(path: $0.value) : "")
+        }
+        var optimizer = OptimizerConfig()
+        optimizer.beta1 = spec.optimizer.beta1
+        optimizer.beta2 = spec.optimizer.beta2
+        optimizer.eps = spec.optimizer.eps
+        switch spec.optimizer.schedule.warmup {
+        case .fraction(let f): optimizer.warmupFraction = f
+        case .steps(let n): optimizer.warmupSteps = n
+        }
+        optimizer.decay = spec.optimizer.schedule.decay.rawValue
+        optimizer.clipNorm = spec.training.clipNorm
+        var schedule = TrainingConfig()
+        schedule.epochs = spec.training.epochs
+        schedule.batchSize = spec.training.batchSize
+        schedule.gradientAccumulation = spec.training.gradientAccumulation
+        schedule.seed = spec.training.seed
+        let data = spec.data.map { d in
+            DataConfig(train: d.train.map(ref), eval: d.eval.map(ref))
+        }
+        return Plan(name: spec.name, specPath: spec.path, model: model,
+                    tokenizer: TokenizerRef(vocab: vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength),
+                    weights: weights, params: params, inference: inference.0, training: training?.0,
+                    optimizer: optimizer, schedule: schedule, data: data, stats: stats)
+    }
+
+    static func ref(_ s: MTSTCompiler.DataSource) -> DataSourceRef {
+        DataSourceRef(format: s.format.rawValue, path: s.path.value, labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit)
+    }
+
+    static func modelConfig(_ spec: Spec, trainData: TrainingData.Labels) throws -> ModelConfig {
+        let b = spec.backbone
+        let heads = try spec.heads.map { h -> TaskHead in
+            let labels: [String]
+            switch h.labels {
+            case .list(let l): labels = l
+            case .fromData:
+                guard let l = trainData.labels[h.name], !l.isEmpty else {
+                    throw CompileError.located(spec.location(of: "heads.\(h.name).labels"),
+                                               "heads.\(h.name).labels: from_data, but no training data gives this head labels (check data.train)")
+                }
+                labels = l
+            }
+            return TaskHead(name: h.name, kind: h.kind == .classification ? .classification : .tagging,
+                            dropout: h.dropout, labels: labels, lossWeight: h.lossWeight)
+        }
+        return ModelConfig(vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers, heads: b.numHeads,
+                           intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,
+                           typeVocabSize: b.typeVocabSize, layerNormEps: b.layerNormEps, hiddenDropout: b.hiddenDropout,
+                           attentionDropout: b.attentionDropout, initStd: b.initStd,
+                           pooling: PoolMode(rawValue: spec.pooling.rawValue) ?? .mean,
+                           normalize: spec.normalize == .layerNorm ? .layerNorm : (spec.normalize == .l2 ? .l2 : .none),
+                           taskHeads: heads)
+    }
+
+    static func program(_ spec: Spec, _ model: ModelConfig, mode: Lowering.Mode, maxSeq: Int,
+                        options: Options) throws -> (Program, PassContext) {
+        do {
+            var graph = try Lowering.lower(model, mode: mode, maxBatch: spec.compile.maxBatch, maxSeq: maxSeq)
+            try applyRules(spec, &graph)
+            let context = try Pipeline.run(&graph, mode: mode) { pass, g in
+                if pass == options.dumpAfter { options.dump("# \(mode.rawValue) graph after \(pass)\n" + g.dump()) }
+            }
+            guard let arena = context.arena else { throw CompileError.file(spec.path, "internal: no arena plan") }
+            return (Program(graph: graph, arena: arena), context)
+        } catch let error as GraphError {
+            throw CompileError.located(spec.location(of: error.origin), error.description)
+        } catch CompileError.nothingToTrain(let why) {
+            throw CompileError.located(spec.location(of: "optimizer"),
+                                       "data.train asks to train, but \(why); unfreeze a parameter group or remove data.train")
+        }
+    }
+
+    /// Resolves the optimizer rules against the lowered parameters and stores each setting on its entry.
+    static func applyRules(_ spec: Spec, _ graph: inout Graph) throws {
+        let infos = graph.params.map {
+            ParamInfo(path: $0.path, layer: $0.layer, isEmbedding: $0.isEmbedding, isHead: $0.isHead, count: $0.count)
+        }
+        let settings = try ParamRules.resolve(spec.optimizer, params: infos, numLayers: spec.backbone.numLayers,
+                                              epochs: spec.training.epochs)
+        for (i, s) in settings.enumerated() {
+            graph.params[i].lr = s.lr
+            graph.params[i].weightDecay = s.weightDecay
+            graph.params[i].frozen = s.frozen
+            graph.params[i].trainFromEpoch = s.trainFromEpoch
+            graph.params[i].group = s.group
+        }
+    }
+}

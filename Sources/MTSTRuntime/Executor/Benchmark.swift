@@ -1,0 +1,59 @@
+import MTSTCompiler
+import MTSTKernels
+
+/// Synthetic batches for `mtstc bench`: random in-vocabulary ids, full masks, random labels.
+public final class Benchmark {
+    public let model: Model
+    public let executors: [Executor]
+    let train: Bool
+    var seed: UInt64 = 1
+
+    public init(model: Model, batch: Int, seq: Int, train: Bool) throws {
+        self.model = model
+        self.train = train
+        var rng = SplitMix64(seed: 42)
+        let vocab = model.plan.model.vocabSize
+        let ids = (0..<batch).map { _ in
+            [model.tokenizer.vocabulary.clsId] + (0..<max(0, seq - 2)).map { _ in Int32(1000 + Int(rng.next() % UInt64(max(1, vocab - 1000)))) }
+                + [model.tokenizer.vocabulary.sepId]
+        }
+        let tokens = TokenBatch(sequences: ids, rows: Array(0..<batch), padId: model.tokenizer.vocabulary.padId)
+        let executor: Executor
+        if train {
+            guard let t = model.training else { throw BenchError.noTraining }
+            executor = t
+        } else {
+            executor = model.inference
+        }
+        try tokens.feed(executor)
+        if train {
+            for head in model.plan.model.taskHeads {
+                guard let p = executor.inputPointer(.labels(head: head.name)) else { continue }
+                let n = head.kind == .classification ? batch : batch * seq
+                for i in 0..<n { p[i] = Float(rng.next() % UInt64(head.labels.count)) }
+            }
+        }
+        executors = [executor]
+    }
+
+    public func step() {
+        seed &+= 1
+        if train {
+            model.trainStep(seed: seed)
+        } else {
+            model.inference.run(seed: seed)
+        }
+    }
+
+    public func profileTable() -> [(String, Double)] {
+        var total: [String: Double] = [:]
+        for e in executors { for (k, v) in e.profile ?? [:] { total[k.rawValue, default: 0] += v } }
+        if let opt = model.optimizerSeconds { total["optimizer(adamw)"] = opt }
+        return total.sorted { $0.value > $1.value }
+    }
+}
+
+public enum BenchError: UserFacingError {
+    case noTraining
+    public var description: String { "the plan has no training program (add data.train to the spec, or leave out --train)" }
+}

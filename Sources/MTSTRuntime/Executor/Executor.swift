@@ -1,0 +1,96 @@
+import Foundation
+import MTSTCompiler
+import MTSTKernels
+
+public enum ExecutorError: UserFacingError {
+    case batchTooLarge(batch: Int, seq: Int, maxBatch: Int, maxSeq: Int)
+    case missingOutput(String)
+
+    public var description: String {
+        switch self {
+        case let .batchTooLarge(b, t, mb, mt):
+            "batch \(b)×\(t) exceeds the plan's maximum \(mb)×\(mt); raise compile.max_batch / max_seq in the spec"
+        case .missingOutput(let name): "the plan has no output named \(name)"
+        }
+    }
+}
+
+/// Runs one compiled program: the arena is allocated once (shared between programs through
+/// `Arena`), every node's pointers are resolved once, and a run is a loop of kernel calls.
+public final class Executor: @unchecked Sendable {
+    public let program: Program
+    public let store: ParamStore
+    let arena: AlignedBuffer
+    let steps: [(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>)]
+    public private(set) var batch = 0
+    public private(set) var seq = 0
+    /// Per-op-kind wall time in seconds, when profiling.
+    public var profile: [OpKind: Double]?
+
+    public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
+        precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
+        self.program = program
+        self.store = store
+        self.arena = arena
+        let g = program.graph
+        let base = UnsafeMutableRawPointer(arena.pointer)
+        func pointer(_ id: NodeID) -> UnsafeMutablePointer<Float> {
+            let node = g[id]
+            if node.kind == .param, let p = node.attrs.param { return store.pointer(p) }
+            let offset = program.arena.offsets[id]
+            // Nodes without storage (gradient accumulations) never read their own slot.
+            return (base + max(offset, 0)).assumingMemoryBound(to: Float.self)
+        }
+        steps = g.nodes.compactMap { node in
+            guard !node.kind.def.isSource || node.kind == .constant else { return nil }
+            var out = pointer(node.id)
+            if node.kind == .gradAccumulate, let p = node.attrs.param, let grad = store.gradPointer(p) { out = grad }
+            return (node, node.inputs.map { g[$0].shape }, node.inputs.map(pointer), out)
+        }
+    }
+
+    /// Pointer to an input's arena slot; the caller fills `batch·seq` (or `batch`) values.
+    public func inputPointer(_ kind: InputKind) -> UnsafeMutablePointer<Float>? {
+        guard let node = program.graph.nodes.first(where: { $0.kind == .input && $0.attrs.input == kind }) else { return nil }
+        return (UnsafeMutableRawPointer(arena.pointer) + program.arena.offsets[node.id]).assumingMemoryBound(to: Float.self)
+    }
+
+    public func setShape(batch: Int, seq: Int) throws {
+        let g = program.graph
+        guard batch >= 1, seq >= 1, batch <= g.maxBatch, seq <= g.maxSeq else {
+            throw ExecutorError.batchTooLarge(batch: batch, seq: seq, maxBatch: g.maxBatch, maxSeq: g.maxSeq)
+        }
+        self.batch = batch
+        self.seq = seq
+    }
+
+    public func run(seed: UInt64 = 0) {
+        if profile != nil {
+            for step in steps {
+                let start = DispatchTime.now().uptimeNanoseconds
+                execute(step, seed)
+                profile![step.node.kind, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            }
+        } else {
+            for step in steps { execute(step, seed) }
+        }
+    }
+
+    @inline(__always)
+    private func execute(_ step: (node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>), _ seed: UInt64) {
+        step.node.kind.def.run(KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
+                                          output: step.output, batch: batch, seq: seq, seed: seed))
+    }
+
+    /// A named output of the last run, sized for the current batch.
+    public func output(_ name: String) throws -> UnsafeBufferPointer<Float> {
+        guard let id = program.graph.outputs[name] else { throw ExecutorError.missingOutput(name) }
+        let node = program.graph[id]
+        let p = (UnsafeMutableRawPointer(arena.pointer) + program.arena.offsets[id]).assumingMemoryBound(to: Float.self)
+        return UnsafeBufferPointer(start: p, count: node.shape.elementCount(batch: batch, seq: seq))
+    }
+
+    public func outputShape(_ name: String) -> [Int]? {
+        program.graph.outputs[name].map { program.graph[$0].shape.resolved(batch: batch, seq: seq) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import MTSTCompiler
+import MTSTKernels
+
+public enum ModelError: UserFacingError {
+    case fileChanged(String, what: String)
+    case missingFile(String, what: String)
+
+    public var description: String {
+        switch self {
+        case let .fileChanged(path, what): "\(path): \(what) changed since the plan was compiled (checksum differs); recompile the spec"
+        case let .missingFile(path, what): "\(path): \(what) not found; run Scripts/fetch-assets.sh to fetch the assets"
+        }
+    }
+}
+
+/// A loaded plan: parameters (from the checkpoint or seeded init), the tokenizer, one arena shared
+/// by the inference and training programs, and their executors.
+public final class Model: @unchecked Sendable {
+    public let plan: Plan
+    public let store: ParamStore
+    public let tokenizer: BertTokenizer
+    public let arena: AlignedBuffer
+    public let inference: Executor
+    public let training: Executor?
+    public let optimizer: Optimizer
+    /// Seconds spent in optimizer updates while profiling.
+    public var optimizerSeconds: Double?
+
+    public init(plan: Plan, verifyChecksums: Bool = true) throws {
+        self.plan = plan
+        try Model.check(plan.tokenizer.vocab, what: "vocabulary", verify: verifyChecksums)
+        tokenizer = try BertTokenizer(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase)
+        store = ParamStore(params: plan.params)
+        if let weights = plan.weights {
+            try Model.check(weights, what: "weights", verify: verifyChecksums)
+            let file = try SafeTensorFile.read(path: weights.path)
+            try store.load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: weights.path)
+            // Heads and the pooling norm are not in a backbone checkpoint: they start from the seeded init.
+            let fresh = ParamStore(params: plan.params)
+            fresh.initialize(seed: plan.schedule.seed)
+            for (i, p) in plan.params.enumerated() where p.checkpointName == nil || file.tensors[p.checkpointName!] == nil {
+                guard p.isHead || p.path.hasPrefix("pooling.") else { continue }
+                Kernels.copy(fresh.pointer(i), store.pointer(i), count: p.count)
+            }
+        } else {
+            store.initialize(seed: plan.schedule.seed)
+        }
+        let bytes = max(plan.inference.arena.bytes, plan.training?.arena.bytes ?? 0)
+        arena = AlignedBuffer(count: (bytes + 3) / 4)
+        inference = Executor(program: plan.inference, store: store, arena: arena)
+        training = plan.training.map { Executor(program: $0, store: store, arena: arena) }
+        optimizer = Optimizer(store: store, config: plan.optimizer)
+    }
+
+    public convenience init(planPath: String) throws {
+        try self.init(plan: try PlanCodec.read(path: planPath))
+    }
+
+    static func check(_ ref: FileRef, what: String, verify: Bool) throws {
+        guard FileManager.default.fileExists(atPath: ref.path) else { throw ModelError.missingFile(ref.path, what: what) }
+        if verify, try FileDigest.sha256(path: ref.path) != ref.sha256 { throw ModelError.fileChanged(ref.path, what: what) }
+    }
+
+    /// Token ids with `[CLS]`/`[SEP]`, truncated to the tokenizer's maximum and the plan's.
+    public func encode(_ text: String) -> [Int32] {
+        tokenizer.encode(text, maxLength: min(plan.tokenizer.maxLength, plan.inference.graph.maxSeq))
+    }
+
+    /// Sentence embeddings (pooled and normalized as the spec says), in input order.
+    public func embed(_ texts: [String]) throws -> [[Float]] {
+        let sequences = texts.map(encode)
+        var result = Array(repeating: [Float](), count: texts.count)
+        let hidden = plan.model.hidden
+        for batch in TokenBatch.buckets(sequences, maxBatch: plan.inference.graph.maxBatch, padId: tokenizer.vocabulary.padId) {
+            try batch.feed(inference)
+            inference.run()
+            let out = try inference.output("embedding")
+            for (b, row) in batch.rows.enumerated() { result[row] = Array(out[(b * hidden)..<((b + 1) * hidden)]) }
+        }
+        return result
+    }
+}

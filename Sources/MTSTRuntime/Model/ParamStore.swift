@@ -1,0 +1,133 @@
+import Foundation
+import MTSTCompiler
+import MTSTKernels
+
+public enum WeightsError: UserFacingError {
+    case missing(file: String, tensor: String)
+    case unexpected(file: String, tensor: String)
+    case shape(file: String, tensor: String, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case let .missing(file, tensor): "\(file): tensor \(tensor) is missing"
+        case let .unexpected(file, tensor): "\(file): unexpected tensor \(tensor) (not part of a BERT backbone or this spec's heads)"
+        case let .shape(file, tensor, expected, found): "\(file): tensor \(tensor) has shape \(found), the spec expects \(expected)"
+        }
+    }
+}
+
+/// All parameter values in one buffer, plus gradients and AdamW moments for the parameters
+/// that train. Frozen parameters get neither: they cost their weights and nothing else.
+public final class ParamStore: @unchecked Sendable {
+    public let params: [ParamEntry]
+    /// Element offset of every parameter in `values` (slices point inside their packed parameter).
+    public let offsets: [Int]
+    /// Element offset of every trainable root parameter in `grads`, `m`, `v`; -1 otherwise.
+    public let trainOffsets: [Int]
+    public let values: AlignedBuffer
+    public let grads: AlignedBuffer
+    public let m: AlignedBuffer
+    public let v: AlignedBuffer
+
+    public init(params: [ParamEntry]) {
+        self.params = params
+        var offsets = Array(repeating: 0, count: params.count)
+        var total = 0
+        for (i, p) in params.enumerated() where p.sliceOf == nil {
+            offsets[i] = total
+            total += (p.count + 15) / 16 * 16
+        }
+        for (i, p) in params.enumerated() {
+            if let root = p.sliceOf { offsets[i] = offsets[root] + p.sliceOffset }
+        }
+        var trainOffsets = Array(repeating: -1, count: params.count)
+        var trainTotal = 0
+        for (i, p) in params.enumerated() where p.sliceOf == nil && p.trains {
+            trainOffsets[i] = trainTotal
+            trainTotal += (p.count + 15) / 16 * 16
+        }
+        self.offsets = offsets
+        self.trainOffsets = trainOffsets
+        values = AlignedBuffer(count: total)
+        grads = AlignedBuffer(count: trainTotal)
+        m = AlignedBuffer(count: trainTotal)
+        v = AlignedBuffer(count: trainTotal)
+    }
+
+    public func pointer(_ i: Int) -> UnsafeMutablePointer<Float> { values.pointer + offsets[i] }
+
+    public func gradPointer(_ i: Int) -> UnsafeMutablePointer<Float>? {
+        trainOffsets[i] >= 0 ? grads.pointer + trainOffsets[i] : nil
+    }
+
+    public func values(of i: Int) -> [Float] { Array(UnsafeBufferPointer(start: pointer(i), count: params[i].count)) }
+
+    public var trainableCount: Int { params.indices.filter { trainOffsets[$0] >= 0 }.reduce(0) { $0 + params[$1].count } }
+
+    /// Seeded initialisation as BERT's `_init_weights`: normal(0, std) weights, zero biases, unit
+    /// LayerNorm gains. Each parameter draws from its own stream, so adding a head does not
+    /// change the backbone's values.
+    public func initialize(seed: UInt64) {
+        for (i, p) in params.enumerated() where !(p.sliceOf == nil && params.contains { $0.sliceOf == i }) {
+            let out = pointer(i)
+            switch p.initializer {
+            case .zeros: Kernels.fill(out, value: 0, count: p.count)
+            case .ones: Kernels.fill(out, value: 1, count: p.count)
+            case .normal(let std):
+                var rng = SplitMix64(seed: seed ^ stableHash(p.path))
+                for j in 0..<p.count { out[j] = Float(rng.nextGaussian()) * std }
+            }
+        }
+    }
+
+    /// Loads every parameter that has a checkpoint name. Tensors of a BERT checkpoint that this
+    /// model does not use (the pooler, position ids) are skipped; any other extra name is an error.
+    public func load(tensors: [String: (shape: [Int], data: [Float])], file: String, requireHeads: Bool = false) throws {
+        var used = Set<String>()
+        let prefix = tensors.keys.contains { $0.hasPrefix("bert.") } ? "bert." : ""
+        for (i, p) in params.enumerated() {
+            guard let name = p.checkpointName else { continue }
+            let key = name.hasPrefix("heads.") || name.hasPrefix("pooling.") ? name : prefix + name
+            guard let t = tensors[key] else {
+                if p.isHead || name.hasPrefix("pooling.") { if requireHeads { throw WeightsError.missing(file: file, tensor: key) } else { continue } }
+                throw WeightsError.missing(file: file, tensor: key)
+            }
+            guard t.shape == p.shape || (t.shape.reduce(1, *) == p.count && t.shape.filter { $0 != 1 } == p.shape.filter { $0 != 1 }) else {
+                throw WeightsError.shape(file: file, tensor: key, expected: p.shape, found: t.shape)
+            }
+            t.data.withUnsafeBufferPointer { Kernels.copy($0.baseAddress!, pointer(i), count: p.count) }
+            used.insert(key)
+        }
+        for name in tensors.keys where !used.contains(name) {
+            let bare = name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
+            let ignorable = bare.hasPrefix("pooler.") || bare.hasSuffix("position_ids") || bare.hasPrefix("cls.")
+            if !ignorable { throw WeightsError.unexpected(file: file, tensor: name) }
+        }
+    }
+
+    public func zeroGrads() { Kernels.fill(grads.pointer, value: 0, count: grads.count) }
+}
+
+func stableHash(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h
+}
+
+/// Small, fast, seedable generator for initialisation and shuffling.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    public mutating func nextGaussian() -> Double {
+        let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-300)
+        let u2 = Double(next() >> 11) / Double(1 << 53)
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+    }
+}

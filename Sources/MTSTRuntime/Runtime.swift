@@ -1,2 +1,0 @@
-import MTSTCompiler
-import MTSTKernels

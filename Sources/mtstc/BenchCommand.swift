@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import MTSTCompiler
+import MTSTRuntime
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure sentences per second and peak memory on synthetic batches of the plan's model.")
+
+    @Option(name: .long, help: "Compiled plan.") var graph: String
+    @Option(help: "Sentences per batch.") var batch: Int = 32
+    @Option(help: "Tokens per sentence (including [CLS] and [SEP]).") var seq: Int = 32
+    @Flag(help: "Time full training steps (forward, backward, AdamW) instead of inference.") var train = false
+    @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Print time per op kind.") var profile = false
+    @Option(help: "Minimum measured seconds.") var seconds: Double = 5
+    @Option(help: "Minimum measured iterations.") var iterations: Int = 3
+
+    func run() throws {
+        let model = try Model(planPath: graph)
+        let bench = try Benchmark(model: model, batch: batch, seq: seq, train: train)
+        bench.step()  // warm-up: first touches of the arena and BLAS thread start-up
+        bench.step()
+        if profile { bench.executors.forEach { $0.profile = [:] } }
+        var iters = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        while iters < iterations || elapsed < seconds {
+            bench.step()
+            iters += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        }
+        let sps = Double(batch * iters) / elapsed
+        let rss = ResourceUsage.peakRSSMegabytes()
+        let mode = train ? "train" : "inference"
+        if json {
+            var obj: [String: Any] = ["sentences_per_second": sps, "peak_rss_mb": rss, "batch": batch, "seq": seq,
+                                      "mode": mode, "iterations": iters, "seconds": elapsed, "blas": BLASInfo.name]
+            if profile { obj["profile"] = bench.profileTable().reduce(into: [String: Double]()) { $0[$1.0] = $1.1 } }
+            let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB, BLAS %@",
+                         model.plan.name, mode, batch, seq, sps, 1000 * elapsed / Double(iters), iters, rss, BLASInfo.name))
+            if profile {
+                let table = bench.profileTable()
+                let total = table.reduce(0) { $0 + $1.1 }
+                for (kind, t) in table {
+                    print(String(format: "  %-28@ %8.2f ms/iter  %5.1f%%", kind, 1000 * t / Double(iters), 100 * t / total))
+                }
+            }
+        }
+    }
+}

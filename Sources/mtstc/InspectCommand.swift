@@ -1,0 +1,33 @@
+import ArgumentParser
+import MTSTCompiler
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Summarise a compiled plan, dump its graph, or draw it for Graphviz.")
+
+    @Argument(help: "Compiled plan.") var plan: String
+    @Flag(help: "Write the graph in Graphviz dot format.") var dot = false
+    @Flag(help: "Print the graph, one node per line.") var graph = false
+    @Flag(help: "Print the summary as one JSON object.") var json = false
+    @Option(help: "Which program: inference or training.") var program: String = "inference"
+
+    func run() throws {
+        let p = try PlanCodec.read(path: plan)
+        let prog: Program
+        switch program {
+        case "inference": prog = p.inference
+        case "training":
+            guard let t = p.training else { throw ValidationError("the plan has no training program") }
+            prog = t
+        default: throw ValidationError("--program must be inference or training")
+        }
+        if dot {
+            print(prog.graph.dot(title: "\(p.name) \(program)"), terminator: "")
+        } else if graph {
+            print(prog.graph.dump(), terminator: "")
+        } else if json {
+            print(Summary.json(p))
+        } else {
+            print(Summary.text(p), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import MTSTCompiler
+
+struct InputError: UserFacingError {
+    var description: String
+}
+
+/// Sentences from `--input FILE` (one per line, blank lines kept) and/or positional arguments.
+struct TextInput: ParsableArguments {
+    @Option(name: .long, help: "File with one sentence per line (blank lines are kept as empty sentences).")
+    var input: String?
+
+    @Argument(help: "Sentences.")
+    var texts: [String] = []
+
+    func sentences() throws -> [String] {
+        var result: [String] = []
+        if let input {
+            guard let data = FileManager.default.contents(atPath: input) else {
+                throw InputError(description: "\(input): cannot read input file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw InputError(description: "\(input): not valid UTF-8")
+            }
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+                $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+            }
+            if lines.last == "" { lines.removeLast() }
+            result += lines
+        }
+        result += texts
+        if result.isEmpty { throw ValidationError("give sentences as arguments or with --input FILE") }
+        return result
+    }
+}
+
+func writeLine(_ s: String) {
+    FileHandle.standardOutput.write(Data((s + "\n").utf8))
+}
