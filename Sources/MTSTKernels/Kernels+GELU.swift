@@ -48,3 +48,15 @@ extension Kernels {
         }
     }
 }
+
+extension Kernels {
+    /// out = erf(x), the vectorised approximation GELU uses; exposed so its accuracy is testable.
+    public static func erf(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+        parallelRanges(count, work: 8 * count, granularity: 8) { r in map8(x, out, r, erf8) }
+    }
+
+    /// out = e^x (flushes to 0 below ln(FLT_MIN), saturates above 88), as the softmax kernels use it.
+    public static func exp(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+        parallelRanges(count, work: 8 * count, granularity: 8) { r in map8(x, out, r, exp8) }
+    }
+}
