@@ -1,0 +1,131 @@
+// Multi-head attention with heads laid out in columns: head h of token row r is columns
+// h·d ..< (h+1)·d. Q, K and V may be slices of one packed QKV buffer, hence a separate row
+// stride for each. Every (batch, head) pair is an independent set of small GEMMs writing a
+// disjoint block of the output, so pairs are spread across cores.
+
+/// Softmax over one row of scores; keys whose mask is 0 get exactly 0. A row with no real key
+/// (an empty sequence) becomes all zeros rather than NaN, so its gradients are zero too.
+@inline(__always) func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
+    let negInf = -Float.infinity
+    var mx = F8(repeating: negInf)
+    var i = 0
+    while i + 8 <= n {
+        mx = vmax(mx, load8(row + i).replacing(with: negInf, where: load8(mask + i) .== 0))
+        i += 8
+    }
+    if i < n {
+        mx = vmax(mx, loadPartial8(row + i, n - i).replacing(with: negInf, where: loadPartial8(mask + i, n - i) .== 0))
+    }
+    let rowMax = hmax(mx)
+    guard rowMax > negInf else {
+        row.update(repeating: 0, count: n)
+        return
+    }
+    var sum = F8()
+    map8(row, mask, row, 0..<n) { s, m in
+        let e = exp8(s - rowMax).replacing(with: 0, where: m .== 0)
+        sum += e
+        return e
+    }
+    let inv = 1 / hsum(sum)
+    map8(row, row, 0..<n) { $0 * inv }
+}
+
+extension Kernels {
+    /// Runs `body(b, h)` for every (batch, head) pair, in parallel when the GEMMs are big enough.
+    @inline(__always)
+    static func forEachHead(_ batch: Int, _ heads: Int, _ seq: Int, _ headDim: Int, _ body: (Int, Int) -> Void) {
+        precondition(headDim > 0 && heads > 0, "attention: heads and headDim must be positive")
+        guard batch > 0, seq > 0 else { return }
+        parallelRanges(batch * heads, work: 2 * batch * heads * seq * seq * headDim) { pairs in
+            for bh in pairs { body(bh / heads, bh % heads) }
+        }
+    }
+
+    /// probs[b, h, i, :] = softmax over keys of scale·q_i·k_tᵀ, padded keys exactly 0.
+    public static func attentionProbs(
+        q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int, mask: UnsafePointer<Float>,
+        batch: Int, heads: Int, seq: Int, headDim: Int, scale: Float, probs: UnsafeMutablePointer<Float>
+    ) {
+        forEachHead(batch, heads, seq, headDim) { b, h in
+            let p = probs + (b * heads + h) * seq * seq
+            sgemm(false, true, seq, seq, headDim, scale,
+                  q + b * seq * ldq + h * headDim, ldq, k + b * seq * ldk + h * headDim, ldk, 0, p, seq)
+            for i in 0..<seq { maskedSoftmaxRow(p + i * seq, mask + b * seq, seq) }
+        }
+    }
+
+    /// out[b·T+i, h·d+j] = Σ_t P[b,h,i,t]·v[b·T+t, h·d+j].
+    public static func attentionContext(
+        probs: UnsafePointer<Float>, v: UnsafePointer<Float>, ldv: Int,
+        batch: Int, heads: Int, seq: Int, headDim: Int, out: UnsafeMutablePointer<Float>, ldo: Int
+    ) {
+        forEachHead(batch, heads, seq, headDim) { b, h in
+            sgemm(false, false, seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, seq,
+                  v + b * seq * ldv + h * headDim, ldv, 0, out + b * seq * ldo + h * headDim, ldo)
+        }
+    }
+
+    /// dP_bh = dO_bh·V_bhᵀ.
+    public static func attentionContextGradProbs(
+        dout: UnsafePointer<Float>, ldo: Int, v: UnsafePointer<Float>, ldv: Int,
+        batch: Int, heads: Int, seq: Int, headDim: Int, dprobs: UnsafeMutablePointer<Float>
+    ) {
+        forEachHead(batch, heads, seq, headDim) { b, h in
+            sgemm(false, true, seq, seq, headDim, 1, dout + b * seq * ldo + h * headDim, ldo,
+                  v + b * seq * ldv + h * headDim, ldv, 0, dprobs + (b * heads + h) * seq * seq, seq)
+        }
+    }
+
+    /// dV_bh = P_bhᵀ·dO_bh.
+    public static func attentionContextGradV(
+        probs: UnsafePointer<Float>, dout: UnsafePointer<Float>, ldo: Int,
+        batch: Int, heads: Int, seq: Int, headDim: Int, dv: UnsafeMutablePointer<Float>, lddv: Int
+    ) {
+        forEachHead(batch, heads, seq, headDim) { b, h in
+            sgemm(true, false, seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, seq,
+                  dout + b * seq * ldo + h * headDim, ldo, 0, dv + b * seq * lddv + h * headDim, lddv)
+        }
+    }
+
+    /// dS = scale·P⊙(dP − rowsum(dP⊙P)), the softmax backward with the score scale folded in.
+    /// dscores may alias dprobs.
+    public static func softmaxGrad(
+        dprobs: UnsafePointer<Float>, probs: UnsafePointer<Float>, rows: Int, rowLength n: Int,
+        scale: Float, dscores: UnsafeMutablePointer<Float>
+    ) {
+        parallelRanges(rows, work: 4 * rows * n) { rs in
+            for r in rs {
+                let dp = dprobs + r * n, p = probs + r * n
+                var acc = F8()
+                var i = 0
+                while i + 8 <= n { acc += load8(dp + i) * load8(p + i); i += 8 }
+                if i < n { acc += loadPartial8(dp + i, n - i) * loadPartial8(p + i, n - i) }
+                let dot = hsum(acc)
+                map8(dp, p, dscores + r * n, 0..<n) { dp, p in scale * p * (dp - dot) }
+            }
+        }
+    }
+
+    /// dQ_bh = dS_bh·K_bh.
+    public static func attentionScoresGradQ(
+        dscores: UnsafePointer<Float>, k: UnsafePointer<Float>, ldk: Int,
+        batch: Int, heads: Int, seq: Int, headDim: Int, dq: UnsafeMutablePointer<Float>, lddq: Int
+    ) {
+        forEachHead(batch, heads, seq, headDim) { b, h in
+            sgemm(false, false, seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, seq,
+                  k + b * seq * ldk + h * headDim, ldk, 0, dq + b * seq * lddq + h * headDim, lddq)
+        }
+    }
+
+    /// dK_bh = dS_bhᵀ·Q_bh.
+    public static func attentionScoresGradK(
+        dscores: UnsafePointer<Float>, q: UnsafePointer<Float>, ldq: Int,
+        batch: Int, heads: Int, seq: Int, headDim: Int, dk: UnsafeMutablePointer<Float>, lddk: Int
+    ) {
+        forEachHead(batch, heads, seq, headDim) { b, h in
+            sgemm(true, false, seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, seq,
+                  q + b * seq * ldq + h * headDim, ldq, 0, dk + b * seq * lddk + h * headDim, lddk)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+// LayerNorm over the last dimension, as torch.nn.LayerNorm: population variance, eps inside
+// the square root. Statistics are recomputed in backward instead of stored: one extra pass over
+// a row that is already in cache is cheaper than arena space for two floats per token.
+
+/// Mean and 1/√(var + eps) of one row. Two passes (mean, then squared deviations) avoid the
+/// cancellation of E[x²] − E[x]² when the mean is large relative to the spread.
+@inline(__always) func rowStats(_ x: UnsafePointer<Float>, _ n: Int, _ eps: Float) -> (mean: Float, rstd: Float) {
+    var s0 = F8(), s1 = F8()
+    var i = 0
+    while i + 16 <= n { s0 += load8(x + i); s1 += load8(x + i + 8); i += 16 }
+    if i + 8 <= n { s0 += load8(x + i); i += 8 }
+    if i < n { s1 += loadPartial8(x + i, n - i) }
+    let mean = hsum(s0 + s1) / Float(n)
+    let mv = F8(repeating: mean)
+    var v0 = F8(), v1 = F8()
+    i = 0
+    while i + 16 <= n {
+        let a = load8(x + i) - mv, b = load8(x + i + 8) - mv
+        v0 += a * a; v1 += b * b
+        i += 16
+    }
+    if i + 8 <= n { let a = load8(x + i) - mv; v0 += a * a; i += 8 }
+    if i < n { let a = loadPartial8(x + i, n - i, fill: mean) - mv; v1 += a * a }
+    let variance = hsum(v0 + v1) / Float(n)
+    return (mean, 1 / (variance + eps).squareRoot())
+}
+
+/// out = (x − mean)·rstd·gamma + beta for one row; out may alias x.
+@inline(__always) func normalizeRow(
+    _ x: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>, _ beta: UnsafePointer<Float>,
+    _ n: Int, _ eps: Float, _ out: UnsafeMutablePointer<Float>
+) {
+    let (mean, rstd) = rowStats(x, n, eps)
+    map8(x, gamma, beta, out, 0..<n) { x, g, b in (x - mean) * rstd * g + b }
+}
+
+extension Kernels {
+    /// out = LayerNorm(x)·gamma + beta per row; may alias.
+    public static func layerNorm(
+        _ x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+        rows: Int, cols: Int, eps: Float, _ out: UnsafeMutablePointer<Float>
+    ) {
+        guard cols > 0 else { return }
+        parallelRanges(rows, work: 4 * rows * cols) { rs in
+            for r in rs { normalizeRow(x + r * cols, gamma, beta, cols, eps, out + r * cols) }
+        }
+    }
+
+    /// out = LayerNorm(x + bias + residual); preNorm (if given) receives x + bias + residual.
+    /// out and preNorm may alias x or residual (each row is read before it is written).
+    public static func skipLayerNorm(
+        _ x: UnsafePointer<Float>, residual: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float,
+        _ out: UnsafeMutablePointer<Float>, preNorm: UnsafeMutablePointer<Float>?
+    ) {
+        guard cols > 0 else { return }
+        parallelRanges(rows, work: 5 * rows * cols) { rs in
+            for r in rs {
+                let o = r * cols
+                // The sum goes to preNorm when kept, else straight into out, then is normalised in place.
+                let sum = preNorm.map { $0 + o } ?? out + o
+                if let bias {
+                    map8(x + o, residual + o, bias, sum, 0..<cols) { $0 + $1 + $2 }
+                } else {
+                    map8(x + o, residual + o, sum, 0..<cols) { $0 + $1 }
+                }
+                normalizeRow(sum, gamma, beta, cols, eps, out + o)
+            }
+        }
+    }
+
+    /// dx of LayerNorm: dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·gamma, x̂ the
+    /// normalised input. dx may alias dy.
+    public static func layerNormGrad(
+        _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+        rows: Int, cols: Int, eps: Float, _ dx: UnsafeMutablePointer<Float>
+    ) {
+        guard cols > 0 else { return }
+        parallelRanges(rows, work: 8 * rows * cols) { rs in
+            for r in rs {
+                let o = r * cols
+                let (mean, rstd) = rowStats(x + o, cols, eps)
+                var sg = F8(), sgx = F8()
+                var i = 0
+                while i + 8 <= cols {
+                    let g = load8(dy + o + i) * load8(gamma + i)
+                    sg += g
+                    sgx += g * ((load8(x + o + i) - mean) * rstd)
+                    i += 8
+                }
+                if i < cols {
+                    let n = cols - i
+                    let g = loadPartial8(dy + o + i, n) * loadPartial8(gamma + i, n)
+                    sg += g
+                    sgx += g * ((loadPartial8(x + o + i, n, fill: mean) - mean) * rstd)
+                }
+                let meanG = hsum(sg) / Float(cols), meanGX = hsum(sgx) / Float(cols)
+                map8(dy + o, x + o, gamma, dx + o, 0..<cols) { dy, x, gamma in
+                    let xh = (x - mean) * rstd
+                    return rstd * (dy * gamma - meanG - xh * meanGX)
+                }
+            }
+        }
+    }
+
+    /// dgamma[c] (+)= Σ_r dy·x̂, dbeta[c] (+)= Σ_r dy.
+    public static func layerNormParamGrad(
+        _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float,
+        dgamma: UnsafeMutablePointer<Float>, dbeta: UnsafeMutablePointer<Float>, accumulate: Bool
+    ) {
+        guard cols > 0 else { return }
+        if !accumulate {
+            dgamma.update(repeating: 0, count: cols)
+            dbeta.update(repeating: 0, count: cols)
+        }
+        let work = 6 * rows * cols
+        let chunks = min(2 * coreCount, rows)
+        guard work >= parallelThreshold, chunks > 1 else {
+            accumulateParamGrad(dy, x, 0..<rows, cols, eps, dgamma, dbeta)
+            return
+        }
+        // Rows are split across threads, so each chunk sums into its own slice of one scratch
+        // buffer; the slices are added in chunk order, keeping the result deterministic.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * chunks * cols)
+        defer { scratch.deallocate() }
+        scratch.initialize(repeating: 0, count: 2 * chunks * cols)
+        let perChunk = (rows + chunks - 1) / chunks
+        parallelRanges(chunks, work: work) { ids in
+            for id in ids {
+                let rs = (id * perChunk)..<min(rows, (id + 1) * perChunk)
+                let part = scratch + 2 * id * cols
+                accumulateParamGrad(dy, x, rs, cols, eps, part, part + cols)
+            }
+        }
+        for id in 0..<chunks {
+            let part = scratch + 2 * id * cols
+            map8(part, dgamma, dgamma, 0..<cols) { $0 + $1 }
+            map8(part + cols, dbeta, dbeta, 0..<cols) { $0 + $1 }
+        }
+    }
+
+    static func accumulateParamGrad(
+        _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ rows: Range<Int>, _ cols: Int, _ eps: Float,
+        _ dgamma: UnsafeMutablePointer<Float>, _ dbeta: UnsafeMutablePointer<Float>
+    ) {
+        for r in rows {
+            let o = r * cols
+            let (mean, rstd) = rowStats(x + o, cols, eps)
+            map8(dy + o, x + o, dgamma, dgamma, 0..<cols) { dy, x, acc in acc + dy * ((x - mean) * rstd) }
+            map8(dy + o, dbeta, dbeta, 0..<cols) { $0 + $1 }
+        }
+    }
+}

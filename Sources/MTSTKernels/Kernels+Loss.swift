@@ -1,0 +1,75 @@
+import Foundation
+
+/// Row maximum and Σ exp(x − max): a numerically stable softmax denominator.
+@inline(__always) func softmaxStats(_ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Float) {
+    let negInf = -Float.infinity
+    var mx = F8(repeating: negInf)
+    var i = 0
+    while i + 8 <= n { mx = vmax(mx, load8(x + i)); i += 8 }
+    if i < n { mx = vmax(mx, loadPartial8(x + i, n - i, fill: negInf)) }
+    let rowMax = hmax(mx)
+    var sum = F8()
+    i = 0
+    while i + 8 <= n { sum += exp8(load8(x + i) - rowMax); i += 8 }
+    if i < n { sum += exp8(loadPartial8(x + i, n - i, fill: negInf) - rowMax) }
+    return (rowMax, hsum(sum))
+}
+
+extension Kernels {
+    /// The class index of a float-encoded label, or nil when the row is ignored
+    /// (negative, as the data readers mark it) or unusable (NaN, ≥ classes).
+    @inline(__always) static func label(_ f: Float, classes: Int) -> Int? {
+        guard let y = decodeIndex(f), y < classes else { return nil }
+        return y
+    }
+
+    /// loss[0] = mean over labelled rows of −log softmax(logits)[label]; 0 when no row is labelled.
+    public static func softmaxCrossEntropy(
+        logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, classes: Int,
+        loss: UnsafeMutablePointer<Float>
+    ) {
+        var total = 0.0
+        var valid = 0
+        for r in 0..<rows {
+            guard let y = label(labels[r], classes: classes) else { continue }
+            let row = logits + r * classes
+            let (mx, sum) = softmaxStats(row, classes)
+            total += Double(mx) + log(Double(sum)) - Double(row[y])
+            valid += 1
+        }
+        loss[0] = valid > 0 ? Float(total / Double(valid)) : 0
+    }
+
+    /// dlogits = dloss·(softmax − onehot)/validCount; ignored rows get zeros.
+    public static func softmaxCrossEntropyGrad(
+        logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, classes: Int,
+        dloss: Float, dlogits: UnsafeMutablePointer<Float>
+    ) {
+        var valid = 0
+        for r in 0..<rows where label(labels[r], classes: classes) != nil { valid += 1 }
+        let coef = valid > 0 ? dloss / Float(valid) : 0
+        parallelRanges(rows, work: 16 * rows * classes) { rs in
+            for r in rs {
+                let row = logits + r * classes, out = dlogits + r * classes
+                guard let y = label(labels[r], classes: classes) else {
+                    out.update(repeating: 0, count: classes)
+                    continue
+                }
+                let (mx, sum) = softmaxStats(row, classes)
+                let k = coef / sum
+                map8(row, out, 0..<classes) { exp8($0 - mx) * k }
+                out[y] -= coef
+            }
+        }
+    }
+
+    /// Index of each row's maximum (the first on ties); NaN entries never win over a number.
+    public static func argmaxRows(_ x: UnsafePointer<Float>, rows: Int, cols: Int, _ out: UnsafeMutablePointer<Int32>) {
+        for r in 0..<rows {
+            let row = x + r * cols
+            var best = 0
+            for c in 1..<max(1, cols) where row[c] > row[best] || (row[best].isNaN && !row[c].isNaN) { best = c }
+            out[r] = Int32(best)
+        }
+    }
+}

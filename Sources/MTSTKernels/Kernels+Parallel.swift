@@ -1,0 +1,43 @@
+import Dispatch
+import Foundation
+
+extension Kernels {
+    /// Cores the kernels may use; read once because the scheduler never changes it under us.
+    static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Below this many scalar operations a thread hand-off costs more than it saves.
+    static let parallelThreshold = 1 << 15
+
+    /// Runs `body` over `0..<count`, split into at most 2·cores contiguous ranges run concurrently
+    /// when `work` (an estimate of scalar operations) is large enough; otherwise in one call on
+    /// the calling thread. Range bounds are multiples of `granularity` (except the end), so
+    /// SIMD blocks never straddle two ranges and results do not depend on the split.
+    /// `body` must only write memory that belongs to its own range.
+    @inline(__always)
+    static func parallelRanges(_ count: Int, work: Int, granularity: Int = 1, _ body: (Range<Int>) -> Void) {
+        let units = (count + granularity - 1) / granularity
+        let chunks = min(2 * coreCount, units)
+        guard work >= parallelThreshold, chunks > 1 else {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        let perChunk = (units + chunks - 1) / chunks * granularity
+        // Dispatch wants a @Sendable closure; `body` is not one because it captures unsafe
+        // pointers. It is safe here: the call waits for every chunk, and chunks write disjoint ranges.
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { i in
+                let start = i * perChunk
+                let end = min(count, start + perChunk)
+                if start < end { task.value(start..<end) }
+            }
+        }
+    }
+}
+
+/// Carries a value across a concurrency boundary that the kernels have checked by hand
+/// (disjoint ranges of one buffer). Kept here, in one place, so every such promise is visible.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
