@@ -4,7 +4,7 @@ enum Suggestion {
     static func nearest(_ word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let allowed = max(2, min(word.count, best.0.count) / 3)
+        let allowed = max(1, min(word.count, best.0.count) / 3)
         return best.1 <= allowed ? best.0 : nil
     }
 

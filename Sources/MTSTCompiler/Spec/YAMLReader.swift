@@ -48,8 +48,11 @@ enum YAMLReader {
 
     private static func syntaxError(_ parser: yaml_parser_t, file: String) -> SpecError {
         let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
+        // libyaml's context ("while parsing a flow sequence") has its own mark: where the
+        // unfinished construct began, often the line the user actually has to fix.
         let context = parser.context.map { String(cString: $0) }
-        let text = context.map { "\(problem) \($0)" } ?? problem
+        let start = location(parser.context_mark, file: file)
+        let text = context.map { "\(problem) \($0) started at \(start.line):\(start.column)" } ?? problem
         return .syntax(at: location(parser.problem_mark, file: file), problem: text)
     }
 }
