@@ -32,11 +32,12 @@ public struct ParamRule: Sendable {
         return ([subject] + actions).joined(separator: " ")
     }
 
-    /// `backbone.layers[4-7].*` → `layers[4-7]`; the prefix and trailing wildcard add nothing.
+    /// `backbone.layers[4-7].*` → `layers[4-7]`, `backbone.*` → `backbone`: the prefix and
+    /// the trailing wildcard add nothing to a label.
     static func shortName(_ pattern: String) -> String {
         var name = Substring(pattern)
-        if name.hasPrefix("backbone.") && name.count > "backbone.".count { name = name.dropFirst("backbone.".count) }
         while name.hasSuffix(".*") { name = name.dropLast(2) }
+        if name.hasPrefix("backbone.") { name = name.dropFirst("backbone.".count) }
         return String(name)
     }
 }
