@@ -1,0 +1,83 @@
+/// One task head: dropout then a linear layer over pooled or per-token features.
+public struct HeadSpec: Sendable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        /// One label per sentence, from the pooled vector.
+        case classification
+        /// One label per token (first word piece of each word), from the backbone's last layer.
+        case tagging
+    }
+
+    public enum Input: String, Sendable, CaseIterable, Codable {
+        case pooled
+        case tokens
+    }
+
+    public enum Labels: Sendable, Equatable {
+        /// The label set is collected from the training data at run time.
+        case fromData
+        case list([String])
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var dropout: Float
+    public var labels: Labels
+    /// Weight of this head's loss in the summed training loss (`losses.<name>`, default 1).
+    public var lossWeight: Float
+    /// The head's key in `heads`.
+    public var location: SourceLocation
+
+    /// The only input each kind can use; `input:` in the YAML is a checked restatement.
+    public var input: Input { kind == .classification ? .pooled : .tokens }
+
+    static let keys = ["type", "input", "dropout", "labels"]
+}
+
+extension HeadSpec {
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    static func decode(name: String, keyLocation: SourceLocation, field: Field, hiddenSize: Int) throws(SpecError) -> HeadSpec {
+        guard isValidName(name) else {
+            throw .badValue(at: keyLocation, keyPath: field.keyPath,
+                            message: "head names must match [a-z_][a-z0-9_]* (they become parameter paths heads.<name>.weight)")
+        }
+        let map = try field.map(allowed: keys)
+        let kind = try map.required("type").choice(Kind.self, what: "head type")
+        var head = HeadSpec(name: name, kind: kind, dropout: 0.1, labels: .fromData, lossWeight: 1, location: keyLocation)
+        if let inputField = map.optional("input") {
+            let input = try inputField.choice(Input.self, what: "head input")
+            if input != head.input {
+                let pooled = "pooled [B,\(hiddenSize)]"
+                let tokens = "per-token features [B,T,\(hiddenSize)]"
+                throw inputField.bad(kind == .tagging
+                    ? "a tagging head expects \(tokens), got \(pooled)"
+                    : "a classification head expects a \(pooled) sentence vector, got \(tokens)")
+            }
+        }
+        if let dropout = map.optional("dropout") { head.dropout = Float(try dropout.unitInterval()) }
+        if let labels = map.optional("labels") { head.labels = try decodeLabels(labels) }
+        return head
+    }
+
+    private static func decodeLabels(_ field: Field) throws(SpecError) -> Labels {
+        if case .scalar = field.node.value {
+            guard try field.string() == "from_data" else { throw field.bad("expected from_data or a list of label strings") }
+            return .fromData
+        }
+        let items = try field.list()
+        guard !items.isEmpty else { throw field.bad("an explicit label list needs at least one label") }
+        var labels: [String] = []
+        for item in items {
+            let label = try item.string()
+            guard !label.isEmpty else { throw item.bad("labels cannot be empty strings") }
+            if let first = labels.firstIndex(of: label) {
+                throw item.bad("label '\(label)' already given at index \(first)")
+            }
+            labels.append(label)
+        }
+        return .list(labels)
+    }
+}

@@ -1,0 +1,83 @@
+/// AdamW with per-parameter learning rate, weight decay and freezing, resolved by
+/// `ParamRules.resolve` into one `ParamSetting` per parameter.
+public struct OptimizerSpec: Sendable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        case adamw
+    }
+
+    public var kind: Kind
+    /// Learning rate of every parameter no rule or layer-wise decay changes.
+    public var lr: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var eps: Double
+    public var weightDecay: Double
+    /// Parameters matching these get weight decay 0 unless a rule sets it.
+    public var noDecay: [Located<ParamPattern>]
+    public var layerwiseDecay: LayerwiseDecay?
+    public var schedule: ScheduleSpec
+    public var rules: [ParamRule]
+    /// The `optimizer` section (or the file, when the section is absent).
+    public var location: SourceLocation
+
+    public static let defaultNoDecay = ["*.bias", "*norm.*"]
+    static let keys = ["type", "lr", "betas", "eps", "weight_decay", "no_decay", "layerwise_decay", "schedule", "rules"]
+}
+
+extension OptimizerSpec {
+    static func defaults(at location: SourceLocation) -> OptimizerSpec {
+        OptimizerSpec(
+            kind: .adamw, lr: 5e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01,
+            noDecay: defaultNoDecay.map { text in
+                // The defaults are known to parse; a failure here is a bug in this file.
+                guard let pattern = try? ParamPattern(text) else { preconditionFailure("bad default pattern \(text)") }
+                return Located(pattern, at: location, keyPath: "optimizer.no_decay")
+            },
+            layerwiseDecay: nil, schedule: .default, rules: [], location: location)
+    }
+
+    static func decode(_ field: Field?, fileLocation: SourceLocation) throws(SpecError) -> OptimizerSpec {
+        guard let field else { return defaults(at: fileLocation) }
+        var spec = defaults(at: field.keyLocation ?? field.location)
+        let map = try field.map(allowed: keys)
+        if let kind = map.optional("type") { spec.kind = try kind.choice(Kind.self, what: "optimizer") }
+        if let lr = map.optional("lr") { spec.lr = try lr.positiveDouble() }
+        if let betas = map.optional("betas") {
+            let items = try betas.list()
+            guard items.count == 2 else { throw betas.bad("needs two numbers [beta1, beta2], got \(items.count)") }
+            var values: [Double] = []
+            for item in items {
+                let value = try item.double()
+                guard value >= 0, value < 1 else { throw item.bad("must be in [0, 1), got \(value)") }
+                values.append(value)
+            }
+            spec.beta1 = values[0]
+            spec.beta2 = values[1]
+        }
+        if let eps = map.optional("eps") { spec.eps = try eps.positiveDouble() }
+        if let wd = map.optional("weight_decay") { spec.weightDecay = try wd.nonNegativeDouble() }
+        if let noDecay = map.optional("no_decay") {
+            // An explicit empty list means "decay everything".
+            if case .sequence(let items) = noDecay.node.value, items.isEmpty {
+                spec.noDecay = []
+            } else {
+                spec.noDecay = try ParamRule.decodePatterns(noDecay)
+            }
+        }
+        if let layerwise = map.optional("layerwise_decay") {
+            let lw = try layerwise.map(allowed: ["base", "decay"])
+            let base = try lw.optional("base")?.positiveDouble() ?? spec.lr
+            let decayField = try lw.required("decay")
+            let decay = try decayField.double()
+            guard decay > 0, decay <= 1 else { throw decayField.bad("must be in (0, 1], got \(decay)") }
+            spec.layerwiseDecay = LayerwiseDecay(base: base, decay: decay)
+        }
+        if let schedule = map.optional("schedule") { spec.schedule = try ScheduleSpec.decode(schedule) }
+        if let rules = map.optional("rules") {
+            var decoded: [ParamRule] = []
+            for item in try rules.list() { decoded.append(try ParamRule.decode(item)) }
+            spec.rules = decoded
+        }
+        return spec
+    }
+}

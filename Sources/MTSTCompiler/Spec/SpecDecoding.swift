@@ -1,0 +1,79 @@
+/// The top level of the spec: decodes each section, then checks what spans sections
+/// (head/loss names, batch and sequence limits, parameter rules).
+enum SpecDecoding {
+    static let keys = ["name", "backbone", "tokenizer", "pooling", "normalize", "heads", "losses",
+                       "optimizer", "training", "data", "compile"]
+
+    static func decode(_ node: YAMLNode, path: String) throws(SpecError) -> Spec {
+        let table = LocationTable()
+        let root = Field(node: node, keyPath: "", table: table)
+        if root.isNull {
+            throw .badValue(at: root.location, keyPath: "", message: "the spec is empty; it needs at least backbone and tokenizer")
+        }
+        let map = try root.map(allowed: keys)
+        let fileStart = SourceLocation(file: path, line: 1, column: 1)
+
+        let name = try map.optional("name")?.string() ?? defaultName(path)
+        guard !name.isEmpty else { throw try map.required("name").bad("cannot be empty") }
+        let backbone = try BackboneSpec.decode(try map.required("backbone"), specPath: path)
+        let tokenizer = try TokenizerSpec.decode(try map.required("tokenizer"), specPath: path,
+                                                 maxPositions: backbone.maxPositionEmbeddings)
+        let pooling = try map.optional("pooling")?.choice(PoolingKind.self, what: "pooling") ?? .mean
+        let normalize = try map.optional("normalize")?.choice(NormalizeKind.self, what: "normalize") ?? .none
+
+        var heads: [HeadSpec] = []
+        for entry in try map.optional("heads")?.namedEntries() ?? [] {
+            heads.append(try HeadSpec.decode(name: entry.key, keyLocation: entry.keyLocation, field: entry.field,
+                                             hiddenSize: backbone.hiddenSize))
+        }
+        for entry in try map.optional("losses")?.namedEntries() ?? [] {
+            guard let index = heads.firstIndex(where: { $0.name == entry.key }) else {
+                throw .badValue(at: entry.keyLocation, keyPath: entry.field.keyPath,
+                                message: "no head named '\(entry.key)' (\(Suggestion.hint(entry.key, in: heads.map(\.name))))")
+            }
+            heads[index].lossWeight = Float(try entry.field.nonNegativeDouble())
+        }
+
+        let optimizer = try OptimizerSpec.decode(map.optional("optimizer"), fileLocation: fileStart)
+
+        let compileField = map.optional("compile")
+        let compileMap = try compileField?.map(allowed: CompileOptions.keys)
+        let explicitMaxBatch = try compileMap?.optional("max_batch")?.positiveInt()
+        let training = try TrainingSpec.decode(map.optional("training"), defaultBatch: explicitMaxBatch ?? 32)
+        let compile = try decodeCompile(compileMap, maxBatch: explicitMaxBatch, training: training, tokenizer: tokenizer)
+
+        let data = try map.optional("data").map { f throws(SpecError) in try DataSpec.decode(f, specPath: path, heads: heads) }
+
+        let spec = Spec(path: path, name: name, backbone: backbone, tokenizer: tokenizer, pooling: pooling,
+                        normalize: normalize, heads: heads, optimizer: optimizer, training: training, data: data,
+                        compile: compile, locations: table.entries)
+        // Rules are checked against the model's real parameter list now, so a pattern that
+        // selects nothing is reported when the spec is read, not halfway into a run.
+        _ = try ParamRules.resolve(optimizer, params: ParamInfo.canonical(for: spec), numLayers: backbone.numLayers,
+                                   epochs: training.epochs)
+        return spec
+    }
+
+    private static func decodeCompile(_ map: FieldMap?, maxBatch: Int?, training: TrainingSpec,
+                                      tokenizer: TokenizerSpec) throws(SpecError) -> CompileOptions {
+        var options = CompileOptions(maxBatch: maxBatch ?? training.batchSize, maxSeq: tokenizer.maxLength)
+        if let field = map?.optional("max_batch"), options.maxBatch < training.batchSize {
+            throw field.bad("\(options.maxBatch) is smaller than training.batch_size \(training.batchSize); the compiled graph could not hold one batch")
+        }
+        if let field = map?.optional("max_seq") {
+            options.maxSeq = try field.positiveInt()
+            guard options.maxSeq >= 3 else { throw field.bad("must be at least 3 ([CLS], one token, [SEP]), got \(options.maxSeq)") }
+            guard options.maxSeq <= tokenizer.maxLength else {
+                throw field.bad("\(options.maxSeq) exceeds tokenizer.max_length \(tokenizer.maxLength)")
+            }
+        }
+        return options
+    }
+
+    /// `Graphs/multitask.yaml` → `multitask`.
+    private static func defaultName(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
+        return String(file[..<dot])
+    }
+}
