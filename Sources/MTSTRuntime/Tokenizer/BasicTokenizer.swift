@@ -11,9 +11,12 @@ struct BasicTokenizer: Sendable {
     let lowercase: Bool
 
     /// Calls `body` with each basic token in order; stops early when `body` returns false.
-    func forEachToken(in text: String, _ body: (ArraySlice<Unicode.Scalar>) -> Bool) {
-        var word: [Unicode.Scalar] = []
-        word.reserveCapacity(32)
+    /// `word` is scratch space, passed in so callers tokenizing many short strings
+    /// (`encodeWords`) allocate it once.
+    func forEachToken(
+        in text: String, buffer word: inout [Unicode.Scalar], _ body: (ArraySlice<Unicode.Scalar>) -> Bool
+    ) {
+        word.removeAll(keepingCapacity: true)
         var wordIsASCII = true
         var keepGoing = true
 

@@ -24,7 +24,8 @@ public struct BertTokenizer: Sendable {
     /// (when `lowercase`), punctuation split off.
     public func basicTokens(_ text: String) -> [String] {
         var tokens: [String] = []
-        basic.forEachToken(in: text) { token in
+        var buffer: [Unicode.Scalar] = []
+        basic.forEachToken(in: text, buffer: &buffer) { token in
             tokens.append(Self.string(token))
             return true
         }
@@ -53,7 +54,9 @@ public struct BertTokenizer: Sendable {
         let limit = maxLength - 1
         var ids: [Int32] = [vocabulary.clsId]
         ids.reserveCapacity(min(maxLength, 64))
-        basic.forEachToken(in: text) { token in
+        var buffer: [Unicode.Scalar] = []
+        buffer.reserveCapacity(32)
+        basic.forEachToken(in: text, buffer: &buffer) { token in
             wordPiece.appendIDs(of: token, to: &ids)
             return ids.count < limit
         }
@@ -71,10 +74,12 @@ public struct BertTokenizer: Sendable {
         let limit = maxLength - 1
         var ids: [Int32] = [vocabulary.clsId]
         var firstPiece = Array(repeating: -1, count: words.count)
+        var buffer: [Unicode.Scalar] = []
+        buffer.reserveCapacity(32)
         for (w, word) in words.enumerated() {
             if ids.count >= limit { break }
             let start = ids.count
-            basic.forEachToken(in: word) { token in
+            basic.forEachToken(in: word, buffer: &buffer) { token in
                 wordPiece.appendIDs(of: token, to: &ids)
                 return ids.count < limit
             }

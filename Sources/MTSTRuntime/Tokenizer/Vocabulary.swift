@@ -3,8 +3,23 @@ import MTSTCompiler
 
 /// A WordPiece vocabulary: token ↔ id, with the ids of BERT's special tokens.
 public struct Vocabulary: Sendable {
-    /// `tokens[id]` is the token on line `id` (0-based) of the vocabulary file.
-    public let tokens: [String]
+    /// The tables live in one immutable object so that copying a `Vocabulary` (and every
+    /// closure capturing a tokenizer) retains one reference instead of a dozen arrays.
+    private final class Storage: Sendable {
+        let tokens: [String]
+        /// Every token, for lookups at the start of a word.
+        let whole: ScalarTable
+        /// Tokens that start with `##`, keyed without the prefix, for lookups inside a word.
+        let continuation: ScalarTable
+
+        init(tokens: [String], whole: ScalarTable, continuation: ScalarTable) {
+            self.tokens = tokens
+            self.whole = whole
+            self.continuation = continuation
+        }
+    }
+
+    private let storage: Storage
     public let padId: Int32
     public let unkId: Int32
     public let clsId: Int32
@@ -12,12 +27,15 @@ public struct Vocabulary: Sendable {
     /// Only masked-language-model vocabularies have it; nothing here needs it.
     public let maskId: Int32?
 
-    /// Every token, for lookups at the start of a word.
-    let whole: ScalarTable
-    /// Tokens that start with `##`, keyed without the prefix, for lookups inside a word.
-    let continuation: ScalarTable
+    /// `tokens[id]` is the token on line `id` (0-based) of the vocabulary file.
+    public var tokens: [String] { storage.tokens }
 
-    public var count: Int { tokens.count }
+    /// Lends both tables without copying them (a copy would retain each of their arrays).
+    func withTables<R>(_ body: (_ whole: borrowing ScalarTable, _ continuation: borrowing ScalarTable) -> R) -> R {
+        body(storage.whole, storage.continuation)
+    }
+
+    public var count: Int { storage.tokens.count }
 
     /// Builds a vocabulary from tokens in id order. `source` names the file in errors.
     public init(tokens: [String], source: String = "<vocabulary>") throws {
@@ -38,9 +56,7 @@ public struct Vocabulary: Sendable {
         guard let pad = id("[PAD]"), let unk = id("[UNK]"), let cls = id("[CLS]"), let sep = id("[SEP]") else {
             throw TokenizerError.missingSpecialTokens(SourceLocation(file: source), missing)
         }
-        self.tokens = tokens
-        self.whole = whole
-        self.continuation = continuation
+        storage = Storage(tokens: tokens, whole: whole, continuation: continuation)
         padId = pad
         unkId = unk
         clsId = cls
@@ -96,10 +112,10 @@ public struct Vocabulary: Sendable {
 
     /// The id of `token`, matched scalar for scalar (canonically equivalent spellings differ).
     public func id(of token: String) -> Int32? {
-        whole.lookup(token.unicodeScalars)
+        storage.whole.lookup(token.unicodeScalars)
     }
 
     public func token(for id: Int32) -> String? {
-        tokens.indices.contains(Int(id)) ? tokens[Int(id)] : nil
+        storage.tokens.indices.contains(Int(id)) ? storage.tokens[Int(id)] : nil
     }
 }

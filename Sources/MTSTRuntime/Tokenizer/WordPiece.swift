@@ -13,40 +13,50 @@ struct WordPiece: Sendable {
             return
         }
         let firstNew = ids.count
-        let matched: Bool = word.withUnsafeBufferPointer { scalars in
-            // Hashes of every prefix of the remaining word, computed in one forward pass,
-            // so the longest-first probes below do not rehash.
-            let longestKey = max(vocabulary.whole.maxKeyLength, vocabulary.continuation.maxKeyLength)
-            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, longestKey)) { prefixHash in
-                var start = 0
-                while start < scalars.count {
-                    let table = start == 0 ? vocabulary.whole : vocabulary.continuation
-                    let longest = min(scalars.count - start, table.maxKeyLength)
-                    var h = ScalarTable.seed
-                    for k in 0..<longest {
-                        h = ScalarTable.extend(h, scalars[start + k])
-                        prefixHash[k] = h
+        let matched = vocabulary.withTables { whole, continuation in
+            word.withUnsafeBufferPointer { scalars in
+                withUnsafeTemporaryAllocation(
+                    of: UInt64.self, capacity: max(1, whole.maxKeyLength, continuation.maxKeyLength)
+                ) { prefixHash in
+                    var start = 0
+                    while start < scalars.count {
+                        let match = start == 0
+                            ? Self.longestMatch(whole, in: scalars, from: start, prefixHash: prefixHash)
+                            : Self.longestMatch(continuation, in: scalars, from: start, prefixHash: prefixHash)
+                        guard let (id, end) = match else { return false }
+                        ids.append(id)
+                        start = end
                     }
-                    var end = start + longest
-                    var found: Int32? = nil
-                    while end > start {
-                        let piece = UnsafeBufferPointer(rebasing: scalars[start..<end])
-                        if let id = table.lookup(piece, hash: prefixHash[end - start - 1]) {
-                            found = id
-                            break
-                        }
-                        end -= 1
-                    }
-                    guard let id = found else { return false }
-                    ids.append(id)
-                    start = end
+                    return true
                 }
-                return true
             }
         }
         if !matched {
             ids.removeSubrange(firstNew...)
             ids.append(vocabulary.unkId)
         }
+    }
+
+    /// The longest key of `table` that `scalars[start...]` begins with, and where it ends.
+    @inline(__always)
+    private static func longestMatch(
+        _ table: borrowing ScalarTable, in scalars: UnsafeBufferPointer<Unicode.Scalar>, from start: Int,
+        prefixHash: UnsafeMutableBufferPointer<UInt64>
+    ) -> (id: Int32, end: Int)? {
+        // Hashes of every candidate length, computed in one forward pass so the
+        // longest-first probes below do not rehash.
+        let longest = min(scalars.count - start, table.maxKeyLength)
+        var h = ScalarTable.seed
+        for k in 0..<longest {
+            h = ScalarTable.extend(h, scalars[start + k])
+            prefixHash[k] = h
+        }
+        var end = start + longest
+        while end > start {
+            let piece = UnsafeBufferPointer(rebasing: scalars[start..<end])
+            if let id = table.lookup(piece, hash: prefixHash[end - start - 1]) { return (id, end) }
+            end -= 1
+        }
+        return nil
     }
 }
