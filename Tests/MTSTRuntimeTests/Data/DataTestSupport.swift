@@ -34,3 +34,17 @@ enum DataTestSupport {
         }
     }
 }
+
+extension DataTestSupport {
+    /// A file under `Tests/MTSTRuntimeTests/Fixtures/`, as copied into the test bundle.
+    static func fixture(_ relative: String) throws -> String {
+        guard let directory = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
+            throw FixtureMissing(name: relative)
+        }
+        return directory.appendingPathComponent(relative).path
+    }
+
+    struct FixtureMissing: Error {
+        var name: String
+    }
+}
