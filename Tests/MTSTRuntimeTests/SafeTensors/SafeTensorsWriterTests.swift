@@ -7,7 +7,7 @@ import Testing
         try DataTestSupport.withTemporaryDirectory { directory in
             let path = directory + "/ckpt.safetensors"
             let tensors: [(name: String, shape: [Int], data: [Float])] = [
-                ("z.weight", [2, 3], [1, -2, 3.5, .infinity, -0, 1e-40]),
+                ("z.weight", [2, 3], [1, -2, 3.5, .infinity, -0, 0x1p-140]),
                 ("a.bias", [3], [0.25, 0.5, 0.75]),
                 ("scalar", [], [7]),
                 ("empty", [0, 4], []),
