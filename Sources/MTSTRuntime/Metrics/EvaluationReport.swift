@@ -18,12 +18,14 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         var goldTagged: [[String]] = [], predictedTagged: [[String]] = []
         for (index, example) in gold.enumerated() {
             var right = true
+            // Indices are checked even though the preconditions hold: release builds use
+            // -Ounchecked, where a precondition alone would not stop an out-of-bounds read.
             if let predictedLabels, let label = example.label {
                 intentTotal += 1
-                if predictedLabels[index] == label { intentCorrect += 1 } else { right = false }
+                if index < predictedLabels.count, predictedLabels[index] == label { intentCorrect += 1 } else { right = false }
             }
             if let predictedTags, let tags = example.tags {
-                let predicted = predictedTags[index]
+                let predicted = index < predictedTags.count ? Array(predictedTags[index].prefix(tags.count)) : []
                 goldTagged.append(tags)
                 predictedTagged.append(predicted)
                 for (position, tag) in tags.enumerated() where tag != (position < predicted.count ? predicted[position] : "O") {

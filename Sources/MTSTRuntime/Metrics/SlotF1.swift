@@ -29,12 +29,12 @@ public enum SlotF1 {
     }
 
     /// `predicted[i]` is aligned with `gold[i]` word by word. A shorter prediction (a sentence
-    /// truncated to the model's maximum length) counts its missing words as "O".
+    /// truncated to the model's maximum length) counts its missing words as "O"; only the
+    /// first `gold[i].count` predicted tags are read.
     public static func score(gold: [[String]], predicted: [[String]]) -> Score {
         precondition(gold.count == predicted.count, "SlotF1: \(gold.count) gold sentences but \(predicted.count) predicted")
         var counter = ConllCounter()
         for (goldTags, predictedTags) in zip(gold, predicted) {
-            precondition(predictedTags.count <= goldTags.count, "SlotF1: more predicted tags than words")
             for (index, goldTag) in goldTags.enumerated() {
                 let predictedTag = index < predictedTags.count ? predictedTags[index] : "O"
                 counter.add(gold: ChunkTag(goldTag), predicted: ChunkTag(predictedTag))
