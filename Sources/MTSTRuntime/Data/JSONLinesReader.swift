@@ -1,0 +1,59 @@
+import Foundation
+
+/// Reads one JSON object per line: `{"tokens": [...], "tags": [...], "label": "..."}` where
+/// `tags` and `label` are optional and `tags`, when present, has one entry per token.
+public enum JSONLinesReader {
+    private struct Record: Decodable {
+        var tokens: [String]
+        var tags: [String]?
+        var label: String?
+    }
+
+    public static func read(path: String) throws(DataError) -> [Example] {
+        try parse(TextLines.read(path: path))
+    }
+
+    /// Parses text already in memory; `file` is used for sources and messages.
+    public static func parse(_ text: String, file: String) throws(DataError) -> [Example] {
+        try parse(TextLines(text: text, file: file))
+    }
+
+    static func parse(_ text: TextLines) throws(DataError) -> [Example] {
+        let decoder = JSONDecoder()
+        var examples: [Example] = []
+        for (index, line) in text.lines.enumerated() where !line.isBlank {
+            func fail(_ reason: String) -> DataError {
+                DataError(.malformed(reason: reason), at: text.location(line: index))
+            }
+            let record: Record
+            do {
+                record = try decoder.decode(Record.self, from: Data(line.utf8))
+            } catch let error as DecodingError {
+                throw fail(reason(for: error))
+            } catch {
+                throw fail("not valid JSON")
+            }
+            if record.tokens.isEmpty { throw fail("\"tokens\" is empty") }
+            if let tags = record.tags, tags.count != record.tokens.count {
+                throw fail("\(tags.count) tags for \(record.tokens.count) tokens; \"tags\" needs one tag per token")
+            }
+            examples.append(Example(words: record.tokens, tags: record.tags, label: record.label, source: text.location(line: index)))
+        }
+        return examples
+    }
+
+    private static func reason(for error: DecodingError) -> String {
+        let expected = #"expected {"tokens": [...], "tags": [...], "label": "..."}"#
+        switch error {
+        case .keyNotFound(let key, _):
+            return "missing \"\(key.stringValue)\"; \(expected)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined()
+            return field.isEmpty ? "not a JSON object; \(expected)" : "\"\(field)\" has the wrong type; \(expected)"
+        case .dataCorrupted:
+            return "not valid JSON"
+        @unknown default:
+            return "not valid JSON"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import MTSTCompiler
+
+/// A data file split into lines, numbered from 1, with `\n` or `\r\n` endings removed.
+struct TextLines {
+    var file: String
+    var lines: [Substring]
+
+    static func read(path: String) throws(DataError) -> TextLines {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError(.fileNotFound, at: SourceLocation(file: path))
+        }
+        guard !isDirectory.boolValue else {
+            throw DataError(.unreadable(reason: "it is a directory"), at: SourceLocation(file: path))
+        }
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DataError(.unreadable(reason: error.localizedDescription), at: SourceLocation(file: path))
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw DataError(.notUTF8, at: SourceLocation(file: path, line: firstInvalidLine(bytes), column: 1))
+        }
+        return TextLines(text: text, file: path)
+    }
+
+    init(text: String, file: String) {
+        self.file = file
+        var body = Substring(text)
+        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        // Split on scalars: as Characters, "\r\n" is one grapheme and would not match "\n".
+        lines = body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            var line = Substring(scalars)
+            if line.unicodeScalars.last == "\r" { line = Substring(line.unicodeScalars.dropLast()) }
+            return line
+        }
+        if lines.last?.isEmpty == true { lines.removeLast() }
+    }
+
+    func location(line index: Int, column: Int = 1) -> SourceLocation {
+        SourceLocation(file: file, line: index + 1, column: column)
+    }
+
+    /// The 1-based column of `part`, which must be a slice of line `index`.
+    func location(line index: Int, of part: Substring) -> SourceLocation {
+        let line = lines[index]
+        return location(line: index, column: line.distance(from: line.startIndex, to: part.startIndex) + 1)
+    }
+
+    private static func firstInvalidLine(_ bytes: Data) -> Int {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let bad = lines.firstIndex { String(data: Data($0), encoding: .utf8) == nil } ?? 0
+        return bad + 1
+    }
+}
+
+extension Substring {
+    var isBlank: Bool { allSatisfy { $0 == " " || $0 == "\t" } }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Writes F32 safetensors files: tensors in sorted-name order, header padded with spaces to a
+/// multiple of 8 bytes so the data section starts aligned, the whole file replaced atomically.
+public enum SafeTensorsWriter {
+    public static func write(
+        path: String,
+        tensors: [(name: String, shape: [Int], data: [Float])],
+        metadata: [String: String] = [:]
+    ) throws(SafeTensorsError) {
+        let ordered = try validated(tensors, path: path)
+        let header = headerBytes(ordered, metadata: metadata)
+        try AtomicFile.write(path: path) { handle throws in
+            var length = UInt64(header.count).littleEndian
+            try handle.write(contentsOf: Data(bytes: &length, count: 8))
+            try handle.write(contentsOf: header)
+            for tensor in ordered {
+                try tensor.data.withUnsafeBytes { try handle.write(contentsOf: $0) }
+            }
+        }
+    }
+
+    /// The padded JSON header; internal so tests can check its exact form.
+    static func headerBytes(_ ordered: [(name: String, shape: [Int], data: [Float])], metadata: [String: String]) -> Data {
+        var json = "{"
+        var fields: [String] = []
+        if !metadata.isEmpty {
+            let pairs = metadata.keys.sorted(by: byteOrder).map { "\(quoted($0)):\(quoted(metadata[$0] ?? ""))" }
+            fields.append("\(quoted(SafeTensorsHeader.metadataKey)):{\(pairs.joined(separator: ","))}")
+        }
+        var offset = 0
+        for tensor in ordered {
+            let end = offset + tensor.data.count * 4
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            fields.append("\(quoted(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        json += fields.joined(separator: ",") + "}"
+        var bytes = Data(json.utf8)
+        let padding = (8 - bytes.count % 8) % 8
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
+        return bytes
+    }
+
+    private static func validated(
+        _ tensors: [(name: String, shape: [Int], data: [Float])], path: String
+    ) throws(SafeTensorsError) -> [(name: String, shape: [Int], data: [Float])] {
+        func fail(_ name: String, _ reason: String) -> SafeTensorsError {
+            SafeTensorsError(path: path, kind: .invalidTensor(tensor: name, reason: reason))
+        }
+        var seen = Set<String>()
+        for tensor in tensors {
+            if tensor.name.isEmpty || tensor.name == SafeTensorsHeader.metadataKey {
+                throw fail(tensor.name, "reserved or empty name")
+            }
+            if !seen.insert(tensor.name).inserted { throw fail(tensor.name, "name used twice") }
+            if tensor.shape.contains(where: { $0 < 0 }) { throw fail(tensor.name, "negative dimension in shape \(tensor.shape)") }
+            let count = tensor.shape.reduce(1, *)
+            if count != tensor.data.count {
+                throw fail(tensor.name, "shape \(tensor.shape) holds \(count) values but \(tensor.data.count) were given")
+            }
+        }
+        return tensors.sorted { byteOrder($0.name, $1.name) }
+    }
+
+    /// Byte order, not Swift's Unicode-aware `<`, so files match other safetensors writers.
+    private static func byteOrder(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,28 @@
+import MTSTCompiler
+import Testing
+@testable import MTSTRuntime
+
+@Suite struct CoNLLReaderTests {
+    @Test func readsTabSeparatedSentencesSkippingDocstartAndTabOnlyLines() throws {
+        let path = try DataTestSupport.fixture("data/conll_sample.txt")
+        let examples = try CoNLLReader.read(path: path)
+        #expect(examples == [
+            Example(words: ["@paulwalk", "Empire", "State", "New York"], tags: ["O", "B-facility", "I-facility", "B-geo-loc"],
+                    source: SourceLocation(file: path, line: 3, column: 1)),
+            Example(words: ["From", "Green"], tags: ["O", "B-person"], source: SourceLocation(file: path, line: 8, column: 1)),
+        ])
+    }
+
+    @Test func spaceSeparatedColumnsUseTheLastAsTag() throws {
+        let examples = try CoNLLReader.parse("EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\n\nGerman JJ B-NP B-MISC\n", file: "c")
+        #expect(examples.map(\.words) == [["EU", "rejects"], ["German"]])
+        #expect(examples.map(\.tags) == [["B-ORG", "O"], ["B-MISC"]])
+        #expect(examples.map(\.source.line) == [1, 5])
+        #expect(examples.allSatisfy { $0.label == nil })
+    }
+
+    @Test func lineWithoutTagIsAnError() {
+        let error = #expect(throws: DataError.self) { try CoNLLReader.parse("a\tO\nlonely\n", file: "c.txt") }
+        #expect(error?.description == "c.txt:2:1: expected a token and a tag separated by a tab or space, found 'lonely'")
+    }
+}

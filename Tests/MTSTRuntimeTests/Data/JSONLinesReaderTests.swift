@@ -1,0 +1,28 @@
+import MTSTCompiler
+import Testing
+@testable import MTSTRuntime
+
+@Suite struct JSONLinesReaderTests {
+    @Test func readsOptionalTagsAndLabels() throws {
+        let path = try DataTestSupport.fixture("data/sample.jsonl")
+        let examples = try JSONLinesReader.read(path: path)
+        #expect(examples == [
+            Example(words: ["book", "a", "flight"], tags: ["O", "O", "O"], label: "atis_flight",
+                    source: SourceLocation(file: path, line: 1, column: 1)),
+            Example(words: ["hello"], source: SourceLocation(file: path, line: 3, column: 1)),
+        ])
+    }
+
+    @Test(arguments: [
+        (#"{"tokens": ["a", "b"], "tags": ["O"]}"#, #"j:1:1: 1 tags for 2 tokens; "tags" needs one tag per token"#),
+        (#"{"tags": ["O"]}"#, #"j:1:1: missing "tokens"; expected {"tokens": [...], "tags": [...], "label": "..."}"#),
+        (#"{"tokens": ["a", 3]}"#, #"j:1:1: "tokens[1]" has the wrong type; expected {"tokens": [...], "tags": [...], "label": "..."}"#),
+        (#"{"tokens": []}"#, #"j:1:1: "tokens" is empty"#),
+        (#"["a"]"#, #"j:1:1: not a JSON object; expected {"tokens": [...], "tags": [...], "label": "..."}"#),
+        ("{\"tokens\": [\"a\"]}\n{oops", "j:2:1: not valid JSON"),
+    ])
+    func malformedRecordsNameFileAndLine(text: String, message: String) {
+        let error = #expect(throws: DataError.self) { try JSONLinesReader.parse(text, file: "j") }
+        #expect(error?.description == message)
+    }
+}
