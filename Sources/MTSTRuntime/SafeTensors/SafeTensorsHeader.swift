@@ -60,6 +60,9 @@ struct SafeTensorsHeader: Decodable {
         guard let tensor = context.codingPath.first?.stringValue else {
             return SafeTensorsError(path: path, kind: .headerNotJSON(reason: oneLine(reason)))
         }
+        if tensor == metadataKey {
+            return SafeTensorsError(path: path, kind: .headerNotJSON(reason: "\(metadataKey) must map strings to strings"))
+        }
         let field = context.codingPath.dropFirst().map(\.stringValue).joined(separator: ".")
         let detail = field.isEmpty ? reason : "\(field): \(reason)"
         return SafeTensorsError(path: path, kind: .badEntry(tensor: tensor, reason: oneLine(detail)))

@@ -47,6 +47,10 @@ import Testing
         }
     }
 
+    @Test func metadataMustBeStrings() {
+        #expect(kind(#"{"__metadata__":{"step":3}}"#) == .headerNotJSON(reason: "__metadata__ must map strings to strings"))
+    }
+
     @Test func malformedEntryNamesTheTensor() {
         let missing = kind(#"{"w":{"dtype":"F32","shape":[2]}}"#)
         #expect(missing == .badEntry(tensor: "w", reason: "missing 'data_offsets'"))
