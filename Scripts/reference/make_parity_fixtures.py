@@ -8,6 +8,9 @@ Writes into --out:
   parity_words.json       [{"words", "max_length", "ids", "first_piece"}]: pre-split words, each
                           tokenized on its own (as mtstc's encodeWords does), checked against the
                           fast tokenizer's is_split_into_words word_ids().
+  parity_fuzz.json        [{"text", "ids", "cased_ids"}]: seeded random texts drawn from many Unicode
+                          blocks (controls, spaces, Latin, combining marks, Greek sigma, CJK, emoji…),
+                          tokenized by the slow tokenizer with do_lower_case True and False.
   parity_embeddings.json  {"model", "max_length", "items": [{"text", "embedding", "unnormalized_first5"}]}:
                           BertModel last_hidden_state → mask-aware mean pooling → L2 normalisation,
                           float32, rounded to 8 significant digits.
@@ -17,7 +20,9 @@ Offline only: run with HF_HUB_OFFLINE=1; everything is read from --model.
 import argparse
 import json
 import os
+import random
 import sys
+import unicodedata
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -80,6 +85,45 @@ WORDS = [
     (["one", "two", "three", "four", "five", "six"], 5),
 ]
 
+# Character pools for the fuzz texts: each text mixes vocabulary words with runs from these.
+FUZZ_POOLS = [
+    [chr(c) for c in range(0x20, 0x7F)],
+    [chr(c) for c in range(0, 0x20)] + list("\x7f\x85\xa0\ufffd\u200b\u200d\ufe0f\u2028\u2029\u3000\u2003\ue000\u00ad"),
+    [chr(c) for c in range(0xA0, 0x250)],
+    [chr(c) for c in range(0x300, 0x370)],
+    [chr(c) for c in range(0x370, 0x530)],
+    list("ΣΣσςΑΩ'.\u0345\u00b7\u0387"),
+    [chr(c) for c in range(0x1E00, 0x2000)],
+    [chr(c) for c in range(0x2000, 0x2BFF)],
+    [chr(c) for c in range(0x3000, 0x3100)],
+    [chr(c) for c in range(0x4E00, 0x4E80)] + [chr(c) for c in range(0xF900, 0xF940)] + [chr(c) for c in range(0xFF00, 0xFFF0)],
+    [chr(c) for c in range(0x0900, 0x0980)] + [chr(c) for c in range(0x0590, 0x0700)] + [chr(c) for c in range(0xAC00, 0xAC40)],
+    [chr(c) for c in range(0x1F300, 0x1F650)] + [chr(c) for c in range(0x1F3FB, 0x1F400)] + [chr(c) for c in range(0x1D400, 0x1D480)],
+    [chr(c) for c in range(0x20000, 0x20040)] + [chr(c) for c in range(0x2F800, 0x2F840)],
+]
+
+
+def fuzz_texts(vocab_tokens, count, seed=20261127):
+    rng = random.Random(seed)
+    words = [t.replace("##", "") for t in vocab_tokens[1000:]]
+
+    def assigned(ch):  # see the Unicode 14 note above TEXTS
+        return unicodedata.category(ch) not in ("Cn", "Cs")
+
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            if rng.random() < 0.4:
+                word = rng.choice(words)
+                parts.append(word.upper() if rng.random() < 0.3 else word.capitalize() if rng.random() < 0.3 else word)
+            else:
+                pool = rng.choice(FUZZ_POOLS)
+                parts.append("".join(c for c in (rng.choice(pool) for _ in range(rng.randint(1, 5))) if assigned(c)))
+            parts.append(rng.choice([" ", " ", "", "\t", "\n", "-", "\u00a0"]))
+        texts.append("".join(parts))
+    return texts
+
 
 def round8(x):
     return float(f"{x:.8g}")
@@ -130,6 +174,13 @@ def main():
         assert enc["input_ids"] == ids and fast_first == first_piece, (words, ids, enc["input_ids"], first_piece, fast_first)
         words_items.append({"words": words, "max_length": max_length, "ids": ids, "first_piece": first_piece})
 
+    cased = SlowBertTokenizer(vocab, do_lower_case=False)
+    fuzz = [{"text": text, "ids": slow_ids(text, args.max_length),
+             "cased_ids": cased(text, truncation=True, max_length=args.max_length)["input_ids"]}
+            for text in fuzz_texts(list(slow.vocab.keys()), 250)]
+    fast_fuzz_disagreements = sum(
+        fast(item["text"], truncation=True, max_length=args.max_length)["input_ids"] != item["ids"] for item in fuzz)
+
     torch.set_num_threads(2)
     model = BertModel.from_pretrained(args.model, local_files_only=True, torch_dtype=torch.float32,
                                       attn_implementation="eager", add_pooling_layer=False)
@@ -163,6 +214,7 @@ def main():
 
     write("parity_tokens.json", tokens)
     write("parity_words.json", words_items)
+    write("parity_fuzz.json", fuzz)
     write("parity_embeddings.json", {"model": "all-MiniLM-L6-v2", "max_length": args.max_length, "items": embeddings})
 
     if disagreements:
@@ -171,6 +223,8 @@ def main():
             print(f"  {text!r}\n    slow {s}\n    fast {f}")
     else:
         print(f"\nslow and fast tokenizers agree on all {len(TEXTS)} texts")
+    print(f"fast tokenizer disagrees on {fast_fuzz_disagreements} of {len(fuzz)} fuzz texts "
+          "(final sigma, and Unicode-version differences in the Rust tables)")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-/// BERT's uncased WordPiece tokenizer, id for id the same as Hugging Face's Python
-/// `BertTokenizer` (basic tokenization, then WordPiece, then `[CLS] … [SEP]`).
+/// BERT's WordPiece tokenizer, id for id the same as Hugging Face's pure-Python
+/// `BertTokenizer` (basic tokenization, then WordPiece, then `[CLS] … [SEP]`). The Rust
+/// "fast" tokenizer differs from both on a word-final capital sigma, which Python's
+/// `str.lower()` (and so this) turns into `ς`.
 ///
 /// Special tokens written in the text (e.g. a literal "[SEP]") are not recognised: they
 /// are tokenized like any other text.
 public struct BertTokenizer: Sendable {
     public let vocabulary: Vocabulary
+    /// Whether text is lowercased and accent-stripped (uncased models).
+    public var lowercase: Bool { basic.lowercase }
     private let basic: BasicTokenizer
     private let wordPiece: WordPiece
 

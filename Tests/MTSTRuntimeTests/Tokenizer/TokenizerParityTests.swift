@@ -8,6 +8,7 @@ import Testing
                 "Assets/all-MiniLM-L6-v2/vocab.txt is absent; fetch the model assets to run tokenizer parity tests"))
 struct TokenizerParityTests {
     struct TextItem: Decodable { let text: String; let ids: [Int32] }
+    struct FuzzItem: Decodable { let text: String; let ids: [Int32]; let cased_ids: [Int32] }
     struct WordsItem: Decodable {
         let words: [String]
         let max_length: Int
@@ -45,6 +46,17 @@ struct TokenizerParityTests {
             let (ids, first) = tokenizer.encodeWords(item.words, maxLength: item.max_length)
             #expect(ids == item.ids, "words: \(item.words)")
             #expect(first == item.first_piece, "words: \(item.words)")
+        }
+    }
+
+    @Test func seededRandomUnicodeTextsGiveTheReferenceIdsCasedAndUncased() throws {
+        let items = try TokenizerTestSupport.fixture("parity_fuzz", as: [FuzzItem].self)
+        #expect(items.count >= 200)
+        let cased = try BertTokenizer(vocabPath: TokenizerTestSupport.realVocabPath, lowercase: false)
+        for item in items {
+            let scalars = item.text.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
+            #expect(tokenizer.encode(item.text, maxLength: 256) == item.ids, "text: \(scalars)")
+            #expect(cased.encode(item.text, maxLength: 256) == item.cased_ids, "cased text: \(scalars)")
         }
     }
 }
