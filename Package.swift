@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "MTSTRuntime", dependencies: ["MTSTCompiler", "MTSTKernels"], swiftSettings: optimize),
         .executableTarget(
             name: "mtstc",
-            dependencies: ["MTSTCompiler", "MTSTRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTSTCompiler", "MTSTRuntime", "MTSTKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize),
         .testTarget(name: "MTSTKernelsTests", dependencies: ["MTSTKernels"]),
         .testTarget(name: "MTSTCompilerTests", dependencies: ["MTSTCompiler", "MTSTRuntime"], resources: [.copy("Fixtures")]),

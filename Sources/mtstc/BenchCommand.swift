@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MTSTCompiler
 import MTSTRuntime
+import MTSTKernels
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(

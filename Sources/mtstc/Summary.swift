@@ -5,12 +5,13 @@ import MTSTCompiler
 enum Summary {
     static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 
-    static func groups(_ plan: Plan) -> [(label: String, tensors: Int, elements: Int, lr: String, wd: Double, from: Int, frozen: Bool)] {
+    static func groups(_ plan: Plan) -> [(label: String, tensors: Int, elements: Int, lr: String, wd: String, from: Int, frozen: Bool)] {
         var order: [String] = []
-        var acc: [String: (Int, Int, Double, Double, Double, Int, Bool)] = [:]
-        for p in plan.params where p.sliceOf == nil || plan.params[p.sliceOf!].path.isEmpty {
+        var acc: [String: (Int, Int, Double, Double, Set<Double>, Int, Bool)] = [:]
+        for p in plan.params where p.sliceOf == nil {
             let key = p.group.isEmpty ? "default" : p.group
-            if acc[key] == nil { order.append(key); acc[key] = (0, 0, .infinity, -.infinity, p.weightDecay, p.trainFromEpoch, p.frozen) }
+            if acc[key] == nil { order.append(key); acc[key] = (0, 0, .infinity, -.infinity, [], p.trainFromEpoch, p.frozen) }
+            acc[key]!.4.insert(p.weightDecay)
             acc[key]!.0 += 1
             acc[key]!.1 += p.count
             acc[key]!.2 = min(acc[key]!.2, p.lr)
@@ -20,7 +21,7 @@ enum Summary {
         return order.map { k in
             let a = acc[k]!
             let lr = a.2 == a.3 ? String(format: "%.3g", a.2) : String(format: "%.3g…%.3g", a.2, a.3)
-            return (k, a.0, a.1, lr, a.4, a.5, a.6)
+            return (k, a.0, a.1, lr, a.4.sorted(by: >).map { String(format: "%g", $0) }.joined(separator: "/"), a.5, a.6)
         }
     }
 

@@ -34,9 +34,9 @@ public struct Graph: Codable, Sendable {
             return Shape(params[p].shape.map(Dim.const))
         }
         let shapes = node.inputs.map { nodes[$0].shape }
-        do {
-            return try node.kind.def.shape(shapes, node.attrs)
-        } catch let error as ShapeRuleError {
+        switch Result(catching: { () throws(ShapeRuleError) -> Shape in try node.kind.def.shape(shapes, node.attrs) }) {
+        case .success(let shape): return shape
+        case .failure(let error):
             throw GraphError.shape(node: node.name, op: node.kind, origin: node.origin, message: error.message)
         }
     }

@@ -18,7 +18,7 @@ struct FuseQKVPass: Pass {
                   matcher.soleUse(q.bias), matcher.soleUse(k.bias), matcher.soleUse(v.bias) else { continue }
             let weights = [q.weight, k.weight, v.weight].compactMap { graph[$0].attrs.param }
             let biases = [q.b, k.b, v.b].compactMap { graph[$0].attrs.param }
-            guard weights.count == 3, biases.count == 3, sameSettings(graph, weights + biases) else { continue }
+            guard weights.count == 3, biases.count == 3, sameSettings(graph, weights), sameSettings(graph, biases) else { continue }
 
             let width = graph.params[weights[0]].shape[0]
             let w = try packed(&graph, weights, rowWidth: graph.params[weights[0]].shape[1])

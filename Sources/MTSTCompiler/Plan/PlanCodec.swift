@@ -59,7 +59,7 @@ public enum PlanCodec {
         do {
             return try JSONDecoder().decode(Plan.self, from: Data(payload))
         } catch {
-            throw PlanError.malformed(path, "\(error)".prefix(200).replacingOccurrences("\n", with: " "))
+            throw PlanError.malformed(path, String("\(error)".prefix(200)).replacingOccurrences("\n", with: " "))
         }
     }
 

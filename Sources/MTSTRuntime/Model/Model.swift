@@ -47,7 +47,9 @@ public final class Model: @unchecked Sendable {
             store.initialize(seed: plan.schedule.seed)
         }
         let bytes = max(plan.inference.arena.bytes, plan.training?.arena.bytes ?? 0)
-        arena = AlignedBuffer(count: (bytes + 3) / 4)
+        let arena = AlignedBuffer(count: (bytes + 3) / 4)
+        let store = self.store
+        self.arena = arena
         inference = Executor(program: plan.inference, store: store, arena: arena)
         training = plan.training.map { Executor(program: $0, store: store, arena: arena) }
         optimizer = Optimizer(store: store, config: plan.optimizer)
