@@ -27,6 +27,12 @@ public struct HeadSpec: Sendable {
     /// The head's key in `heads`.
     public var location: SourceLocation
 
+    /// The label list when it is fixed in the spec, nil for `from_data`.
+    public var explicitLabels: [String]? {
+        if case .list(let labels) = labels { return labels }
+        return nil
+    }
+
     /// The only input each kind can use; `input:` in the YAML is a checked restatement.
     public var input: Input { kind == .classification ? .pooled : .tokens }
 

@@ -17,8 +17,8 @@ public struct ParamInfo: Sendable, Equatable {
         self.count = count
     }
 
-    /// Every parameter of the model a spec describes, in the order graph lowering creates
-    /// them. A head's output size comes from `headClasses[name]`, else its explicit label
+    /// Every parameter of the model a spec describes, with the paths graph lowering uses, in a
+    /// fixed order: embeddings, layers 0…L−1, pooling, heads in spec order. A head's output size comes from `headClasses[name]`, else its explicit label
     /// list, else 0 (labels collected from data are not known before the data is read).
     public static func canonical(for spec: Spec, headClasses: [String: Int] = [:]) -> [ParamInfo] {
         let b = spec.backbone

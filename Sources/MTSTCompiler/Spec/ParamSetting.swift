@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the optimizer does with one parameter, after all rules are applied.
 public struct ParamSetting: Sendable, Codable, Equatable {
     public var path: String
@@ -34,4 +36,33 @@ public struct GroupSummary: Sendable, Codable, Equatable {
     public var weightDecay: ClosedRange<Double>
     public var trainFromEpoch: Int
     public var frozen: Bool
+}
+
+extension GroupSummary {
+    /// The compile printout's parameter-group table, one aligned line per row plus a header.
+    public static func table(_ rows: [GroupSummary]) -> [String] {
+        func number(_ x: Double) -> String { x == 0 ? "0" : "\(x)" }
+        func range(_ r: ClosedRange<Double>) -> String {
+            r.lowerBound == r.upperBound ? number(r.lowerBound) : "\(number(r.lowerBound))–\(number(r.upperBound))"
+        }
+        let header = ["group", "params", "elements", "lr", "weight decay", "trains"]
+        let body = rows.map { row in
+            [row.group, "\(row.paramCount)", "\(row.elementCount)", range(row.lr), range(row.weightDecay),
+             row.frozen ? "never (frozen)" : row.trainFromEpoch == 0 ? "from start" : "from epoch \(row.trainFromEpoch)"]
+        }
+        let all = [header] + body
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { cells in
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
 }

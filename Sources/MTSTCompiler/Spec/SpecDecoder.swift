@@ -22,7 +22,13 @@ struct Field {
         self.keyPath = keyPath
         self.keyLocation = keyLocation
         self.table = table
-        table.record(keyPath, node.location)
+        // A block mapping "starts" at its first inner key; its own key is what a reader of an
+        // error about the whole section (`heads.slots`) should be sent to.
+        if case .mapping = node.value, let keyLocation {
+            table.record(keyPath, keyLocation)
+        } else {
+            table.record(keyPath, node.location)
+        }
     }
 
     var location: SourceLocation { node.location }

@@ -53,7 +53,10 @@ enum YAMLReader {
         let context = parser.context.map { String(cString: $0) }
         let start = location(parser.context_mark, file: file)
         let text = context.map { "\(problem) \($0) started at \(start.line):\(start.column)" } ?? problem
-        return .syntax(at: location(parser.problem_mark, file: file), problem: text)
+        // In YAML a leading `*` starts an alias, which is almost never what a spec author
+        // writing a parameter pattern meant.
+        let hint = text.contains("alias") ? " (a pattern starting with '*' must be quoted: \"*.bias\")" : ""
+        return .syntax(at: location(parser.problem_mark, file: file), problem: text + hint)
     }
 }
 

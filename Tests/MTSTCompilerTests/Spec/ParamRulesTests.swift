@@ -183,4 +183,27 @@ import Testing
         #expect(rows[3].lr == 1e-3...1e-3)
         #expect(rows.map(\.elementCount).reduce(0, +) == params.map(\.count).reduce(0, +))
     }
+
+    @Test func summaryTable() throws {
+        let spec = try Self.spec(optimizer: """
+          lr: 1e-3
+          rules:
+            - params: backbone.embeddings.*
+              frozen: true
+            - params: backbone.layers[4-5].*
+              unfreeze: gradual
+        """)
+        let params = ParamInfo.canonical(for: spec)
+        let rows = ParamRules.summary(try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: 10), params)
+        #expect(GroupSummary.table(rows) == [
+            "group                params  elements  lr     weight decay  trains",
+            "embeddings frozen    5       688       0.001  0–0.01        never (frozen)",
+            "layers               64      2400      0.001  0–0.01        from start",
+            "layers[4-5] gradual  16      600       0.001  0–0.01        from epoch 2",
+            "layers[4-5] gradual  16      600       0.001  0–0.01        from epoch 1",
+            "pooling              2       16        0.001  0             from start",
+            "heads.intent         2       27        0.001  0–0.01        from start",
+            "heads.slots          2       18        0.001  0–0.01        from start",
+        ])
+    }
 }

@@ -30,6 +30,13 @@ import Testing
             "t.yaml:10:19: YAML syntax error: mapping values are not allowed in this context")
     }
 
+    @Test func unquotedStarIsAnAlias() {
+        #expect(specError(baseYAML + "optimizer:\n  no_decay: [*.bias]\n") ==
+            "t.yaml:26:15: YAML syntax error: did not find expected alphabetic or numeric character while scanning an alias started at 26:14 (a pattern starting with '*' must be quoted: \"*.bias\")")
+        #expect(specError(baseYAML + "optimizer:\n  rules:\n    - params: *norm\n      frozen: true\n") ==
+            "t.yaml:27:15: YAML syntax error: found undefined alias (a pattern starting with '*' must be quoted: \"*.bias\")")
+    }
+
     @Test func unknownKeys() {
         #expect(specError(edited("  hidden_size: 16", "  hiden_size: 16")) ==
             "t.yaml:4:3: backbone.hiden_size: unknown key 'hiden_size' (did you mean 'hidden_size'?)")

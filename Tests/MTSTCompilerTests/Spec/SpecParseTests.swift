@@ -57,7 +57,8 @@ import Testing
         #expect(spec.location(of: "heads.slots.dropout") == SourceLocation(file: "t.yaml", line: 19, column: 14))
         #expect(spec.location(of: "heads.intent.labels[1]") == SourceLocation(file: "t.yaml", line: 15, column: 17))
         // Unknown or defaulted paths fall back to the nearest given ancestor, then the file.
-        #expect(spec.location(of: "heads.slots.labels") == SourceLocation(file: "t.yaml", line: 17, column: 5))
+        #expect(spec.location(of: "heads.slots.labels") == SourceLocation(file: "t.yaml", line: 16, column: 3))
+        #expect(spec.location(of: "backbone") == SourceLocation(file: "t.yaml", line: 2, column: 1))
         #expect(spec.location(of: "pooling") == SourceLocation(file: "t.yaml"))
         #expect(spec.heads[1].dropout == 0.2)
     }

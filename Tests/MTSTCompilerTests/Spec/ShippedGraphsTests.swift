@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import MTSTCompiler
+
+/// Every spec under Graphs/ must parse. The MiniLM specs read `../Assets/…/config.json`,
+/// which is fetched, not committed; they are parsed against a copy of that config written
+/// into a temporary tree of the same shape, and against the real file when it is present.
+@Suite struct ShippedGraphsTests {
+    static let root = repoRoot()
+
+    static var graphFiles: [String] {
+        let graphs = "\(root)/Graphs"
+        let names = (FileManager.default.enumerator(atPath: graphs)?.allObjects as? [String]) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    /// Parses `Graphs/<name>` as if it lived in a temp tree with a MiniLM config.json.
+    static func parseShipped(_ name: String) throws -> Spec {
+        let text = try String(contentsOfFile: "\(root)/Graphs/\(name)", encoding: .utf8)
+        let tree = try makeTempDirectory()
+        try FileManager.default.createDirectory(atPath: "\(tree)/Assets/all-MiniLM-L6-v2", withIntermediateDirectories: true)
+        try miniLMConfigJSON.write(toFile: "\(tree)/Assets/all-MiniLM-L6-v2/config.json", atomically: true, encoding: .utf8)
+        return try Spec.parse(yaml: text, path: "\(tree)/Graphs/\(name)")
+    }
+
+    @Test func allShippedSpecsAreListed() {
+        #expect(Self.graphFiles == [
+            "bert-base.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
+            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny.yaml",
+        ])
+    }
+
+    @Test(arguments: graphFiles)
+    func parses(_ name: String) throws {
+        let spec = try Self.parseShipped(name)
+        let params = ParamInfo.canonical(for: spec, headClasses: ["intent": 26, "slots": 120])
+        let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
+                                              epochs: spec.training.epochs)
+        #expect(settings.count == params.count)
+        #expect(spec.heads.map(\.name) == ["intent", "slots"])
+        #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
+        if FileManager.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json") {
+            _ = try Spec.load(path: "\(Self.root)/Graphs/\(name)")
+        }
+    }
+
+    @Test func multitask() throws {
+        let spec = try Self.parseShipped("multitask.yaml")
+        #expect(spec.name == "atis-minilm")
+        let b = spec.backbone
+        #expect([Int]([b.vocabSize, b.hiddenSize, b.numLayers, b.numHeads, b.intermediateSize, b.maxPositionEmbeddings])
+            == [30522, 384, 6, 12, 1536, 512])
+        #expect(b.weights?.value.hasSuffix("/Assets/all-MiniLM-L6-v2/model.safetensors") == true)
+        #expect(spec.tokenizer.vocab.value.hasSuffix("/Assets/all-MiniLM-L6-v2/vocab.txt"))
+        #expect(spec.tokenizer.maxLength == 256 && spec.pooling == .mean && spec.normalize == .l2)
+        #expect(spec.heads.map(\.kind) == [.classification, .tagging])
+        #expect(spec.heads.allSatisfy { $0.labels == .fromData && $0.lossWeight == 1 })
+        #expect(spec.optimizer.lr == 2e-4 && spec.optimizer.weightDecay == 0.01)
+        #expect(spec.optimizer.layerwiseDecay == LayerwiseDecay(base: 2e-4, decay: 0.95))
+        #expect(spec.optimizer.schedule == ScheduleSpec(warmup: .fraction(0.1), decay: .linear))
+        #expect(spec.training == TrainingSpec(epochs: 10, batchSize: 32, gradientAccumulation: 1, clipNorm: 1, seed: 42))
+        #expect(spec.data?.train.first?.path.value.hasSuffix("/Assets/atis/train_dev") == true)
+        #expect(spec.data?.eval.first?.path.value.hasSuffix("/Assets/atis/test") == true)
+        #expect(spec.compile == CompileOptions(maxBatch: 32, maxSeq: 64))
+    }
+
+    @Test func bertBase() throws {
+        let spec = try Self.parseShipped("bert-base.yaml")
+        let b = spec.backbone
+        #expect([Int]([b.vocabSize, b.hiddenSize, b.numLayers, b.numHeads, b.intermediateSize, b.maxPositionEmbeddings, b.typeVocabSize])
+            == [30522, 768, 12, 12, 3072, 512, 2])
+        #expect(b.weights == nil && b.config == nil && b.layerNormEps == 1e-12)
+        let params = ParamInfo.canonical(for: spec)
+        // bert-base-uncased without its pooler: 108,891,648 parameters.
+        #expect(params.filter { !$0.isHead }.map(\.count).reduce(0, +) == 108_891_648)
+    }
+
+    @Test func strategies() throws {
+        func settings(_ name: String) throws -> [String: ParamSetting] {
+            let spec = try Self.parseShipped("strategies/\(name).yaml")
+            let params = ParamInfo.canonical(for: spec, headClasses: ["intent": 26, "slots": 120])
+            let resolved = try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: spec.training.epochs)
+            return Dictionary(uniqueKeysWithValues: resolved.map { ($0.path, $0) })
+        }
+        for name in ["feature-extraction", "backbone-frozen"] {
+            let s = try settings(name)
+            #expect(s.filter { !$0.value.frozen }.keys.sorted() ==
+                ["heads.intent.bias", "heads.intent.weight", "heads.slots.bias", "heads.slots.weight"], "\(name)")
+        }
+        let headFrozen = try settings("head-frozen")
+        #expect(headFrozen.filter { $0.value.frozen }.keys.sorted() == ["heads.slots.bias", "heads.slots.weight"])
+
+        let layered = try settings("layered")
+        #expect(layered["backbone.embeddings.norm.weight"]?.frozen == true)
+        #expect(layered["backbone.layers[1].ffn.output.weight"]?.frozen == true)
+        #expect(layered["backbone.layers[3].ffn.output.weight"]?.trainFromEpoch == 1)
+        #expect(layered["backbone.layers[2].ffn.output.weight"]?.trainFromEpoch == 2)
+        #expect(layered["backbone.layers[4].ffn.output.weight"].map { !$0.frozen && $0.trainFromEpoch == 0 } == true)
+
+        let layerwise = try settings("layerwise-lr")
+        #expect(layerwise["heads.intent.weight"]?.lr == 5e-5)
+        #expect(abs((layerwise["backbone.layers[5].attention.query.weight"]?.lr ?? 0) - 4.75e-5) < 1e-15)
+        #expect(abs((layerwise["backbone.embeddings.word_embeddings.weight"]?.lr ?? 0) - 5e-5 * pow(0.95, 7)) < 1e-15)
+    }
+
+    @Test func tinySpecMatchesItsFiles() throws {
+        let spec = try Spec.load(path: "\(Self.root)/Graphs/tiny.yaml")
+        try spec.checkFilesExist()
+        let vocab = try String(contentsOfFile: spec.tokenizer.vocab.value, encoding: .utf8)
+        let tokens = vocab.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(tokens.count == spec.backbone.vocabSize)
+        #expect(Array(tokens.prefix(5)) == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
+        #expect(Set(tokens).count == tokens.count)
+        guard case .list(let intents) = spec.heads[0].labels, case .list(let tags) = spec.heads[1].labels else {
+            Issue.record("tiny heads need explicit labels"); return
+        }
+        #expect(intents.count == 3 && tags == ["O", "B-x", "I-x", "B-y", "I-y"])
+        #expect(spec.compile == CompileOptions(maxBatch: 4, maxSeq: 16))
+        // Every data line uses known labels and has one tag per word plus BOS and the intent.
+        let data = try #require(spec.data)
+        var lines = 0
+        for source in data.train + data.eval {
+            for line in try String(contentsOfFile: source.path.value, encoding: .utf8).split(separator: "\n") {
+                let halves = line.split(separator: "\t")
+                #expect(halves.count == 2)
+                let words = halves[0].split(separator: " ")
+                let labels = halves[1].split(separator: " ")
+                #expect(words.first == "BOS" && words.last == "EOS" && labels.count == words.count)
+                #expect(labels.dropFirst().dropLast().allSatisfy { tags.contains(String($0)) })
+                #expect(labels.last.map { intents.contains(String($0)) } == true)
+                // BOS/EOS stand where [CLS]/[SEP] go; the files avoid words that split into pieces
+                // in their longest sentences, so words fitting means pieces fit.
+                #expect(words.count <= spec.compile.maxSeq)
+                lines += 1
+            }
+        }
+        #expect(lines == 22)
+    }
+}
