@@ -116,21 +116,18 @@ import Testing
         }
         #expect(intents.count == 3 && tags == ["O", "B-x", "I-x", "B-y", "I-y"])
         #expect(spec.compile == CompileOptions(maxBatch: 4, maxSeq: 16))
-        // Every data line uses known labels and has one tag per word plus BOS and the intent.
+        // Every data line is ATIS `word:TAG … <=> intent` with known labels, short enough for max_seq.
         let data = try #require(spec.data)
         var lines = 0
         for source in data.train + data.eval {
             for line in try String(contentsOfFile: source.path.value, encoding: .utf8).split(separator: "\n") {
-                let halves = line.split(separator: "\t")
+                let halves = line.components(separatedBy: " <=> ")
                 #expect(halves.count == 2)
-                let words = halves[0].split(separator: " ")
-                let labels = halves[1].split(separator: " ")
-                #expect(words.first == "BOS" && words.last == "EOS" && labels.count == words.count)
-                #expect(labels.dropFirst().dropLast().allSatisfy { tags.contains(String($0)) })
-                #expect(labels.last.map { intents.contains(String($0)) } == true)
-                // BOS/EOS stand where [CLS]/[SEP] go; the files avoid words that split into pieces
-                // in their longest sentences, so words fitting means pieces fit.
-                #expect(words.count <= spec.compile.maxSeq)
+                let pairs = halves[0].split(separator: " ").map { $0.split(separator: ":") }
+                #expect(pairs.allSatisfy { $0.count == 2 && tags.contains(String($0[1])) })
+                #expect(intents.contains(halves[1]))
+                // Two slots go to [CLS] and [SEP]; the files avoid words that split into pieces.
+                #expect(pairs.count + 2 <= spec.compile.maxSeq)
                 lines += 1
             }
         }
