@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MTSTCompiler
 import MTSTRuntime
 
@@ -7,6 +8,8 @@ struct Embed: ParsableCommand {
         abstract: "Print sentence embeddings as JSON lines: {\"text\": …, \"embedding\": […]}.")
 
     @Option(name: .long, help: "Compiled plan.") var graph: String
+    @Option(help: "Instead of JSON, print each sentence with its embedding's shape and first N values.")
+    var preview: Int?
     @OptionGroup var text: TextInput
 
     func run() throws {
@@ -14,6 +17,14 @@ struct Embed: ParsableCommand {
         let model = try Model(planPath: graph)
         let embeddings = try model.embed(sentences)
         var out = ""
+        if let preview {
+            for (s, e) in zip(sentences, embeddings) {
+                let first = e.prefix(preview).map { String(format: "%.8f", $0) }.joined(separator: " ")
+                out += "Sentence: \(s)\nEmbedding shape: [\(e.count)]\nFirst \(preview) values: [\(first)]\n\n"
+            }
+            print(out, terminator: "")
+            return
+        }
         for (s, e) in zip(sentences, embeddings) {
             out += JSONLine.object([("text", JSONLine.string(s)), ("embedding", JSONLine.floats(e))]) + "\n"
         }

@@ -31,6 +31,8 @@ public enum ArenaPlanner {
             for input in node.inputs { lastUse[input] = max(lastUse[input], node.id) }
         }
         for id in graph.outputs.values { lastUse[id] = n }
+        // Inputs are small and stay valid across runs, so a caller may feed once and run many times.
+        for node in graph.nodes where node.kind == .input { lastUse[node.id] = n }
 
         var bufferOf = Array(repeating: -1, count: n)
         var buffers: [Buffer] = []

@@ -52,9 +52,9 @@ public enum CompileDriver {
             if p.trains && wantsTraining { stats.trainableParams += p.count } else { stats.frozenParams += p.count }
         }
 
-        let vocab = FileRef(path: spec.tokenizer.vocab.value, sha256: options.checksums ? try FileDigest.sha256(path: spec.tokenizer.vocab.value) : "")
+        let vocab = FileRef(path: absolute(spec.tokenizer.vocab.value), sha256: options.checksums ? try FileDigest.sha256(path: spec.tokenizer.vocab.value) : "")
         let weights = try spec.backbone.weights.map {
-            FileRef(path: $0.value, sha256: options.checksums ? try FileDigest.sha256(path: $0.value) : "")
+            FileRef(path: absolute($0.value), sha256: options.checksums ? try FileDigest.sha256(path: $0.value) : "")
         }
         var optimizer = OptimizerConfig()
         optimizer.beta1 = spec.optimizer.beta1
@@ -81,7 +81,13 @@ public enum CompileDriver {
     }
 
     static func ref(_ s: MTSTCompiler.DataSource) -> DataSourceRef {
-        DataSourceRef(format: s.format.rawValue, path: s.path.value, labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit)
+        DataSourceRef(format: s.format.rawValue, path: absolute(s.path.value), labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit)
+    }
+
+    /// Plans keep absolute paths so they work from any working directory.
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/"))
+            .standardizedFileURL.path
     }
 
     static func modelConfig(_ spec: Spec, trainData: TrainingData.Labels) throws -> ModelConfig {

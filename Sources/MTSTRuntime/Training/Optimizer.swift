@@ -24,16 +24,16 @@ public final class Optimizer: @unchecked Sendable {
     }
 
     /// One update of every parameter active at `epoch`, with the scheduled lr factor; gradients are then zeroed.
-    public func step(lrFactor: Double, epoch: Int) {
+    public func step(lrFactor: Double, epoch: Int, gradScale: Float = 1) {
         let params = store.params
-        var scale: Float = 1
+        var scale = gradScale
         if config.clipNorm > 0 {
             var sum = 0.0
             for i in params.indices where active(i, epoch: epoch) {
                 sum += Kernels.sumOfSquares(store.gradPointer(i)!, count: params[i].count)
             }
-            lastGradNorm = sum.squareRoot()
-            if lastGradNorm > config.clipNorm { scale = Float(config.clipNorm / (lastGradNorm + 1e-6)) }
+            lastGradNorm = sum.squareRoot() * Double(gradScale)
+            if lastGradNorm > config.clipNorm { scale *= Float(config.clipNorm / (lastGradNorm + 1e-6)) }
         }
         for i in params.indices where active(i, epoch: epoch) {
             steps[i] += 1

@@ -9,7 +9,7 @@ struct GradientCheckTests {
     static let batch = 2, seq = 3, heads = 2, headDim = 2
 
     /// Builds the forward graph of one case; returns the node whose output is checked.
-    typealias Build = (inout CaseBuilder) throws -> NodeID
+    typealias Build = @Sendable (inout CaseBuilder) throws -> NodeID
 
     static let cases: [OpKind: [(String, Build)]] = [
         .gather: [("gather", { b in try b.g.add(.gather, [try b.param([5, 4]), try b.ids(max: 5)], name: "y") })],
@@ -229,7 +229,8 @@ struct GradientCase {
             let out = try exec.output("y")
             return zip(out, dy).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         }
-        _ = try loss()
+        let first = try loss()
+        #expect(try loss() == first, "a rerun with the same inputs and seed must give the same loss")
         var analytic: [Int: [Float]] = [:]
         for (p, _) in grads { analytic[p] = Array(try exec.output("grad\(p)")) }
         #expect(!grads.isEmpty)
@@ -246,7 +247,7 @@ struct GradientCase {
                 let numeric = (up - down) / Double(2 * h)
                 let tolerance = 2e-2 * max(1, abs(numeric))
                 #expect(abs(numeric - Double(ana[i])) <= tolerance,
-                        "param \(p)[\(i)]: numeric \(numeric) vs analytic \(ana[i])")
+                        "param \(p)[\(i)]: numeric \(numeric) vs analytic \(ana[i]) \(up) \(down) \(first)")
             }
         }
     }

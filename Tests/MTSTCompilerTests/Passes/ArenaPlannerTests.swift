@@ -50,6 +50,7 @@ struct ArenaPlannerTests {
         var lastUse = Array(0..<g.nodes.count)
         for n in g.nodes { for i in n.inputs { lastUse[i] = max(lastUse[i], n.id) } }
         for id in g.outputs.values { lastUse[id] = g.nodes.count }
+        for n in g.nodes where n.kind == .input { lastUse[n.id] = g.nodes.count }
         let start = g.nodes.map { $0.kind == .input ? 0 : $0.id }
         #expect(layout.bytes <= layout.naiveBytes)
         for a in g.nodes where layout.offsets[a.id] >= 0 {

@@ -1,0 +1,63 @@
+import Foundation
+import MTSTCompiler
+
+/// Checkpoints: the backbone under Hugging Face BERT names (transformers loads it), the heads
+/// and the pooling norm under mtstc names, and the label vocabularies in the metadata.
+public enum Checkpoint {
+    public static let labelsKey = "mtstc.labels"
+
+    public static func save(_ model: Model, to path: String, extra: [String: String] = [:]) throws {
+        var tensors: [(name: String, shape: [Int], data: [Float])] = []
+        for (i, p) in model.plan.params.enumerated() {
+            guard let name = p.checkpointName else { continue }
+            tensors.append((name, p.shape, model.store.values(of: i)))
+        }
+        var metadata = extra
+        metadata["format"] = "pt"
+        metadata[labelsKey] = labelsJSON(model.plan.model.taskHeads)
+        try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: metadata)
+    }
+
+    static func labelsJSON(_ heads: [TaskHead]) -> String {
+        let dict = Dictionary(uniqueKeysWithValues: heads.map { ($0.name, $0.labels) })
+        let data = (try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Loads a checkpoint into a model whose plan has the same heads and labels.
+    public static func load(_ path: String, into model: Model) throws {
+        let file = try SafeTensorFile.read(path: path)
+        if let stored = file.metadata[labelsKey], stored != labelsJSON(model.plan.model.taskHeads) {
+            throw CompileError.file(path, "its label vocabularies differ from the plan's; compile the spec that trained it")
+        }
+        try model.store.load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: path, requireHeads: true)
+    }
+
+    /// AdamW moments and per-parameter step counts, for `mtstc run --resume`.
+    public static func saveOptimizer(_ model: Model, to path: String) throws {
+        var tensors: [(name: String, shape: [Int], data: [Float])] = []
+        for (i, p) in model.plan.params.enumerated() {
+            guard let state = model.optimizer.state(of: i) else { continue }
+            tensors.append(("m." + p.path, p.shape, state.m))
+            tensors.append(("v." + p.path, p.shape, state.v))
+        }
+        let steps = model.optimizer.steps.map(String.init).joined(separator: ",")
+        try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: ["mtstc.steps": steps])
+    }
+
+    public static func loadOptimizer(_ path: String, into model: Model) throws {
+        let file = try SafeTensorFile.read(path: path)
+        let store = model.store
+        for (i, p) in model.plan.params.enumerated() where store.trainOffsets[i] >= 0 {
+            for (prefix, buffer) in [("m.", store.m), ("v.", store.v)] {
+                guard let t = file.tensors[prefix + p.path], t.data.count == p.count else {
+                    throw WeightsError.missing(file: path, tensor: prefix + p.path)
+                }
+                t.data.withUnsafeBufferPointer { (buffer.pointer + store.trainOffsets[i]).update(from: $0.baseAddress!, count: p.count) }
+            }
+        }
+        let steps = (file.metadata["mtstc.steps"] ?? "").split(separator: ",").compactMap { Int($0) }
+        guard steps.count == model.plan.params.count else { throw WeightsError.missing(file: path, tensor: "mtstc.steps metadata") }
+        model.optimizer.restore(steps: steps)
+    }
+}

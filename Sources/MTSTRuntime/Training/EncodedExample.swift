@@ -1,0 +1,49 @@
+import MTSTCompiler
+
+/// One example as the graph consumes it: word pieces, and per head either a sentence label or
+/// one label per piece (−1 where nothing is learned: [CLS], [SEP], continuation pieces, heads the
+/// example has no labels for, labels outside the head's vocabulary).
+public struct EncodedExample: Sendable {
+    public var ids: [Int32]
+    /// Position in `ids` of each word's first piece, −1 when truncated away.
+    public var firstPiece: [Int]
+    /// Per head (plan order): a sentence label, or `ids.count` token labels.
+    public var labels: [[Int32]]
+}
+
+/// Turns examples into encoded ones for a plan's heads.
+public struct ExampleEncoder: Sendable {
+    public let heads: [TaskHead]
+    public let tokenizer: BertTokenizer
+    public let maxLength: Int
+    let indices: [[String: Int32]]
+
+    public init(heads: [TaskHead], tokenizer: BertTokenizer, maxLength: Int) {
+        self.heads = heads
+        self.tokenizer = tokenizer
+        self.maxLength = maxLength
+        indices = heads.map { h in Dictionary(uniqueKeysWithValues: h.labels.enumerated().map { ($1, Int32($0)) }) }
+    }
+
+    /// `route` names the heads that take the example's sentence label and its tags.
+    public func encode(_ e: Example, route: (label: String?, tags: String?)) -> EncodedExample {
+        let (ids, firstPiece) = tokenizer.encodeWords(e.words, maxLength: maxLength)
+        var labels: [[Int32]] = []
+        for (h, head) in heads.enumerated() {
+            switch head.kind {
+            case .classification:
+                let value = head.name == route.label ? e.label.flatMap { indices[h][$0] } ?? -1 : -1
+                labels.append([value])
+            case .tagging:
+                var values = [Int32](repeating: -1, count: ids.count)
+                if head.name == route.tags, let tags = e.tags {
+                    for (w, p) in firstPiece.enumerated() where p >= 0 && w < tags.count {
+                        values[p] = indices[h][tags[w]] ?? -1
+                    }
+                }
+                labels.append(values)
+            }
+        }
+        return EncodedExample(ids: ids, firstPiece: firstPiece, labels: labels)
+    }
+}

@@ -1,0 +1,43 @@
+import MTSTCompiler
+import MTSTKernels
+
+/// What a model predicts for one sentence: per classification head a label, per tagging head one
+/// tag per word (words truncated away get "O").
+public struct Prediction: Sendable {
+    public var labels: [String: String] = [:]
+    public var tags: [String: [String]] = [:]
+}
+
+extension Model {
+    /// Runs the inference program over encoded examples, in batches of similar length.
+    public func predict(_ examples: [EncodedExample]) throws -> [Prediction] {
+        var result = Array(repeating: Prediction(), count: examples.count)
+        let heads = plan.model.taskHeads
+        let maxBatch = plan.inference.graph.maxBatch
+        let buckets = TokenBatch.buckets(examples.map(\.ids), maxBatch: maxBatch, padId: tokenizer.vocabulary.padId)
+        var argmax = [Int32](repeating: 0, count: maxBatch * plan.inference.graph.maxSeq)
+        for batch in buckets {
+            try batch.feed(inference)
+            inference.run()
+            for head in heads {
+                let logits = try inference.output("logits.\(head.name)")
+                let classes = head.labels.count
+                let rows = logits.count / classes
+                argmax.withUnsafeMutableBufferPointer {
+                    Kernels.argmaxRows(logits.baseAddress!, rows: rows, cols: classes, $0.baseAddress!)
+                }
+                for (b, row) in batch.rows.enumerated() {
+                    switch head.kind {
+                    case .classification:
+                        result[row].labels[head.name] = head.labels[Int(argmax[b])]
+                    case .tagging:
+                        result[row].tags[head.name] = examples[row].firstPiece.map {
+                            $0 >= 0 ? head.labels[Int(argmax[b * batch.seq + $0])] : "O"
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+}

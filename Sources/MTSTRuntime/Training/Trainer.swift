@@ -1,0 +1,221 @@
+import Foundation
+import MTSTCompiler
+
+public enum TrainingError: UserFacingError {
+    case noTrainingProgram(String)
+    case noData(String)
+    case resume(String, String)
+
+    public var description: String {
+        switch self {
+        case .noTrainingProgram(let plan): "\(plan): the plan has no training program (the spec needs data.train)"
+        case .noData(let what): "no \(what) examples: check the spec's data section"
+        case let .resume(dir, why): "\(dir): cannot resume: \(why)"
+        }
+    }
+}
+
+/// One line of `metrics.jsonl`.
+public struct EpochMetrics: Codable, Sendable {
+    public var epoch: Int
+    public var loss: Double
+    public var intent_acc: Double?
+    public var slot_f1: Double?
+    public var sentence_acc: Double
+    public var train_seconds: Double
+    public var sentences_per_second: Double
+    public var peak_rss_mb: Double
+    public var eval_seconds: Double
+}
+
+/// `mtstc run`: the epoch loop with shuffling, gradient accumulation, the lr schedule, gradual
+/// unfreezing through each parameter's first epoch, evaluation, metrics and checkpoints.
+public final class Trainer {
+    public let model: Model
+    public let outDir: String
+    let encoder: ExampleEncoder
+    public var log: (String) -> Void = { print($0) }
+    public var progress: ProgressReporter
+
+    public init(model: Model, outDir: String, progress: ProgressReporter = ProgressReporter()) throws {
+        guard let training = model.training else { throw TrainingError.noTrainingProgram(model.plan.name) }
+        self.model = model
+        self.outDir = outDir
+        self.progress = progress
+        encoder = ExampleEncoder(heads: model.plan.model.taskHeads, tokenizer: model.tokenizer,
+                                 maxLength: min(model.plan.tokenizer.maxLength, training.program.graph.maxSeq))
+    }
+
+    func load(_ sources: [DataSourceRef]) throws -> [(Example, EncodedExample)] {
+        var result: [(Example, EncodedExample)] = []
+        for source in sources {
+            let route = TrainingData.routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: model.plan.model.taskHeads)
+            for e in try TrainingData.read(source) { result.append((e, encoder.encode(e, route: route))) }
+        }
+        return result
+    }
+
+    /// The groups as the optimizer will treat them, printed at the start of a run.
+    public func groupTable() -> String {
+        var rows: [String: (tensors: Int, values: Int, lrs: Set<Double>, wds: Set<Double>, from: Int, frozen: Bool)] = [:]
+        var order: [String] = []
+        for p in model.plan.params where p.sliceOf == nil {
+            let key = p.group.isEmpty ? "default" : p.group
+            if rows[key] == nil { order.append(key); rows[key] = (0, 0, [], [], 0, p.frozen) }
+            rows[key]!.tensors += 1
+            rows[key]!.values += p.count
+            rows[key]!.lrs.insert(p.lr)
+            rows[key]!.wds.insert(p.weightDecay)
+            rows[key]!.from = max(rows[key]!.from, p.trainFromEpoch)
+        }
+        var out = "parameter groups:\n"
+        for k in order {
+            let r = rows[k]!
+            let lr = r.lrs.sorted().map { String(format: "%.3g", $0) }.joined(separator: "/")
+            let wd = r.wds.sorted(by: >).map { String(format: "%g", $0) }.joined(separator: "/")
+            let state = r.frozen ? "frozen" : r.from > 0 ? "frozen until epoch \(r.from)" : "trains"
+            out += "  \(k.padding(toLength: 30, withPad: " ", startingAt: 0)) \(r.tensors) tensors, \(r.values) values, lr \(lr), wd \(wd), \(state)\n"
+        }
+        return out
+    }
+
+    public func run(epochs requested: Int? = nil, resume: String? = nil) throws {
+        let plan = model.plan
+        guard let data = plan.data else { throw TrainingError.noData("training") }
+        let train = try load(data.train)
+        let eval = try load(data.eval)
+        guard !train.isEmpty else { throw TrainingError.noData("training") }
+        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        let epochs = requested ?? plan.schedule.epochs
+        let batchSize = plan.schedule.batchSize
+        let accumulation = max(1, plan.schedule.gradientAccumulation)
+        let microBatches = (train.count + batchSize - 1) / batchSize
+        let updatesPerEpoch = (microBatches + accumulation - 1) / accumulation
+        let totalUpdates = updatesPerEpoch * epochs
+        var startEpoch = 0
+        var update = 0
+        if let resume {
+            (startEpoch, update) = try restore(from: resume)
+            log("resuming from \(resume) after epoch \(startEpoch), update \(update)")
+        } else {
+            try? FileManager.default.removeItem(atPath: outDir + "/metrics.jsonl")
+        }
+        log("training \(plan.name): \(train.count) examples, \(eval.count) for evaluation, \(epochs) epochs × \(updatesPerEpoch) updates (batch \(batchSize)\(accumulation > 1 ? " × \(accumulation) accumulated" : ""))")
+        log(groupTable(), terminator: "")
+        guard let executor = model.training else { throw TrainingError.noTrainingProgram(plan.name) }
+        let heads = plan.model.taskHeads
+        let padId = model.tokenizer.vocabulary.padId
+        var lastReport: EvaluationReport?
+        for epoch in startEpoch..<epochs {
+            var rng = SplitMix64(seed: plan.schedule.seed &+ UInt64(epoch) &* 1_000_003)
+            var order = Array(train.indices)
+            order.shuffle(using: &rng)
+            let start = Date()
+            var lossSum = 0.0
+            var lossCount = 0
+            progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
+            for m in 0..<microBatches {
+                let rows = order[(m * batchSize)..<min((m + 1) * batchSize, order.count)]
+                try executor.feed(rows.map { train[$0].1 }, heads: heads, padId: padId)
+                executor.run(seed: plan.schedule.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
+                let loss = Double(try executor.output("loss")[0])
+                lossSum += loss
+                lossCount += 1
+                if (m + 1) % accumulation == 0 || m == microBatches - 1 {
+                    let factor = Optimizer.lrFactor(update: update, total: totalUpdates, config: plan.optimizer)
+                    model.optimizer.step(lrFactor: factor, epoch: epoch, gradScale: 1 / Float(accumulation))
+                    update += 1
+                }
+                progress.step(m + 1, loss: lossSum / Double(lossCount), sentences: (m + 1) * batchSize,
+                              seconds: Date().timeIntervalSince(start))
+            }
+            let trainSeconds = Date().timeIntervalSince(start)
+            progress.end()
+            let evalStart = Date()
+            let (report, predictions) = try evaluate(eval)
+            lastReport = report
+            let metrics = EpochMetrics(epoch: epoch + 1, loss: lossSum / Double(max(lossCount, 1)),
+                                       intent_acc: report.intent.map { $0.value * 100 }, slot_f1: report.slots.map { $0.f1 * 100 },
+                                       sentence_acc: report.sentence.value * 100, train_seconds: trainSeconds,
+                                       sentences_per_second: Double(train.count) / trainSeconds,
+                                       peak_rss_mb: ResourceUsage.peakRSSMegabytes(),
+                                       eval_seconds: Date().timeIntervalSince(evalStart))
+            try appendMetrics(metrics)
+            log(String(format: "epoch %d/%d: loss %.4f | %@ | %.0f s, %.1f sentences/s, peak RSS %.0f MiB",
+                       epoch + 1, epochs, metrics.loss, report.summary, trainSeconds, metrics.sentences_per_second,
+                       metrics.peak_rss_mb))
+            try writePredictions(eval.map(\.0), predictions)
+            try Checkpoint.save(model, to: outDir + "/checkpoint.safetensors", extra: ["mtstc.epoch": "\(epoch + 1)"])
+            try Checkpoint.saveOptimizer(model, to: outDir + "/optimizer.safetensors")
+            try saveState(epoch: epoch + 1, update: update)
+        }
+        if let lastReport { log("final: \(lastReport.summary)") }
+    }
+
+    public func evaluate(_ examples: [(Example, EncodedExample)]) throws -> (EvaluationReport, [Prediction]) {
+        guard !examples.isEmpty else {
+            return (EvaluationReport.evaluate(gold: [], predictedLabels: nil, predictedTags: nil), [])
+        }
+        let predictions = try model.predict(examples.map(\.1))
+        let heads = model.plan.model.taskHeads
+        let labelHead = heads.first { $0.kind == .classification }?.name
+        let tagHead = heads.first { $0.kind == .tagging }?.name
+        let report = EvaluationReport.evaluate(
+            gold: examples.map(\.0),
+            predictedLabels: labelHead.map { h in predictions.map { $0.labels[h] ?? "" } },
+            predictedTags: tagHead.map { h in predictions.map { $0.tags[h] ?? [] } })
+        return (report, predictions)
+    }
+
+    func appendMetrics(_ m: EpochMetrics) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let line = String(decoding: try encoder.encode(m), as: UTF8.self) + "\n"
+        let path = outDir + "/metrics.jsonl"
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw CompileError.file(path, "cannot write metrics") }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data(line.utf8))
+    }
+
+    func writePredictions(_ examples: [Example], _ predictions: [Prediction]) throws {
+        let heads = model.plan.model.taskHeads
+        let labelHead = heads.first { $0.kind == .classification }?.name
+        let tagHead = heads.first { $0.kind == .tagging }?.name
+        var out = ""
+        for (e, p) in zip(examples, predictions) {
+            var obj: [String: Any] = ["words": e.words]
+            if let h = labelHead { obj["intent"] = p.labels[h] ?? "" }
+            if let h = tagHead { obj["tags"] = p.tags[h] ?? [] }
+            let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
+            out += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        try MTSTCompiler.AtomicFile.write(Array(out.utf8), to: outDir + "/predictions.jsonl")
+    }
+
+    func saveState(epoch: Int, update: Int) throws {
+        let json = "{\"epoch\": \(epoch), \"update\": \(update), \"plan\": \(JSONLineString.quote(model.plan.name))}\n"
+        try MTSTCompiler.AtomicFile.write(Array(json.utf8), to: outDir + "/state.json")
+    }
+
+    func restore(from dir: String) throws -> (Int, Int) {
+        guard let data = FileManager.default.contents(atPath: dir + "/state.json"),
+              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let epoch = obj["epoch"] as? Int, let update = obj["update"] as? Int else {
+            throw TrainingError.resume(dir, "state.json missing or malformed")
+        }
+        try Checkpoint.load(dir + "/checkpoint.safetensors", into: model)
+        try Checkpoint.loadOptimizer(dir + "/optimizer.safetensors", into: model)
+        return (epoch, update)
+    }
+
+    func log(_ s: String, terminator: String) { log(terminator.isEmpty ? String(s.dropLast(s.hasSuffix("\n") ? 1 : 0)) : s) }
+}
+
+enum JSONLineString {
+    static func quote(_ s: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [s])) ?? Data("[\"\"]".utf8)
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    }
+}
