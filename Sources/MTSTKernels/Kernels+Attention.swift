@@ -5,7 +5,7 @@
 
 /// Softmax over one row of scores; keys whose mask is 0 get exactly 0. A row with no real key
 /// (an empty sequence) becomes all zeros rather than NaN, so its gradients are zero too.
-@inline(__always) func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
+@inline(always) func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
     let negInf = -Float.infinity
     var mx = F8(repeating: negInf)
     var i = 0
@@ -102,7 +102,13 @@ extension Kernels {
                 while i + 8 <= n { acc += load8(dp + i) * load8(p + i); i += 8 }
                 if i < n { acc += loadPartial8(dp + i, n - i) * loadPartial8(p + i, n - i) }
                 let dot = hsum(acc)
-                map8(dp, p, dscores + r * n, 0..<n) { dp, p in scale * p * (dp - dot) }
+                let ds = dscores + r * n
+                @inline(always) func block(_ i: Int, _ lanes: Int) {
+                    store8(scale * load8(p + i, lanes) * (load8(dp + i, lanes) - dot), ds + i, lanes)
+                }
+                i = 0
+                while i + 8 <= n { block(i, 8); i += 8 }
+                if i < n { block(i, n - i) }
             }
         }
     }
