@@ -17,21 +17,15 @@ extension Kernels {
         let bc2Sqrt = Float(bc2.squareRoot())
         let decay = Float(1 - Double(lr) * Double(weightDecay))
         let w1 = Float(1 - Double(beta1)), w2 = Float(1 - Double(beta2))
-        @inline(__always) func update(_ i: Int, _ lanes: Int) {
-            let full = lanes == 8
-            let g = (full ? load8(grad + i) : loadPartial8(grad + i, lanes)) * gradScale
-            let p0 = (full ? load8(param + i) : loadPartial8(param + i, lanes)) * decay
-            var mi = full ? load8(m + i) : loadPartial8(m + i, lanes)
-            var vi = full ? load8(v + i) : loadPartial8(v + i, lanes)
+        @inline(always) func update(_ i: Int, _ lanes: Int) {
+            let g = load8(grad + i, lanes) * gradScale
+            var p = load8(param + i, lanes) * decay
+            var mi = load8(m + i, lanes), vi = load8(v + i, lanes)
             mi = mi + w1 * (g - mi)
             vi = vi * beta2 + w2 * (g * g)
             let denom = vi.squareRoot() / bc2Sqrt + eps
-            let p1 = p0 - stepSize * (mi / denom)
-            if full {
-                store8(p1, param + i); store8(mi, m + i); store8(vi, v + i)
-            } else {
-                storePartial8(p1, param + i, lanes); storePartial8(mi, m + i, lanes); storePartial8(vi, v + i, lanes)
-            }
+            p = p - stepSize * (mi / denom)
+            store8(p, param + i, lanes); store8(mi, m + i, lanes); store8(vi, v + i, lanes)
         }
         parallelRanges(count, work: 16 * count, granularity: 8) { r in
             var i = r.lowerBound

@@ -1,11 +1,11 @@
 // Multi-head attention with heads laid out in columns: head h of token row r is columns
 // h·d ..< (h+1)·d. Q, K and V may be slices of one packed QKV buffer, hence a separate row
-// stride for each. Every (batch, head) pair is an independent set of small GEMMs writing a
-// disjoint block of the output, so pairs are spread across cores.
+// stride for each. Every (batch, head) pair is an independent set of small GEMMs (HeadGEMM.swift)
+// writing a disjoint block of the output, so pairs are spread across cores.
 
 /// Softmax over one row of scores; keys whose mask is 0 get exactly 0. A row with no real key
 /// (an empty sequence) becomes all zeros rather than NaN, so its gradients are zero too.
-@inline(__always) func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
+@inline(always) func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
     let negInf = -Float.infinity
     var mx = F8(repeating: negInf)
     var i = 0
@@ -32,25 +32,49 @@
 }
 
 extension Kernels {
-    /// Runs `body(b, h)` for every (batch, head) pair, in parallel when the GEMMs are big enough.
+    /// Runs `body(b, h)` for every (batch, head) pair, spread across cores when large enough.
     @inline(__always)
     static func forEachHead(_ batch: Int, _ heads: Int, _ seq: Int, _ headDim: Int, _ body: (Int, Int) -> Void) {
+        forEachHead(batch, heads, seq, headDim, scratch: 0) { b, h, _ in body(b, h) }
+    }
+
+    /// As above, with `scratch` floats private to the thread running the pair: one allocation
+    /// per call, shared by all pairs of a chunk.
+    static func forEachHead(
+        _ batch: Int, _ heads: Int, _ seq: Int, _ headDim: Int, scratch: Int,
+        _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
+    ) {
         precondition(headDim > 0 && heads > 0, "attention: heads and headDim must be positive")
         guard batch > 0, seq > 0 else { return }
-        parallelRanges(batch * heads, work: 2 * batch * heads * seq * seq * headDim) { pairs in
-            for bh in pairs { body(bh / heads, bh % heads) }
+        let pairs = batch * heads
+        let work = 2 * pairs * seq * seq * headDim
+        let chunks = work >= parallelThreshold ? min(2 * coreCount, pairs) : 1
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, chunks * scratch))
+        defer { buffer.deallocate() }
+        let perChunk = (pairs + chunks - 1) / chunks
+        parallelRanges(chunks, work: work) { ids in
+            for id in ids {
+                for bh in (id * perChunk)..<min(pairs, (id + 1) * perChunk) {
+                    body(bh / heads, bh % heads, buffer + id * scratch)
+                }
+            }
         }
     }
+
+    /// Row stride of a transposed head in scratch: T rounded up to a whole 16-column tile.
+    static func paddedSeq(_ seq: Int) -> Int { (seq + 15) / 16 * 16 }
 
     /// probs[b, h, i, :] = softmax over keys of scale·q_i·k_tᵀ, padded keys exactly 0.
     public static func attentionProbs(
         q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int, mask: UnsafePointer<Float>,
         batch: Int, heads: Int, seq: Int, headDim: Int, scale: Float, probs: UnsafeMutablePointer<Float>
     ) {
-        forEachHead(batch, heads, seq, headDim) { b, h in
+        let ldt = paddedSeq(seq)
+        forEachHead(batch, heads, seq, headDim, scratch: headDim * ldt) { b, h, kt in
             let p = probs + (b * heads + h) * seq * seq
-            sgemm(false, true, seq, seq, headDim, scale,
-                  q + b * seq * ldq + h * headDim, ldq, k + b * seq * ldk + h * headDim, ldk, 0, p, seq)
+            transposeHead(k + b * seq * ldk + h * headDim, ld: ldk, seq: seq, headDim: headDim, kt, ldDst: ldt)
+            headGemm(seq, seq, headDim, scale, q + b * seq * ldq + h * headDim, rsA: ldq, csA: 1,
+                     kt, ldb: ldt, bPadded: true, p, ldc: seq)
             for i in 0..<seq { maskedSoftmaxRow(p + i * seq, mask + b * seq, seq) }
         }
     }
@@ -61,8 +85,8 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, headDim: Int, out: UnsafeMutablePointer<Float>, ldo: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            sgemm(false, false, seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, seq,
-                  v + b * seq * ldv + h * headDim, ldv, 0, out + b * seq * ldo + h * headDim, ldo)
+            headGemm(seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, rsA: seq, csA: 1,
+                     v + b * seq * ldv + h * headDim, ldb: ldv, bPadded: false, out + b * seq * ldo + h * headDim, ldc: ldo)
         }
     }
 
@@ -71,9 +95,11 @@ extension Kernels {
         dout: UnsafePointer<Float>, ldo: Int, v: UnsafePointer<Float>, ldv: Int,
         batch: Int, heads: Int, seq: Int, headDim: Int, dprobs: UnsafeMutablePointer<Float>
     ) {
-        forEachHead(batch, heads, seq, headDim) { b, h in
-            sgemm(false, true, seq, seq, headDim, 1, dout + b * seq * ldo + h * headDim, ldo,
-                  v + b * seq * ldv + h * headDim, ldv, 0, dprobs + (b * heads + h) * seq * seq, seq)
+        let ldt = paddedSeq(seq)
+        forEachHead(batch, heads, seq, headDim, scratch: headDim * ldt) { b, h, vt in
+            transposeHead(v + b * seq * ldv + h * headDim, ld: ldv, seq: seq, headDim: headDim, vt, ldDst: ldt)
+            headGemm(seq, seq, headDim, 1, dout + b * seq * ldo + h * headDim, rsA: ldo, csA: 1,
+                     vt, ldb: ldt, bPadded: true, dprobs + (b * heads + h) * seq * seq, ldc: seq)
         }
     }
 
@@ -83,8 +109,8 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, headDim: Int, dv: UnsafeMutablePointer<Float>, lddv: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            sgemm(true, false, seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, seq,
-                  dout + b * seq * ldo + h * headDim, ldo, 0, dv + b * seq * lddv + h * headDim, lddv)
+            headGemm(seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, rsA: 1, csA: seq,
+                     dout + b * seq * ldo + h * headDim, ldb: ldo, bPadded: false, dv + b * seq * lddv + h * headDim, ldc: lddv)
         }
     }
 
@@ -102,7 +128,13 @@ extension Kernels {
                 while i + 8 <= n { acc += load8(dp + i) * load8(p + i); i += 8 }
                 if i < n { acc += loadPartial8(dp + i, n - i) * loadPartial8(p + i, n - i) }
                 let dot = hsum(acc)
-                map8(dp, p, dscores + r * n, 0..<n) { dp, p in scale * p * (dp - dot) }
+                let ds = dscores + r * n
+                @inline(always) func block(_ i: Int, _ lanes: Int) {
+                    store8(scale * load8(p + i, lanes) * (load8(dp + i, lanes) - dot), ds + i, lanes)
+                }
+                i = 0
+                while i + 8 <= n { block(i, 8); i += 8 }
+                if i < n { block(i, n - i) }
             }
         }
     }
@@ -113,8 +145,8 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, headDim: Int, dq: UnsafeMutablePointer<Float>, lddq: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            sgemm(false, false, seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, seq,
-                  k + b * seq * ldk + h * headDim, ldk, 0, dq + b * seq * lddq + h * headDim, lddq)
+            headGemm(seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, rsA: seq, csA: 1,
+                     k + b * seq * ldk + h * headDim, ldb: ldk, bPadded: false, dq + b * seq * lddq + h * headDim, ldc: lddq)
         }
     }
 
@@ -124,8 +156,8 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, headDim: Int, dk: UnsafeMutablePointer<Float>, lddk: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            sgemm(true, false, seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, seq,
-                  q + b * seq * ldq + h * headDim, ldq, 0, dk + b * seq * lddk + h * headDim, lddk)
+            headGemm(seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, rsA: 1, csA: seq,
+                     q + b * seq * ldq + h * headDim, ldb: ldq, bPadded: false, dk + b * seq * lddk + h * headDim, ldc: lddk)
         }
     }
 }

@@ -4,7 +4,7 @@
 
 /// MurmurHash3's 32-bit finaliser: full avalanche, and only shifts, xors and 32-bit multiplies,
 /// which vectorise on every x86-64.
-@inline(__always) func fmix32(_ h: U8) -> U8 {
+@inline(always) func fmix32(_ h: U8) -> U8 {
     var h = h
     h ^= h &>> 16
     h &*= 0x85EB_CA6B
@@ -50,7 +50,7 @@ extension Kernels {
         let threshold = U8(repeating: UInt32(min(Double(p) * 4_294_967_296, 4_294_967_295)))
         let keepScale = 1 / (1 - p)
         let lane = U8(0, 1, 2, 3, 4, 5, 6, 7)
-        @inline(__always) func masked(_ v: F8, _ i: Int) -> F8 {
+        @inline(always) func masked(_ v: F8, _ i: Int) -> F8 {
             // Two rounds keyed by independent halves of the key: with one xor-keyed round, two
             // seeds would produce the same hashes, merely permuted.
             let hash = fmix32(fmix32((U8(repeating: UInt32(truncatingIfNeeded: i)) &+ lane) ^ k0) ^ k1)

@@ -1,14 +1,18 @@
 // Exact (erf) GELU as in BERT: gelu(x) = x·Φ(x), Φ(x) = ½(1 + erf(x/√2)).
 
-@inline(__always) func gelu8(_ x: F8) -> F8 {
+@inline(always) func gelu8(_ x: F8) -> F8 {
     0.5 * x * (1 + erf8(x * 0.707_106_781))
 }
 
 /// gelu'(x) = Φ(x) + x·φ(x), φ the standard normal density.
-@inline(__always) func geluDerivative8(_ x: F8) -> F8 {
+@inline(always) func geluDerivative8(_ x: F8) -> F8 {
     let cdf = 0.5 * (1 + erf8(x * 0.707_106_781))
     let pdf = exp8(-0.5 * x * x) * 0.398_942_28
     return cdf + x * pdf
+}
+
+@inline(always) func biasGeluRow(_ x: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    map8(x, bias, out, 0..<n) { x, b in gelu8(x + b) }
 }
 
 extension Kernels {
@@ -22,7 +26,12 @@ extension Kernels {
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int
     ) {
         parallelRanges(count, work: 8 * count, granularity: 8) { r in
-            map8(dy, x, dx, r) { dy, x in dy * geluDerivative8(x) }
+            @inline(always) func block(_ i: Int, _ lanes: Int) {
+                store8(load8(dy + i, lanes) * geluDerivative8(load8(x + i, lanes)), dx + i, lanes)
+            }
+            var i = r.lowerBound
+            while i + 8 <= r.upperBound { block(i, 8); i += 8 }
+            if i < r.upperBound { block(i, r.upperBound - i) }
         }
     }
 
@@ -31,7 +40,7 @@ extension Kernels {
         _ x: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int, cols: Int, _ out: UnsafeMutablePointer<Float>
     ) {
         parallelRanges(rows, work: 8 * rows * cols) { rs in
-            for r in rs { map8(x + r * cols, bias, out + r * cols, 0..<cols) { x, b in gelu8(x + b) } }
+            for r in rs { biasGeluRow(x + r * cols, bias, out + r * cols, cols) }
         }
     }
 
@@ -43,7 +52,13 @@ extension Kernels {
         parallelRanges(rows, work: 8 * rows * cols) { rs in
             for r in rs {
                 let o = r * cols
-                map8(dy + o, x + o, bias, dx + o, 0..<cols) { dy, x, b in dy * geluDerivative8(x + b) }
+                @inline(always) func block(_ j: Int, _ lanes: Int) {
+                    let d = geluDerivative8(load8(x + o + j, lanes) + load8(bias + j, lanes))
+                    store8(load8(dy + o + j, lanes) * d, dx + o + j, lanes)
+                }
+                var j = 0
+                while j + 8 <= cols { block(j, 8); j += 8 }
+                if j < cols { block(j, cols - j) }
             }
         }
     }

@@ -25,7 +25,12 @@ extension Kernels {
                 if norm >= eps {
                     let inv = 1 / norm
                     let k = dot(x + o, dy + o, cols) * inv * inv * inv
-                    map8(dy + o, x + o, dx + o, 0..<cols) { dy, x in dy * inv - x * k }
+                    @inline(always) func block(_ i: Int, _ lanes: Int) {
+                        store8(load8(dy + o + i, lanes) * inv - load8(x + o + i, lanes) * k, dx + o + i, lanes)
+                    }
+                    var i = 0
+                    while i + 8 <= cols { block(i, 8); i += 8 }
+                    if i < cols { block(i, cols - i) }
                 } else {
                     map8(dy + o, dx + o, 0..<cols) { $0 / eps }
                 }
@@ -35,7 +40,7 @@ extension Kernels {
 }
 
 /// Σ a·b over n floats.
-@inline(__always) func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+@inline(always) func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
     var s0 = F8(), s1 = F8()
     var i = 0
     while i + 16 <= n {

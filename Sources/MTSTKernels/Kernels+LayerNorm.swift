@@ -4,7 +4,7 @@
 
 /// Mean and 1/√(var + eps) of one row. Two passes (mean, then squared deviations) avoid the
 /// cancellation of E[x²] − E[x]² when the mean is large relative to the spread.
-@inline(__always) func rowStats(_ x: UnsafePointer<Float>, _ n: Int, _ eps: Float) -> (mean: Float, rstd: Float) {
+@inline(always) func rowStats(_ x: UnsafePointer<Float>, _ n: Int, _ eps: Float) -> (mean: Float, rstd: Float) {
     var s0 = F8(), s1 = F8()
     var i = 0
     while i + 16 <= n { s0 += load8(x + i); s1 += load8(x + i + 8); i += 16 }
@@ -26,7 +26,7 @@
 }
 
 /// out = (x − mean)·rstd·gamma + beta for one row; out may alias x.
-@inline(__always) func normalizeRow(
+@inline(always) func normalizeRow(
     _ x: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>, _ beta: UnsafePointer<Float>,
     _ n: Int, _ eps: Float, _ out: UnsafeMutablePointer<Float>
 ) {
@@ -59,11 +59,13 @@ extension Kernels {
                 let o = r * cols
                 // The sum goes to preNorm when kept, else straight into out, then is normalised in place.
                 let sum = preNorm.map { $0 + o } ?? out + o
-                if let bias {
-                    map8(x + o, residual + o, bias, sum, 0..<cols) { $0 + $1 + $2 }
-                } else {
-                    map8(x + o, residual + o, sum, 0..<cols) { $0 + $1 }
+                @inline(always) func block(_ i: Int, _ lanes: Int) {
+                    let s = load8(x + o + i, lanes) + load8(residual + o + i, lanes)
+                    store8(bias.map { s + load8($0 + i, lanes) } ?? s, sum + i, lanes)
                 }
+                var i = 0
+                while i + 8 <= cols { block(i, 8); i += 8 }
+                if i < cols { block(i, cols - i) }
                 normalizeRow(sum, gamma, beta, cols, eps, out + o)
             }
         }
@@ -95,10 +97,14 @@ extension Kernels {
                     sgx += g * ((loadPartial8(x + o + i, n, fill: mean) - mean) * rstd)
                 }
                 let meanG = hsum(sg) / Float(cols), meanGX = hsum(sgx) / Float(cols)
-                map8(dy + o, x + o, gamma, dx + o, 0..<cols) { dy, x, gamma in
-                    let xh = (x - mean) * rstd
-                    return rstd * (dy * gamma - meanG - xh * meanGX)
+                @inline(always) func block(_ i: Int, _ lanes: Int) {
+                    let xh = (load8(x + o + i, lanes) - mean) * rstd
+                    let g = load8(dy + o + i, lanes) * load8(gamma + i, lanes)
+                    store8(rstd * (g - meanG - xh * meanGX), dx + o + i, lanes)
                 }
+                i = 0
+                while i + 8 <= cols { block(i, 8); i += 8 }
+                if i < cols { block(i, cols - i) }
             }
         }
     }
@@ -146,8 +152,14 @@ extension Kernels {
         for r in rows {
             let o = r * cols
             let (mean, rstd) = rowStats(x + o, cols, eps)
-            map8(dy + o, x + o, dgamma, dgamma, 0..<cols) { dy, x, acc in acc + dy * ((x - mean) * rstd) }
-            map8(dy + o, dbeta, dbeta, 0..<cols) { $0 + $1 }
+            @inline(always) func block(_ i: Int, _ lanes: Int) {
+                let d = load8(dy + o + i, lanes)
+                store8(load8(dgamma + i, lanes) + d * ((load8(x + o + i, lanes) - mean) * rstd), dgamma + i, lanes)
+                store8(load8(dbeta + i, lanes) + d, dbeta + i, lanes)
+            }
+            var i = 0
+            while i + 8 <= cols { block(i, 8); i += 8 }
+            if i < cols { block(i, cols - i) }
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Row maximum and Σ exp(x − max): a numerically stable softmax denominator.
-@inline(__always) func softmaxStats(_ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Float) {
+@inline(always) func softmaxStats(_ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Float) {
     let negInf = -Float.infinity
     var mx = F8(repeating: negInf)
     var i = 0
@@ -57,7 +57,12 @@ extension Kernels {
                 }
                 let (mx, sum) = softmaxStats(row, classes)
                 let k = coef / sum
-                map8(row, out, 0..<classes) { exp8($0 - mx) * k }
+                @inline(always) func block(_ i: Int, _ lanes: Int) {
+                    store8(exp8(load8(row + i, lanes) - mx) * k, out + i, lanes)
+                }
+                var i = 0
+                while i + 8 <= classes { block(i, 8); i += 8 }
+                if i < classes { block(i, classes - i) }
                 out[y] -= coef
             }
         }

@@ -3,7 +3,7 @@
 
 /// e^x, about 1 ulp for x ≤ 88. Inputs below ln(FLT_MIN) give exactly 0 (no denormals), which is
 /// what lets masked softmax entries come out as exact zeros. NaN propagates.
-@inline(__always) func exp8(_ x: F8) -> F8 {
+@inline(always) func exp8(_ x: F8) -> F8 {
     let low: Float = -87.33654   // ln(FLT_MIN)
     let high: Float = 88.0       // keeps 2^n a normal float below; e^88 ≈ 1.65e38 suffices here
     var xc = x.replacing(with: high, where: x .> high)
@@ -30,7 +30,7 @@
 /// erf(x) with max abs error ≈ 4e-7 (a few ulp) on all of ℝ, relative accuracy near 0.
 /// erf(x) = x·P(x²)/Q(x²) on |x| ≤ 3.92, a minimax fit of relative error 2e-8 in exact
 /// arithmetic; beyond 3.92, erf rounds to ±1 in float, so clamping x there is exact.
-@inline(__always) func erf8(_ x: F8) -> F8 {
+@inline(always) func erf8(_ x: F8) -> F8 {
     let bound: Float = 3.92
     var xc = x.replacing(with: bound, where: x .> bound)
     xc = xc.replacing(with: -bound, where: xc .< -bound)

@@ -76,7 +76,11 @@ struct AttentionCase {
 @Suite struct AttentionTests {
     static let small = (batch: 3, heads: 2, seq: 5, headDim: 4)
 
-    @Test(arguments: [(3, 2, 5, 4), (4, 4, 33, 16)])
+    // Shapes reach every tile path of the per-head GEMM: widths below 8, exactly 8, between
+    // 8 and 16, whole 16-column tiles plus a ragged one; row counts not a multiple of 4.
+    static let shapes = [(3, 2, 5, 4), (2, 3, 20, 12), (2, 2, 24, 8), (4, 4, 33, 16)]
+
+    @Test(arguments: shapes)
     func probsAreMaskedSoftmax(batch: Int, heads: Int, seq: Int, headDim: Int) {
         let c = AttentionCase(batch: batch, heads: heads, seq: seq, headDim: headDim, seed: 30)
         let p = c.probs()
@@ -102,7 +106,7 @@ struct AttentionCase {
         #expect(c.probs().array.allSatisfy { $0 == 0 })
     }
 
-    @Test(arguments: [(3, 2, 5, 4), (4, 4, 33, 16)])
+    @Test(arguments: shapes)
     func contextUsesStridedValuesAndOutput(batch: Int, heads: Int, seq: Int, headDim: Int) {
         let c = AttentionCase(batch: batch, heads: heads, seq: seq, headDim: headDim, seed: 32)
         let p = c.probs()
@@ -116,8 +120,8 @@ struct AttentionCase {
         expectClose(out.array, expected, abs: 1e-5, rel: 1e-5)
     }
 
-    @Test func backwardKernelsMatchNaiveProducts() {
-        let (batch, heads, seq, d) = Self.small
+    @Test(arguments: shapes)
+    func backwardKernelsMatchNaiveProducts(batch: Int, heads: Int, seq: Int, d: Int) {
         let c = AttentionCase(batch: batch, heads: heads, seq: seq, headDim: d, seed: 33)
         var rng = TestRNG(seed: 34)
         let p = c.probs()
