@@ -48,6 +48,9 @@ public struct TaskHead: Codable, Sendable, Equatable {
     public var dropout: Float
     public var labels: [String]
     public var lossWeight: Float
+    /// For classification heads: read the normalized sentence embedding (true) or the pooled
+    /// vector before normalization (false).
+    public var normalizedInput: Bool = true
 
     public init(name: String, kind: Kind, dropout: Float, labels: [String], lossWeight: Float) {
         self.name = name

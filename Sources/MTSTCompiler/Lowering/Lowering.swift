@@ -96,11 +96,13 @@ public struct Lowering {
         graph.outputs["tokens"] = x
 
         var pooled: NodeID
+        let rawPooled: NodeID
         switch m.pooling {
         case .mean: pooled = try op(.meanPool, [x, mask], "pooling.mean", origin: "pooling")
         case .cls: pooled = try op(.clsPool, [x], "pooling.cls", origin: "pooling")
         case .max: pooled = try op(.maxPool, [x, mask], "pooling.max", origin: "pooling")
         }
+        rawPooled = pooled
         switch m.normalize {
         case .l2: pooled = try op(.l2Normalize, [pooled], "pooling.l2_normalize", origin: "normalize") { $0.eps = 1e-12 }
         case .layerNorm: pooled = try layerNorm(pooled, "pooling.norm", hf: "pooling.norm", layer: nil, origin: "normalize")
@@ -111,7 +113,7 @@ public struct Lowering {
         var losses: [NodeID] = []
         for head in m.taskHeads {
             let origin = "heads.\(head.name)"
-            let features = head.kind == .classification ? pooled : x
+            let features = head.kind == .tagging ? x : head.normalizedInput ? pooled : rawPooled
             let dropped = try dropout(features, head.dropout, "heads.\(head.name).dropout", origin: origin)
             let logits = try dense(dropped, "heads.\(head.name)", out: head.labels.count, in: h,
                                    hf: "heads.\(head.name)", layer: nil, origin: origin)

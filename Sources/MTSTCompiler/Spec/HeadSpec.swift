@@ -8,7 +8,11 @@ public struct HeadSpec: Sendable {
     }
 
     public enum Input: String, Sendable, CaseIterable, Codable {
+        /// The sentence embedding: pooled, then normalized as `normalize` says (what `embed` prints).
+        case embedding
+        /// The pooling output before the normalization.
         case pooled
+        /// The backbone's last hidden state, one row per token.
         case tokens
     }
 
@@ -33,8 +37,8 @@ public struct HeadSpec: Sendable {
         return nil
     }
 
-    /// The only input each kind can use; `input:` in the YAML is a checked restatement.
-    public var input: Input { kind == .classification ? .pooled : .tokens }
+    /// Classification heads read `embedding` (default) or `pooled`; tagging heads read `tokens`.
+    public var input: Input = .embedding
 
     static let keys = ["type", "input", "dropout", "labels"]
 }
@@ -53,15 +57,17 @@ extension HeadSpec {
         let map = try field.map(allowed: keys)
         let kind = try map.required("type").choice(Kind.self, what: "head type")
         var head = HeadSpec(name: name, kind: kind, dropout: 0.1, labels: .fromData, lossWeight: 1, location: keyLocation)
+        head.input = kind == .classification ? .embedding : .tokens
         if let inputField = map.optional("input") {
             let input = try inputField.choice(Input.self, what: "head input")
-            if input != head.input {
-                let pooled = "pooled [B,\(hiddenSize)]"
-                let tokens = "per-token features [B,T,\(hiddenSize)]"
-                throw inputField.bad(kind == .tagging
-                    ? "a tagging head expects \(tokens), got \(pooled)"
-                    : "a classification head expects a \(pooled) sentence vector, got \(tokens)")
+            let tokens = "per-token features [B,T,\(hiddenSize)]"
+            if kind == .tagging, input != .tokens {
+                throw inputField.bad("a tagging head expects \(tokens), got \(input.rawValue) [B,\(hiddenSize)]")
             }
+            if kind == .classification, input == .tokens {
+                throw inputField.bad("a classification head expects a sentence vector [B,\(hiddenSize)] (embedding or pooled), got \(tokens)")
+            }
+            head.input = input
         }
         if let dropout = map.optional("dropout") { head.dropout = Float(try dropout.unitInterval()) }
         if let labels = map.optional("labels") { head.labels = try decodeLabels(labels) }

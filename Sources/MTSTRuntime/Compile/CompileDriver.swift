@@ -103,8 +103,10 @@ public enum CompileDriver {
                 }
                 labels = l
             }
-            return TaskHead(name: h.name, kind: h.kind == .classification ? .classification : .tagging,
-                            dropout: h.dropout, labels: labels, lossWeight: h.lossWeight)
+            var head = TaskHead(name: h.name, kind: h.kind == .classification ? .classification : .tagging,
+                                dropout: h.dropout, labels: labels, lossWeight: h.lossWeight)
+            head.normalizedInput = h.input != .pooled
+            return head
         }
         return ModelConfig(vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers, heads: b.numHeads,
                            intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,

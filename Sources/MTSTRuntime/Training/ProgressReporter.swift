@@ -27,6 +27,7 @@ public struct ProgressReporter {
             FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
         } else if step >= nextPlain || step == steps {
             print(line)
+            fflush(nil)
             nextPlain = step + max(1, steps / 10)
         }
     }

@@ -34,7 +34,10 @@ public final class Trainer {
     public let model: Model
     public let outDir: String
     let encoder: ExampleEncoder
-    public var log: (String) -> Void = { print($0) }
+    public var log: (String) -> Void = {
+        print($0)
+        fflush(nil)  // progress must reach logs and pipes as it happens
+    }
     public var progress: ProgressReporter
 
     public init(model: Model, outDir: String, progress: ProgressReporter = ProgressReporter()) throws {

@@ -142,7 +142,7 @@ import Testing
         #expect(specError(edited("    input: tokens", "    input: pooled")) ==
             "t.yaml:18:12: heads.slots.input: a tagging head expects per-token features [B,T,16], got pooled [B,16]")
         #expect(specError(edited("    labels: [a, b, c]", "    labels: [a, b, c]\n    input: tokens")) ==
-            "t.yaml:16:12: heads.intent.input: a classification head expects a pooled [B,16] sentence vector, got per-token features [B,T,16]")
+            "t.yaml:16:12: heads.intent.input: a classification head expects a sentence vector [B,16] (embedding or pooled), got per-token features [B,T,16]")
     }
 
     @Test func dataHeads() {

@@ -20,7 +20,7 @@ import Testing
         #expect(spec.pooling == .mean && spec.normalize == NormalizeKind.none)
         #expect(spec.heads.map(\.name) == ["intent", "slots"])
         #expect(spec.heads.map(\.kind) == [.classification, .tagging])
-        #expect(spec.heads.map(\.input) == [.pooled, .tokens])
+        #expect(spec.heads.map(\.input) == [.embedding, .tokens])
         #expect(spec.heads[0].labels == .list(["a", "b", "c"]) && spec.heads[1].labels == .fromData)
         #expect(spec.heads.map(\.dropout) == [0.1, 0.1] && spec.heads.map(\.lossWeight) == [1, 1])
         #expect(spec.heads[1].location == SourceLocation(file: "Graphs/sub/t.yaml", line: 16, column: 3))
