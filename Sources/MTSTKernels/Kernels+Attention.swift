@@ -22,13 +22,19 @@
         return
     }
     var sum = F8()
-    map8(row, mask, row, 0..<n) { s, m in
-        let e = exp8(s - rowMax).replacing(with: 0, where: m .== 0)
+    @inline(always) func exponentiate(_ i: Int, _ lanes: Int) {
+        let e = exp8(load8(row + i, lanes) - rowMax).replacing(with: 0, where: load8(mask + i, lanes) .== 0)
         sum += e
-        return e
+        store8(e, row + i, lanes)
     }
+    i = 0
+    while i + 8 <= n { exponentiate(i, 8); i += 8 }
+    if i < n { exponentiate(i, n - i) }
     let inv = 1 / hsum(sum)
-    map8(row, row, 0..<n) { $0 * inv }
+    @inline(always) func normalize(_ i: Int, _ lanes: Int) { store8(load8(row + i, lanes) * inv, row + i, lanes) }
+    i = 0
+    while i + 8 <= n { normalize(i, 8); i += 8 }
+    if i < n { normalize(i, n - i) }
 }
 
 extension Kernels {
