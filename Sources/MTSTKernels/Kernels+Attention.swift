@@ -22,13 +22,19 @@
         return
     }
     var sum = F8()
-    map8(row, mask, row, 0..<n) { s, m in
-        let e = exp8(s - rowMax).replacing(with: 0, where: m .== 0)
+    @inline(always) func exponentiate(_ i: Int, _ lanes: Int) {
+        let e = exp8(load8(row + i, lanes) - rowMax).replacing(with: 0, where: load8(mask + i, lanes) .== 0)
         sum += e
-        return e
+        store8(e, row + i, lanes)
     }
+    i = 0
+    while i + 8 <= n { exponentiate(i, 8); i += 8 }
+    if i < n { exponentiate(i, n - i) }
     let inv = 1 / hsum(sum)
-    map8(row, row, 0..<n) { $0 * inv }
+    @inline(always) func normalize(_ i: Int, _ lanes: Int) { store8(load8(row + i, lanes) * inv, row + i, lanes) }
+    i = 0
+    while i + 8 <= n { normalize(i, 8); i += 8 }
+    if i < n { normalize(i, n - i) }
 }
 
 extension Kernels {
@@ -38,8 +44,8 @@ extension Kernels {
         forEachHead(batch, heads, seq, headDim, scratch: 0) { b, h, _ in body(b, h) }
     }
 
-    /// As above, with `scratch` floats private to the thread running the pair: one allocation
-    /// per call, shared by all pairs of a chunk.
+    /// As above, with `scratch` floats private to the thread running the pair: at most one
+    /// allocation per call (none when `scratch` is 0), shared by all pairs of a chunk.
     static func forEachHead(
         _ batch: Int, _ heads: Int, _ seq: Int, _ headDim: Int, scratch: Int,
         _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
@@ -49,13 +55,15 @@ extension Kernels {
         let pairs = batch * heads
         let work = 2 * pairs * seq * seq * headDim
         let chunks = work >= parallelThreshold ? min(2 * coreCount, pairs) : 1
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, chunks * scratch))
-        defer { buffer.deallocate() }
         let perChunk = (pairs + chunks - 1) / chunks
-        parallelRanges(chunks, work: work) { ids in
-            for id in ids {
-                for bh in (id * perChunk)..<min(pairs, (id + 1) * perChunk) {
-                    body(bh / heads, bh % heads, buffer + id * scratch)
+        // One float when no scratch is wanted: small enough for the stack, never read.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, chunks * scratch)) { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("non-empty allocation without an address") }
+            parallelRanges(chunks, work: work) { ids in
+                for id in ids {
+                    for bh in (id * perChunk)..<min(pairs, (id + 1) * perChunk) {
+                        body(bh / heads, bh % heads, base + id * scratch)
+                    }
                 }
             }
         }

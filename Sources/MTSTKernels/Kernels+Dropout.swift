@@ -2,8 +2,8 @@
 // so backward regenerates the exact mask from the seed instead of storing it, and the result
 // does not depend on how the work was split across threads.
 
-/// MurmurHash3's 32-bit finaliser: full avalanche, and only shifts, xors and 32-bit multiplies,
-/// which vectorise on every x86-64.
+/// MurmurHash3's 32-bit finaliser: full avalanche from shifts, xors and 32-bit multiplies,
+/// each a single AVX2 instruction on eight lanes.
 @inline(always) func fmix32(_ h: U8) -> U8 {
     var h = h
     h ^= h &>> 16

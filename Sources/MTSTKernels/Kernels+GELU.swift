@@ -11,10 +11,6 @@
     return cdf + x * pdf
 }
 
-@inline(always) func biasGeluRow(_ x: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-    map8(x, bias, out, 0..<n) { x, b in gelu8(x + b) }
-}
-
 extension Kernels {
     /// out = gelu(x); may alias.
     public static func gelu(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
@@ -40,7 +36,15 @@ extension Kernels {
         _ x: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int, cols: Int, _ out: UnsafeMutablePointer<Float>
     ) {
         parallelRanges(rows, work: 8 * rows * cols) { rs in
-            for r in rs { biasGeluRow(x + r * cols, bias, out + r * cols, cols) }
+            for r in rs {
+                let o = r * cols
+                @inline(always) func block(_ j: Int, _ lanes: Int) {
+                    store8(gelu8(load8(x + o + j, lanes) + load8(bias + j, lanes)), out + o + j, lanes)
+                }
+                var j = 0
+                while j + 8 <= cols { block(j, 8); j += 8 }
+                if j < cols { block(j, cols - j) }
+            }
         }
     }
 

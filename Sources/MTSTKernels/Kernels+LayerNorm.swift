@@ -31,7 +31,12 @@
     _ n: Int, _ eps: Float, _ out: UnsafeMutablePointer<Float>
 ) {
     let (mean, rstd) = rowStats(x, n, eps)
-    map8(x, gamma, beta, out, 0..<n) { x, g, b in (x - mean) * rstd * g + b }
+    @inline(always) func block(_ i: Int, _ lanes: Int) {
+        store8((load8(x + i, lanes) - mean) * rstd * load8(gamma + i, lanes) + load8(beta + i, lanes), out + i, lanes)
+    }
+    var i = 0
+    while i + 8 <= n { block(i, 8); i += 8 }
+    if i < n { block(i, n - i) }
 }
 
 extension Kernels {

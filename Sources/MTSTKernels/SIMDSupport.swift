@@ -1,7 +1,7 @@
 // Vector access helpers. Swift's SIMD types lower to LLVM vectors, but only some operations do
 // so reliably: arithmetic, comparisons, `replacing(with:where:)` and integer bit operations.
-// `pointwiseMin/Max` (not inlined) and `squareRoot()` (scalarised while libm may set errno)
-// turn hot loops into per-lane code, so the kernels avoid them.
+// `pointwiseMin/Max` are not inlined, and `squareRoot()` vectorises only because Package.swift
+// passes -fno-math-errno; the kernels use `vmin`/`vmax` below instead of the former.
 // Helpers are `@inline(always)`: `@inline(__always)` is only a hint in Swift 6.3, and an
 // out-of-line call taking SIMD8 values in the middle of a hot loop costs more than the math.
 
@@ -40,7 +40,7 @@ typealias U8 = SIMD8<UInt32>
 @inline(always) func vmax(_ a: F8, _ b: F8) -> F8 { a.replacing(with: b, where: a .< b) }
 @inline(always) func vmin(_ a: F8, _ b: F8) -> F8 { a.replacing(with: b, where: b .< a) }
 
-/// Horizontal sum; lanes are paired in a tree so rounding is the same as a pairwise sum.
+/// Horizontal sum as a tree: three dependent adds instead of seven.
 @inline(always) func hsum(_ v: F8) -> Float {
     let a = v.lowHalf + v.highHalf
     let b = a.lowHalf + a.highHalf
