@@ -6,7 +6,8 @@ implementation of the same recipe, so this script trains exactly what Graphs/mul
 describes:
 
   model       all-MiniLM-L6-v2 from Assets/ (BertModel, no pooler), dropout as in its config (0.1)
-  intent      mask-aware mean pooling → L2 normalisation → dropout 0.1 → Linear
+  intent      mask-aware mean pooling → dropout 0.1 → Linear (as Graphs/multitask.yaml's `input: pooled`;
+              --intent-input embedding puts the L2 normalisation before the head)
   slots       per-token dropout 0.1 → Linear; only the first word piece of each word carries the
               word's tag, other pieces and [CLS]/[SEP]/padding are ignored (−100)
   loss        intent cross-entropy + slot cross-entropy (weights 1)
@@ -141,8 +142,10 @@ def collate(items: list[Encoded]):
 # ----------------------------------------------------------------------------- model
 
 class JointModel(torch.nn.Module):
-    def __init__(self, model_dir: str, n_intents: int, n_tags: int, head_dropout: float = 0.1):
+    def __init__(self, model_dir: str, n_intents: int, n_tags: int, head_dropout: float = 0.1,
+                 intent_input: str = "pooled"):
         super().__init__()
+        self.intent_input = intent_input
         self.bert = BertModel.from_pretrained(model_dir, add_pooling_layer=False)
         hidden = self.bert.config.hidden_size
         self.dropout = torch.nn.Dropout(head_dropout)
@@ -159,8 +162,8 @@ class JointModel(torch.nn.Module):
                            token_type_ids=torch.zeros_like(ids)).last_hidden_state
         m = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
-        embedding = F.normalize(pooled, p=2, dim=-1, eps=1e-12)
-        return self.intent(self.dropout(embedding)), self.slots(self.dropout(hidden))
+        features = F.normalize(pooled, p=2, dim=-1, eps=1e-12) if self.intent_input == "embedding" else pooled
+        return self.intent(self.dropout(features)), self.slots(self.dropout(hidden))
 
 
 def parameter_groups(model: JointModel, base_lr: float, decay: float, weight_decay: float):
@@ -292,6 +295,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="train on the first N sentences only (smoke tests)")
     parser.add_argument("--eval-limit", type=int, help="evaluate on the first N test sentences only")
     parser.add_argument("--out", help="write one JSON line per epoch here")
+    parser.add_argument("--intent-input", choices=["pooled", "embedding"], default="pooled",
+                        help="what the intent head reads: the mean-pooled vector, or it L2-normalised")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -317,7 +322,7 @@ def main() -> None:
           f"{len(intent_names)} intents, {len(tag_names)} tags; {truncated} sentences with words lost to "
           f"truncation at {args.max_length} pieces", file=sys.stderr)
 
-    model = JointModel(args.model, len(intent_names), len(tag_names))
+    model = JointModel(args.model, len(intent_names), len(tag_names), intent_input=args.intent_input)
     optimizer = torch.optim.AdamW(parameter_groups(model, args.lr, args.layer_decay, args.weight_decay),
                                   betas=(0.9, 0.999), eps=1e-8)
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
