@@ -11,15 +11,17 @@ struct Run: ParsableCommand {
     @Option(help: "Override the spec's number of epochs.") var epochs: Int?
     @Option(help: "Output folder (default runs/<name>).") var out: String?
     @Option(help: "Continue from a run folder's last epoch (checkpoint, optimizer state).") var resume: String?
+    @Option(help: "Use only the first N training and evaluation examples (smoke runs).") var limit: Int?
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
         let model = try Model(planPath: graph)
         let trainer = try Trainer(model: model, outDir: out ?? resume ?? "runs/\(model.plan.name)")
-        try trainer.run(epochs: epochs, resume: resume)
+        try trainer.run(epochs: epochs, resume: resume, limit: limit)
     }
 }
 

@@ -82,11 +82,16 @@ public final class Trainer {
         return out
     }
 
-    public func run(epochs requested: Int? = nil, resume: String? = nil) throws {
+    /// `limit` keeps the first N training and evaluation examples (smoke runs).
+    public func run(epochs requested: Int? = nil, resume: String? = nil, limit: Int? = nil) throws {
         let plan = model.plan
         guard let data = plan.data else { throw TrainingError.noData("training") }
-        let train = try load(data.train)
-        let eval = try load(data.eval)
+        var train = try load(data.train)
+        var eval = try load(data.eval)
+        if let limit {
+            train = Array(train.prefix(limit))
+            eval = Array(eval.prefix(limit))
+        }
         guard !train.isEmpty else { throw TrainingError.noData("training") }
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         let epochs = requested ?? plan.schedule.epochs

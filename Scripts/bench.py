@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Benchmark table: mtstc against PyTorch (eager) and ONNX Runtime on the same shapes, in one run.
+
+Runs `mtstc bench --json` for each workload (one fresh process each, so peak RSS is per
+workload), then, when a Python with torch is given (--peer-python), Scripts/reference/
+bench_peers.py for the same workloads, and prints a Markdown table with the ratios
+mtstc / peer. Also times training steps under the freezing strategies, to show how freezing
+shrinks the backward graph and the step. Run it on an otherwise idle machine.
+
+    python3 Scripts/bench.py --peer-python /path/to/venv/bin/python > table.md
+
+Workloads: minilm-inf-32x32, minilm-inf-32x128, minilm-train-32x32, bertbase-inf-32x32,
+bertbase-inf-8x128, bertbase-train-32x32 (names as in bench_peers.py).
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MTSTC = os.path.join(REPO, ".build/release/mtstc")
+PLANS = {"minilm": ("Graphs/multitask.yaml", "runs/bench-minilm.plan"),
+         "bertbase": ("Graphs/bert-base.yaml", "runs/bench-bertbase.plan")}
+STRATEGIES = ["Graphs/multitask.yaml", "Graphs/strategies/layered.yaml", "Graphs/strategies/backbone-frozen.yaml"]
+DEFAULT = "minilm-inf-32x32,minilm-inf-32x128,minilm-train-32x32,bertbase-inf-32x32,bertbase-inf-8x128,bertbase-train-32x32"
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def compile_plan(spec, plan):
+    os.makedirs(os.path.join(REPO, "runs"), exist_ok=True)
+    return json.loads(run([MTSTC, "compile", spec, "-o", plan, "--json"]))
+
+
+def mtstc_bench(plan, mode, batch, seq, seconds):
+    cmd = [MTSTC, "bench", "--graph", plan, "--batch", str(batch), "--seq", str(seq), "--json", "--seconds", str(seconds)]
+    if mode == "train":
+        cmd.append("--train")
+    return json.loads(run(cmd))
+
+
+def parse(w):
+    model, mode, shape = w.split("-")
+    b, t = (int(x) for x in shape.split("x"))
+    return model, {"inf": "inference", "train": "train"}[mode], b, t
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--workloads", default=DEFAULT)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--peer-python", help="a Python with torch, transformers, onnxruntime (see Scripts/reference/README.md)")
+    ap.add_argument("--peer-env", action="append", default=[], help="KEY=VALUE for the peer process (e.g. LD_LIBRARY_PATH)")
+    ap.add_argument("--json-out", help="append every measurement as JSON lines here")
+    args = ap.parse_args()
+    workloads = args.workloads.split(",")
+
+    results = {}
+    stats = {}
+    for model, (spec, plan) in PLANS.items():
+        if any(w.startswith(model + "-") for w in workloads):
+            stats[model] = compile_plan(spec, plan)
+    for w in workloads:
+        model, mode, b, t = parse(w)
+        r = mtstc_bench(PLANS[model][1], mode, b, t, args.seconds)
+        results[("mtstc", w)] = r
+        print(f"mtstc {w}: {r['sentences_per_second']:.1f} sentences/s, {r['peak_rss_mb']:.0f} MiB", file=sys.stderr)
+
+    if args.peer_python:
+        env = dict(os.environ)
+        for kv in args.peer_env:
+            k, v = kv.split("=", 1)
+            env[k] = v
+        env["HF_HUB_OFFLINE"] = "1"
+        out = subprocess.run([args.peer_python, "Scripts/reference/bench_peers.py", "--workloads", args.workloads,
+                              "--seconds", str(args.seconds)], cwd=REPO, env=env, check=True, capture_output=True, text=True)
+        for line in out.stdout.splitlines():
+            r = json.loads(line)
+            model = {"minilm": "minilm", "bert-base": "bertbase"}[r["model"]]
+            w = f"{model}-{'inf' if r['mode'] == 'inference' else 'train'}-{r['batch']}x{r['seq']}"
+            results[(r["engine"], w)] = r
+
+    strategy_rows = []
+    for spec in STRATEGIES:
+        plan = os.path.join("runs", "bench-" + os.path.basename(spec).replace(".yaml", ".plan"))
+        s = compile_plan(spec, plan)
+        r = mtstc_bench(plan, "train", 32, 32, args.seconds)
+        strategy_rows.append((spec, s, r))
+
+    if args.json_out:
+        with open(args.json_out, "a") as f:
+            for (engine, w), r in results.items():
+                f.write(json.dumps({"engine": engine, "workload": w, **r}) + "\n")
+
+    blas = next(iter(results.values())).get("blas", "?") if results else "?"
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu_model()}); mtstc BLAS: {blas}\n")
+    print("| workload | mtstc sent/s | PyTorch sent/s | ONNX RT sent/s | mtstc / PyTorch | mtstc / ORT | mtstc peak MiB | PyTorch peak MB | ORT peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for w in workloads:
+        m = results.get(("mtstc", w))
+        t = results.get(("torch", w))
+        o = results.get(("onnxruntime", w))
+        f = lambda r, k: f"{r[k]:.1f}" if r else "—"
+        ratio = lambda a, b: f"{a['sentences_per_second'] / b['sentences_per_second']:.2f}×" if a and b else "—"
+        print(f"| {w} | {f(m, 'sentences_per_second')} | {f(t, 'sentences_per_second')} | {f(o, 'sentences_per_second')} | "
+              f"{ratio(m, t)} | {ratio(m, o)} | {f(m, 'peak_rss_mb')} | {f(t, 'peak_rss_mb')} | {f(o, 'peak_rss_mb')} |")
+    print("\n| spec (MiniLM, train 32×32) | trainable params | backward ops | training arena MiB | sent/s | peak MiB |")
+    print("|---|---|---|---|---|---|")
+    for spec, s, r in strategy_rows:
+        print(f"| {spec} | {s['params']['trainable']:,} | {s.get('backward_ops', 0)} | {s.get('arena_bytes_train', 0) / 2**20:.1f} | "
+              f"{r['sentences_per_second']:.1f} | {r['peak_rss_mb']:.0f} |")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import MTSTCompiler
+@testable import MTSTRuntime
+
+/// Every shipped strategy compiles against the real model, freezes what it says, and trains.
+@Suite(.serialized) struct StrategyTests {
+    static let root = EmbeddingParityTests.root
+
+    static func compile(_ spec: String) throws -> Plan {
+        var options = CompileDriver.Options()
+        options.checksums = false  // hashing 90 MB per spec adds nothing to what these tests check
+        return try CompileDriver.compile(specPath: root.appendingPathComponent(spec).path, options: options)
+    }
+
+    static func trains(_ plan: Plan, _ path: String) -> Bool {
+        plan.params.contains { $0.path == path && !$0.frozen && $0.sliceOf == nil }
+            || plan.params.contains { $0.path == path && $0.sliceOf.map { !plan.params[$0].frozen } == true }
+    }
+
+    @Test(.enabled(if: EmbeddingParityTests.assetsPresent, "Assets/ missing: run Scripts/fetch-assets.sh"))
+    func strategiesFreezeWhatTheySay() throws {
+        let full = try Self.compile("Graphs/multitask.yaml")
+        let layered = try Self.compile("Graphs/strategies/layered.yaml")
+        let frozen = try Self.compile("Graphs/strategies/backbone-frozen.yaml")
+        let features = try Self.compile("Graphs/strategies/feature-extraction.yaml")
+        let headFrozen = try Self.compile("Graphs/strategies/head-frozen.yaml")
+        let lw = try Self.compile("Graphs/strategies/layerwise-lr.yaml")
+
+        // The backward graph shrinks as more of the network is frozen.
+        #expect(full.stats.backwardOps > layered.stats.backwardOps)
+        #expect(layered.stats.backwardOps > frozen.stats.backwardOps)
+        #expect(full.stats.arenaBytesTrain > layered.stats.arenaBytesTrain)
+        #expect(frozen.stats.trainableParams == features.stats.trainableParams)
+        #expect(!Self.trains(frozen, "backbone.layers[5].ffn.output.weight") && Self.trains(frozen, "heads.slots.weight"))
+        #expect(!Self.trains(headFrozen, "heads.slots.weight") && Self.trains(headFrozen, "heads.intent.weight"))
+        #expect(Self.trains(headFrozen, "backbone.layers[0].attention.query.weight"))
+
+        // Layered: lowest third frozen, middle third joins one layer per epoch from the top.
+        let byPath = Dictionary(uniqueKeysWithValues: layered.params.map { ($0.path, $0) })
+        #expect(byPath["backbone.layers[0].ffn.output.weight"]?.frozen == true)
+        #expect(byPath["backbone.layers[3].ffn.output.weight"]?.trainFromEpoch == 1)
+        #expect(byPath["backbone.layers[2].ffn.output.weight"]?.trainFromEpoch == 2)
+        #expect(byPath["backbone.layers[5].ffn.output.weight"]?.trainFromEpoch == 0)
+
+        // Layer-wise decay: base 5e-5, 0.95 per layer downward, heads at the base rate.
+        let lr = Dictionary(uniqueKeysWithValues: lw.params.map { ($0.path, $0.lr) })
+        #expect(abs(lr["heads.intent.weight"]! - 5e-5) < 1e-12)
+        #expect(abs(lr["backbone.layers[5].attention.output.weight"]! - 5e-5 * 0.95) < 1e-12)
+        #expect(abs(lr["backbone.layers[0].attention.output.weight"]! - 5e-5 * pow(0.95, 6)) < 1e-12)
+        #expect(abs(lr["backbone.embeddings.word_embeddings.weight"]! - 5e-5 * pow(0.95, 7)) < 1e-12)
+    }
+
+    @Test(.enabled(if: EmbeddingParityTests.assetsPresent, "Assets/ missing: run Scripts/fetch-assets.sh"),
+          arguments: ["Graphs/strategies/layered.yaml", "Graphs/strategies/backbone-frozen.yaml", "Graphs/strategies/head-frozen.yaml"])
+    func strategyTrainsAndLeavesFrozenWeightsAlone(spec: String) throws {
+        let plan = try Self.compile(spec)
+        let model = try Model(plan: plan, verifyChecksums: false)
+        let before = plan.params.indices.map { model.store.values(of: $0) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mtstc-strategy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Trainer(model: model, outDir: dir.path, progress: ProgressReporter(isTerminal: false))
+        trainer.log = { _ in }
+        try trainer.run(epochs: 1, limit: 12)
+        for (i, p) in plan.params.enumerated() where p.checkpointName != nil {
+            let root = p.sliceOf ?? i
+            let changed = model.store.values(of: i) != before[i]
+            let trainsInEpoch0 = !plan.params[root].frozen && plan.params[root].trainFromEpoch == 0
+            #expect(changed == trainsInEpoch0, "\(p.path): changed \(changed), expected \(trainsInEpoch0)")
+        }
+    }
+}
