@@ -20,14 +20,14 @@ struct Bench: ParsableCommand {
     func run() throws {
         let model = try Model(planPath: graph)
         let bench = try Benchmark(model: model, batch: batch, seq: seq, train: train)
-        bench.step()  // warm-up: first touches of the arena and BLAS thread start-up
-        bench.step()
+        try bench.step()  // warm-up: first touches of the arena and BLAS thread start-up
+        try bench.step()
         if profile { bench.executors.forEach { $0.profile = [:] } }
         var iters = 0
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         while iters < iterations || elapsed < seconds {
-            bench.step()
+            try bench.step()
             iters += 1
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         }

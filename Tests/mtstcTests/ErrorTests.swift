@@ -77,7 +77,7 @@ import Testing
                                                        withDestinationURL: CLI.root.appendingPathComponent("Graphs/\(f)"))
         }
         let r = try CLI.run(["compile", spec.path])
-        expectOneLineError(r, contains: "nothing to train")
+        expectOneLineError(r, contains: "every parameter is frozen")
         #expect(r.stderr.contains("frozen.yaml:"))
     }
 }

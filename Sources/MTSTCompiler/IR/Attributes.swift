@@ -18,6 +18,29 @@ public struct Attributes: Hashable, Codable, Sendable {
     public var stream: UInt64 = 0
     /// `concatColumns`: width of every part, in input order.
     public var widths: [Int] = []
+    /// AdamW settings of one parameter (`adamw`, `gradSquaredNorm`, `clipScale`).
+    public var optimizer: OptimizerAttributes?
 
     public init() {}
+}
+
+public struct OptimizerAttributes: Hashable, Codable, Sendable {
+    public var lr: Double = 0
+    public var weightDecay: Double = 0
+    public var beta1: Double = 0.9
+    public var beta2: Double = 0.999
+    public var eps: Double = 1e-8
+    /// The epoch from which the parameter trains (gradual unfreezing); before it, its
+    /// gradient is dropped and its weights and moments stay as they are.
+    public var fromEpoch: Int = 0
+    /// Global gradient-norm bound (`clipScale`); 0 disables clipping.
+    public var clipNorm: Double = 0
+
+    public init() {}
+}
+
+/// Slots of the optimizer program's `optimizerState` input, written by the runtime before each step.
+public enum OptimizerState {
+    public static let lrFactor = 0, gradScale = 1, epoch = 2, update = 3, updatesPerEpoch = 4
+    public static let count = 8
 }

@@ -16,12 +16,17 @@ public enum OpKind: String, Codable, Sendable, CaseIterable {
     case meanPoolGrad, clsPoolGrad, maxPoolGrad, l2NormalizeGrad
     case dropoutGrad, crossEntropyGrad, embeddingGrad, concatColumns
     case gradAccumulate
+    // Optimizer program: AdamW update nodes over the parameters' gradient buffers
+    case gradient, moment1, moment2
+    case gradSquaredNorm, clipScale, adamw
 }
 
 /// What feeds an `input` node at run time.
 public enum InputKind: Hashable, Codable, Sendable, CustomStringConvertible {
     case tokenIds, tokenTypes, positions, mask
     case labels(head: String)
+    /// The optimizer program's per-step scalars, laid out as `OptimizerState`.
+    case optimizerState
 
     public var description: String {
         switch self {
@@ -30,6 +35,7 @@ public enum InputKind: Hashable, Codable, Sendable, CustomStringConvertible {
         case .positions: "positions"
         case .mask: "mask"
         case .labels(let head): "labels.\(head)"
+        case .optimizerState: "optimizer_state"
         }
     }
 }

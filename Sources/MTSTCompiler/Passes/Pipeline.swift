@@ -19,6 +19,9 @@ public enum Pipeline {
         return list
     }
 
+    /// The optimizer program has nothing to fuse or differentiate.
+    public static var updatePasses: [any Pass] { [ShapeCheckPass(), DeadNodePass(), SchedulePass(), ArenaPlanPass()] }
+
     public static var passNames: [String] {
         var seen: [String] = []
         for p in passes(for: .training) where !seen.contains(p.name) { seen.append(p.name) }

@@ -12,13 +12,15 @@ public struct Plan: Codable, Sendable {
     public var params: [ParamEntry]
     public var inference: Program
     public var training: Program?
+    /// AdamW update nodes, run once per optimizer step (present with `training`).
+    public var update: Program?
     public var optimizer: OptimizerConfig
     public var schedule: TrainingConfig
     public var data: DataConfig?
     public var stats: CompileStats
 
     public init(name: String, specPath: String, model: ModelConfig, tokenizer: TokenizerRef, weights: FileRef?,
-                params: [ParamEntry], inference: Program, training: Program?, optimizer: OptimizerConfig,
+                params: [ParamEntry], inference: Program, training: Program?, update: Program? = nil, optimizer: OptimizerConfig,
                 schedule: TrainingConfig, data: DataConfig?, stats: CompileStats) {
         self.name = name
         self.specPath = specPath
@@ -28,6 +30,7 @@ public struct Plan: Codable, Sendable {
         self.params = params
         self.inference = inference
         self.training = training
+        self.update = update
         self.optimizer = optimizer
         self.schedule = schedule
         self.data = data
@@ -116,6 +119,7 @@ public struct CompileStats: Codable, Sendable, Equatable {
     public var ops = 0
     public var fusions: [String: Int] = [:]
     public var backwardOps = 0
+    public var updateOps = 0
     public var arenaBytes = 0
     public var naiveBytes = 0
     public var arenaBytesTrain = 0

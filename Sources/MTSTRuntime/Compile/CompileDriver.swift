@@ -37,6 +37,10 @@ public enum CompileDriver {
             }
         }
         let params = inference.0.graph.params
+        var update: Program?
+        if training != nil {
+            update = try updateProgram(params: params, spec: spec)
+        }
         var stats = CompileStats()
         stats.opsBeforeFusion = inference.1.opsBeforeFusion
         stats.ops = inference.0.graph.opCount
@@ -48,6 +52,7 @@ public enum CompileDriver {
             stats.arenaBytesTrain = t.arena.bytes
             stats.naiveBytesTrain = t.arena.naiveBytes
         }
+        stats.updateOps = update?.graph.opCount ?? 0
         for p in params where p.sliceOf == nil {
             if p.trains && wantsTraining { stats.trainableParams += p.count } else { stats.frozenParams += p.count }
         }
@@ -76,7 +81,7 @@ public enum CompileDriver {
         }
         return Plan(name: spec.name, specPath: spec.path, model: model,
                     tokenizer: TokenizerRef(vocab: vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength),
-                    weights: weights, params: params, inference: inference.0, training: training?.0,
+                    weights: weights, params: params, inference: inference.0, training: training?.0, update: update,
                     optimizer: optimizer, schedule: schedule, data: data, stats: stats)
     }
 
@@ -133,6 +138,19 @@ public enum CompileDriver {
             throw CompileError.located(spec.location(of: "optimizer"),
                                        "data.train asks to train, but \(why); unfreeze a parameter group or remove data.train")
         }
+    }
+
+    /// The AdamW update program over the final parameter table (packed QKV included).
+    public static func updateProgram(params: [ParamEntry], spec: Spec) throws -> Program {
+        try updateProgram(params: params, beta1: spec.optimizer.beta1, beta2: spec.optimizer.beta2,
+                          eps: spec.optimizer.eps, clipNorm: spec.training.clipNorm)
+    }
+
+    public static func updateProgram(params: [ParamEntry], beta1: Double, beta2: Double, eps: Double, clipNorm: Double) throws -> Program {
+        var graph = try OptimizerLowering.lower(params: params, beta1: beta1, beta2: beta2, eps: eps, clipNorm: clipNorm)
+        let context = try Pipeline.run(&graph, mode: .training, passes: Pipeline.updatePasses)
+        guard let arena = context.arena else { throw CompileError.nothingToTrain("no update program") }
+        return Program(graph: graph, arena: arena)
     }
 
     /// Resolves the optimizer rules against the lowered parameters and stores each setting on its entry.

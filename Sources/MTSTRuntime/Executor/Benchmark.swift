@@ -33,13 +33,13 @@ public final class Benchmark {
                 for i in 0..<n { p[i] = Float(rng.next() % UInt64(head.labels.count)) }
             }
         }
-        executors = [executor]
+        executors = [executor] + (train ? [model.optimizer.executor].compactMap { $0 } : [])
     }
 
-    public func step() {
+    public func step() throws {
         seed &+= 1
         if train {
-            model.trainStep(seed: seed)
+            try model.trainStep(seed: seed)
         } else {
             model.inference.run(seed: seed)
         }
@@ -48,7 +48,6 @@ public final class Benchmark {
     public func profileTable() -> [(String, Double)] {
         var total: [String: Double] = [:]
         for e in executors { for (k, v) in e.profile ?? [:] { total[k.rawValue, default: 0] += v } }
-        if let opt = model.optimizerSeconds { total["optimizer(adamw)"] = opt }
         return total.sorted { $0.value > $1.value }
     }
 }

@@ -36,7 +36,15 @@ public final class Executor: @unchecked Sendable {
         let base = UnsafeMutableRawPointer(arena.pointer)
         func pointer(_ id: NodeID) -> UnsafeMutablePointer<Float> {
             let node = g[id]
-            if node.kind == .param, let p = node.attrs.param { return store.pointer(p) }
+            if let p = node.attrs.param {
+                switch node.kind {
+                case .param: return store.pointer(p)
+                case .gradient: return store.grads.pointer + store.trainOffsets[p]
+                case .moment1: return store.m.pointer + store.trainOffsets[p]
+                case .moment2: return store.v.pointer + store.trainOffsets[p]
+                default: break
+                }
+            }
             let offset = program.arena.offsets[id]
             // Nodes without storage (gradient accumulations) never read their own slot.
             return (base + max(offset, 0)).assumingMemoryBound(to: Float.self)

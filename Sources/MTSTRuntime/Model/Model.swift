@@ -26,6 +26,8 @@ public final class Model: @unchecked Sendable {
     public let optimizer: Optimizer
     /// Seconds spent in optimizer updates while profiling.
     public var optimizerSeconds: Double?
+    /// Updates applied by `trainStep` (benchmarks).
+    var benchUpdates = 0
 
     public init(plan: Plan, verifyChecksums: Bool = true) throws {
         self.plan = plan
@@ -52,7 +54,7 @@ public final class Model: @unchecked Sendable {
         self.arena = arena
         inference = Executor(program: plan.inference, store: store, arena: arena)
         training = plan.training.map { Executor(program: $0, store: store, arena: arena) }
-        optimizer = Optimizer(store: store, config: plan.optimizer)
+        optimizer = Optimizer(store: store, config: plan.optimizer, program: plan.update)
     }
 
     public convenience init(planPath: String) throws {

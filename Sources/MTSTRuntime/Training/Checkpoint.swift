@@ -41,8 +41,7 @@ public enum Checkpoint {
             tensors.append(("m." + p.path, p.shape, state.m))
             tensors.append(("v." + p.path, p.shape, state.v))
         }
-        let steps = model.optimizer.steps.map(String.init).joined(separator: ",")
-        try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: ["mtstc.steps": steps])
+        try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: [:])
     }
 
     public static func loadOptimizer(_ path: String, into model: Model) throws {
@@ -56,8 +55,5 @@ public enum Checkpoint {
                 t.data.withUnsafeBufferPointer { (buffer.pointer + store.trainOffsets[i]).update(from: $0.baseAddress!, count: p.count) }
             }
         }
-        let steps = (file.metadata["mtstc.steps"] ?? "").split(separator: ",").compactMap { Int($0) }
-        guard steps.count == model.plan.params.count else { throw WeightsError.missing(file: path, tensor: "mtstc.steps metadata") }
-        model.optimizer.restore(steps: steps)
     }
 }

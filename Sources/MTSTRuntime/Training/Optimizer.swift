@@ -2,48 +2,39 @@ import Foundation
 import MTSTCompiler
 import MTSTKernels
 
-/// AdamW over the parameter groups the spec's rules produced: each trainable parameter carries its
-/// own lr and weight decay (layer-wise decay, `lr_scale`, `no_decay`) and the epoch it joins
-/// training. Gradients are clipped by their global norm first, as `clip_grad_norm_` does.
+public enum OptimizerError: UserFacingError {
+    case noUpdateProgram
+    public var description: String { "the plan has no optimizer program (it was compiled without data.train)" }
+}
+
+/// Drives the plan's optimizer program: writes the step's scalars (lr factor, accumulation
+/// scale, epoch, update count) into its state input and runs the AdamW update nodes, which also
+/// clear the gradient buffers for the next accumulation.
 public final class Optimizer: @unchecked Sendable {
     public let store: ParamStore
     public let config: OptimizerConfig
-    /// Updates applied so far to each parameter (AdamW's bias correction counts per parameter,
-    /// so a layer unfrozen at epoch 3 starts its own count then).
-    public private(set) var steps: [Int]
-    public private(set) var lastGradNorm: Double = 0
+    let executor: Executor?
 
-    public init(store: ParamStore, config: OptimizerConfig) {
+    /// The update program gets its own few hundred bytes rather than the shared arena, so the
+    /// training program's inputs survive an update (a benchmark feeds them once).
+    public init(store: ParamStore, config: OptimizerConfig, program: Program?) {
         self.store = store
         self.config = config
-        steps = Array(repeating: 0, count: store.params.count)
+        executor = program.map { Executor(program: $0, store: store, arena: AlignedBuffer(count: $0.arena.bytes / 4 + 16)) }
     }
 
-    func active(_ i: Int, epoch: Int) -> Bool {
-        store.trainOffsets[i] >= 0 && store.params[i].trainFromEpoch <= epoch
-    }
-
-    /// One update of every parameter active at `epoch`, with the scheduled lr factor; gradients are then zeroed.
-    public func step(lrFactor: Double, epoch: Int, gradScale: Float = 1) {
-        let params = store.params
-        var scale = gradScale
-        if config.clipNorm > 0 {
-            var sum = 0.0
-            for i in params.indices where active(i, epoch: epoch) {
-                sum += Kernels.sumOfSquares(store.gradPointer(i)!, count: params[i].count)
-            }
-            lastGradNorm = sum.squareRoot() * Double(gradScale)
-            if lastGradNorm > config.clipNorm { scale *= Float(config.clipNorm / (lastGradNorm + 1e-6)) }
-        }
-        for i in params.indices where active(i, epoch: epoch) {
-            steps[i] += 1
-            let o = store.trainOffsets[i]
-            Kernels.adamw(param: store.pointer(i), grad: store.grads.pointer + o, m: store.m.pointer + o, v: store.v.pointer + o,
-                          count: params[i].count, lr: Float(params[i].lr * lrFactor), beta1: Float(config.beta1),
-                          beta2: Float(config.beta2), eps: Float(config.eps), weightDecay: Float(params[i].weightDecay),
-                          step: steps[i], gradScale: scale)
-        }
-        store.zeroGrads()
+    /// Applies update number `update` (1-based, global) of an epoch with `updatesPerEpoch` updates.
+    public func step(lrFactor: Double, epoch: Int, update: Int, updatesPerEpoch: Int, gradScale: Float = 1) throws {
+        guard let executor else { throw OptimizerError.noUpdateProgram }
+        guard let state = executor.inputPointer(.optimizerState) else { throw OptimizerError.noUpdateProgram }
+        try executor.setShape(batch: 1, seq: 1)
+        state.update(repeating: 0, count: OptimizerState.count)
+        state[OptimizerState.lrFactor] = Float(lrFactor)
+        state[OptimizerState.gradScale] = gradScale
+        state[OptimizerState.epoch] = Float(epoch)
+        state[OptimizerState.update] = Float(update)
+        state[OptimizerState.updatesPerEpoch] = Float(updatesPerEpoch)
+        executor.run()
     }
 
     /// Linear warmup then the configured decay, as `get_linear_schedule_with_warmup` (the k-th
@@ -65,6 +56,4 @@ public final class Optimizer: @unchecked Sendable {
         let n = store.params[i].count
         return (Array(UnsafeBufferPointer(start: store.m.pointer + o, count: n)), Array(UnsafeBufferPointer(start: store.v.pointer + o, count: n)))
     }
-
-    public func restore(steps: [Int]) { self.steps = steps }
 }

@@ -131,8 +131,9 @@ public final class Trainer {
                 lossCount += 1
                 if (m + 1) % accumulation == 0 || m == microBatches - 1 {
                     let factor = Optimizer.lrFactor(update: update, total: totalUpdates, config: plan.optimizer)
-                    model.optimizer.step(lrFactor: factor, epoch: epoch, gradScale: 1 / Float(accumulation))
                     update += 1
+                    try model.optimizer.step(lrFactor: factor, epoch: epoch, update: update, updatesPerEpoch: updatesPerEpoch,
+                                             gradScale: 1 / Float(accumulation))
                 }
                 progress.step(m + 1, loss: lossSum / Double(lossCount), sentences: (m + 1) * batchSize,
                               seconds: Date().timeIntervalSince(start))

@@ -67,10 +67,11 @@ struct TorchGradientParityTests {
             compare(grad, try file.tensor("grad." + name).data, "grad." + name, absolute: zeroGrad.contains(name) ? 1e-6 : nil)
         }
 
-        var config = OptimizerConfig()
-        config.clipNorm = 0
-        let optimizer = Optimizer(store: store, config: config)
-        optimizer.step(lrFactor: 1, epoch: 0)
+        let update = try CompileDriver.updateProgram(params: graph.params, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 0)
+        #expect(update.graph.count(of: .adamw) == graph.params.filter { $0.sliceOf == nil }.count)
+        let optimizer = Optimizer(store: store, config: OptimizerConfig(), program: update)
+        try optimizer.step(lrFactor: 1, epoch: 0, update: 1, updatesPerEpoch: 1)
+        #expect(Array(store.grads.buffer).allSatisfy { $0 == 0 }, "the update nodes clear the gradients")
         for (i, p) in graph.params.enumerated() {
             guard let name = p.checkpointName else { continue }
             compare(store.values(of: i), try file.tensor("after." + name).data, "after." + name,

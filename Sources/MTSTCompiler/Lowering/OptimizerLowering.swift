@@ -1,0 +1,46 @@
+/// Builds the optimizer program: for every parameter that trains, the squared norm of its
+/// gradient, one global clipping factor, and an AdamW update node. The runtime runs it once per
+/// optimizer step, after the backward pass of the last accumulated micro-batch.
+public enum OptimizerLowering {
+    public static func lower(params: [ParamEntry], beta1: Double, beta2: Double, eps: Double, clipNorm: Double) throws -> Graph {
+        var g = Graph(maxBatch: 1, maxSeq: 1)
+        g.params = params
+        var a = Attributes()
+        a.input = .optimizerState
+        a.declaredShape = Shape(.const(OptimizerState.count))
+        let state = try g.add(.input, [], attrs: a, name: "optimizer.state", origin: "optimizer")
+        var updates: [(index: Int, param: NodeID, grad: NodeID, attrs: OptimizerAttributes)] = []
+        var norms: [NodeID] = []
+        for (i, p) in params.enumerated() where p.sliceOf == nil && p.trains {
+            var o = OptimizerAttributes()
+            o.lr = p.lr
+            o.weightDecay = p.weightDecay
+            o.beta1 = beta1
+            o.beta2 = beta2
+            o.eps = eps
+            o.fromEpoch = p.trainFromEpoch
+            var pa = Attributes()
+            pa.param = i
+            pa.optimizer = o
+            let param = try g.add(.param, [], attrs: pa, name: p.path, origin: "optimizer")
+            let grad = try g.add(.gradient, [], attrs: pa, name: "\(p.path).grad", origin: "optimizer")
+            norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
+            updates.append((i, param, grad, o))
+        }
+        guard !updates.isEmpty else { throw CompileError.nothingToTrain("every parameter is frozen") }
+        var ca = Attributes()
+        var clip = OptimizerAttributes()
+        clip.clipNorm = clipNorm
+        ca.optimizer = clip
+        let scale = try g.add(.clipScale, norms + [state], attrs: ca, name: "optimizer.clip_scale", origin: "optimizer")
+        for u in updates {
+            var ua = Attributes()
+            ua.param = u.index
+            ua.optimizer = u.attrs
+            let m = try g.add(.moment1, [], attrs: ua, name: "\(params[u.index].path).m", origin: "optimizer")
+            let v = try g.add(.moment2, [], attrs: ua, name: "\(params[u.index].path).v", origin: "optimizer")
+            try g.add(.adamw, [u.param, u.grad, m, v, scale, state], attrs: ua, name: "\(params[u.index].path).adamw", origin: "optimizer")
+        }
+        return g
+    }
+}

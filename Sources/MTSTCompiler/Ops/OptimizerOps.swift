@@ -1,0 +1,81 @@
+import MTSTKernels
+
+/// A parameter's gradient buffer or AdamW moment (`gradient`, `moment1`, `moment2`): persistent
+/// storage outside the arena, resolved by the executor like a parameter.
+enum ParamStateOp: BackwardOnlyOpDef {
+    static var isSource: Bool { true }
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        throw ShapeRuleError("parameter state shapes come from the parameter table")
+    }
+    static func run(_ args: KernelArgs) {}
+}
+
+private func state(_ a: KernelArgs, _ slot: Int) -> Float { a.input(a.inputs.count - 1)[slot] }
+
+private func active(_ a: KernelArgs) -> Bool {
+    Int(state(a, OptimizerState.epoch)) >= (a.attrs.optimizer?.fromEpoch ?? 0)
+}
+
+private func optimizerShapes(_ inputs: [Shape], _ attrs: Attributes, arity: Int) throws(ShapeRuleError) {
+    guard attrs.optimizer != nil else { throw ShapeRuleError("optimizer op without optimizer attributes") }
+    guard inputs.count >= arity, inputs.last == Shape(.const(OptimizerState.count)) else {
+        throw ShapeRuleError("expects the optimizer state [\(OptimizerState.count)] as last input")
+    }
+}
+
+/// `‖g·gradScale‖²` of one parameter's gradient, 0 while the parameter is not yet training.
+/// Inputs: gradient, state.
+enum GradSquaredNormOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try optimizerShapes(inputs, attrs, arity: 2)
+        return .scalar
+    }
+    static func run(_ a: KernelArgs) {
+        let scale = Double(state(a, OptimizerState.gradScale))
+        a.output.pointee = active(a) ? Float(Kernels.sumOfSquares(a.input(0), count: a.count(0)) * scale * scale) : 0
+    }
+}
+
+/// The factor every gradient is multiplied by: the accumulation scale, times
+/// `clip/‖g‖` when the global norm exceeds `clip` (as `clip_grad_norm_`). Inputs: every
+/// parameter's squared norm, then the state.
+enum ClipScaleOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try optimizerShapes(inputs, attrs, arity: 1)
+        return .scalar
+    }
+    static func run(_ a: KernelArgs) {
+        var total = 0.0
+        for i in 0..<(a.inputs.count - 1) { total += Double(a.input(i).pointee) }
+        let norm = total.squareRoot()
+        let clip = a.attrs.optimizer?.clipNorm ?? 0
+        var scale = Double(state(a, OptimizerState.gradScale))
+        if clip > 0, norm > clip { scale *= clip / (norm + 1e-6) }
+        a.output.pointee = Float(scale)
+    }
+}
+
+/// One decoupled AdamW step with bias correction on one parameter, then its gradient buffer is
+/// cleared for the next accumulation. Inputs: param, gradient, moment1, moment2, scale, state.
+/// Bias correction counts the updates since the parameter joined training.
+enum AdamWOp: BackwardOnlyOpDef {
+    static var hasSideEffects: Bool { true }
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try optimizerShapes(inputs, attrs, arity: 6)
+        for i in 1...3 { try ShapeRules.same(inputs[0], inputs[i], "parameter and its state") }
+        return .none
+    }
+    static func run(_ a: KernelArgs) {
+        let count = a.count(0)
+        let grad = a.inputs[1]
+        defer { Kernels.fill(grad, value: 0, count: count) }
+        guard active(a), let o = a.attrs.optimizer else { return }
+        let update = Int(state(a, OptimizerState.update))
+        let step = update - o.fromEpoch * Int(state(a, OptimizerState.updatesPerEpoch))
+        guard step >= 1 else { return }
+        Kernels.adamw(param: a.inputs[0], grad: a.input(1), m: a.inputs[2], v: a.inputs[3], count: count,
+                      lr: Float(o.lr * Double(state(a, OptimizerState.lrFactor))), beta1: Float(o.beta1),
+                      beta2: Float(o.beta2), eps: Float(o.eps), weightDecay: Float(o.weightDecay), step: step,
+                      gradScale: a.input(4).pointee)
+    }
+}
