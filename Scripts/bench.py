@@ -43,6 +43,39 @@ def mtstc_bench(plan, mode, batch, seq, seconds):
     return json.loads(run(cmd))
 
 
+MODEL_DIMS = {"minilm": (384, 1536, 6), "bertbase": (768, 3072, 12)}
+
+
+def gemm_rate(shape, seconds):
+    return json.loads(run([MTSTC, "bench", "--gemm", shape, "--json", "--seconds", str(seconds)]))["gflops"]
+
+
+def roofline(model, mode, b, t, seconds, cache):
+    """FLOPs per sentence of the encoder GEMMs and attention, and the sentences/s they allow at the
+    sgemm rates the linked BLAS reaches on exactly these shapes (forward: NT; backward: NN for
+    input gradients, TN for weight gradients)."""
+    h, inter, layers = MODEL_DIMS[model]
+    n = b * t
+    shapes = [(n, 3 * h, h), (n, h, h), (n, inter, h), (n, h, inter)]  # (rows, out, in)
+    work = []
+    for rows, out, inp in shapes:
+        work.append((f"{rows},{out},{inp},NT", 2 * rows * out * inp))
+        if mode == "train":
+            work.append((f"{rows},{inp},{out},NN", 2 * rows * out * inp))
+            work.append((f"{out},{inp},{rows},TN", 2 * rows * out * inp))
+    seconds_per_batch = 0.0
+    flops = 0.0
+    for shape, f in work:
+        if shape not in cache:
+            cache[shape] = gemm_rate(shape, seconds)
+        seconds_per_batch += layers * f / (cache[shape] * 1e9)
+        flops += layers * f
+    attention = layers * 4 * n * t * h * (3 if mode == "train" else 1)  # QKᵀ and PV, at the GEMM rate
+    seconds_per_batch += attention / (cache[f"{n},{3 * h},{h},NT"] * 1e9)
+    flops += attention
+    return flops / b, b / seconds_per_batch, flops / seconds_per_batch / 1e9
+
+
 def parse(w):
     model, mode, shape = w.split("-")
     b, t = (int(x) for x in shape.split("x"))
@@ -91,6 +124,9 @@ def main():
         r = mtstc_bench(plan, "train", 32, 32, args.seconds)
         strategy_rows.append((spec, s, r))
 
+    cache = {}
+    roof = {w: roofline(*parse(w), max(2.0, args.seconds / 4), cache) for w in workloads}
+
     if args.json_out:
         with open(args.json_out, "a") as f:
             for (engine, w), r in results.items():
@@ -108,6 +144,14 @@ def main():
         ratio = lambda a, b: f"{a['sentences_per_second'] / b['sentences_per_second']:.2f}×" if a and b else "—"
         print(f"| {w} | {f(m, 'sentences_per_second')} | {f(t, 'sentences_per_second')} | {f(o, 'sentences_per_second')} | "
               f"{ratio(m, t)} | {ratio(m, o)} | {f(m, 'peak_rss_mb')} | {f(t, 'peak_rss_mb')} | {f(o, 'peak_rss_mb')} |")
+    print("\n| workload | GFLOP per sentence | sgemm rate on its shapes (GFLOP/s) | limit sent/s | mtstc sent/s | fraction of limit |")
+    print("|---|---|---|---|---|---|")
+    for w in workloads:
+        per, limit, rate = roof[w]
+        m = results.get(("mtstc", w))
+        frac = f"{m['sentences_per_second'] / limit * 100:.0f} %" if m else "—"
+        print(f"| {w} | {per / 1e9:.2f} | {rate:.0f} | {limit:.1f} | {m['sentences_per_second']:.1f} | {frac} |" if m else f"| {w} | {per / 1e9:.2f} | {rate:.0f} | {limit:.1f} | — | — |")
+    print("\nsgemm rates: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cache.items())))
     print("\n| spec (MiniLM, train 32×32) | trainable params | backward ops | training arena MiB | sent/s | peak MiB |")
     print("|---|---|---|---|---|---|")
     for spec, s, r in strategy_rows:

@@ -7,8 +7,8 @@ extension Kernels {
     /// `dgamma[c] = Σ_r dy[r,c]·x̂[r,c]` with x̂ the normalized x (mean and rstd recomputed per row),
     /// the LayerNorm gain gradient without a companion beta buffer.
     public static func layerNormGammaGrad(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int,
-                                          eps: Float, dgamma: UnsafeMutablePointer<Float>) {
-        dgamma.update(repeating: 0, count: cols)
+                                          eps: Float, dgamma: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        if !accumulate { dgamma.update(repeating: 0, count: cols) }
         for r in 0..<rows {
             let xr = x + r * cols
             let dr = dy + r * cols

@@ -8,7 +8,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure sentences per second and peak memory on synthetic batches of the plan's model.")
 
-    @Option(name: .long, help: "Compiled plan.") var graph: String
+    @Option(name: .long, help: "Compiled plan.") var graph: String?
+    @Option(help: "Instead of a model, measure the BLAS sgemm rate on M,N,K[,NT|NN|TN|TT] (default NT).") var gemm: String?
     @Option(help: "Sentences per batch.") var batch: Int = 32
     @Option(help: "Tokens per sentence (including [CLS] and [SEP]).") var seq: Int = 32
     @Flag(help: "Time full training steps (forward, backward, AdamW) instead of inference.") var train = false
@@ -17,7 +18,24 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum measured seconds.") var seconds: Double = 5
     @Option(help: "Minimum measured iterations.") var iterations: Int = 3
 
+    func validate() throws {
+        if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
+        if let gemm, GemmBench.parse(gemm) == nil { throw ValidationError("--gemm expects M,N,K or M,N,K,NT") }
+        if batch < 1 || seq < 2 { throw ValidationError("--batch must be ≥ 1 and --seq ≥ 2") }
+    }
+
     func run() throws {
+        if let gemm, let shape = GemmBench.parse(gemm) {
+            let rate = GemmBench.gflops(shape, seconds: seconds)
+            if json {
+                let obj: [String: Any] = ["gemm": gemm, "gflops": rate, "blas": BLASInfo.name]
+                print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
+            } else {
+                print(String(format: "sgemm %@: %.1f GFLOP/s (%@)", gemm, rate, BLASInfo.name))
+            }
+            return
+        }
+        guard let graph else { return }
         let model = try Model(planPath: graph)
         let bench = try Benchmark(model: model, batch: batch, seq: seq, train: train)
         try bench.step()  // warm-up: first touches of the arena and BLAS thread start-up

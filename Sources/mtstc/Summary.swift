@@ -44,6 +44,7 @@ enum Summary {
         out += "  arena (inference, \(plan.inference.graph.maxBatch)×\(plan.inference.graph.maxSeq)): \(megabytes(s.arenaBytes)) (naive sum \(megabytes(s.naiveBytes)))\n"
         if let t = plan.training {
             out += "  training: \(t.graph.opCount) ops (\(s.backwardOps) backward), arena (\(t.graph.maxBatch)×\(t.graph.maxSeq)): \(megabytes(s.arenaBytesTrain)) (naive sum \(megabytes(s.naiveBytesTrain)))\n"
+            out += "  optimizer: \(plan.update?.graph.count(of: .adamw) ?? 0) AdamW update nodes (\(s.updateOps) ops), clip \(plan.optimizer.clipNorm)\n"
         } else {
             out += "  training: none (the spec has no data.train)\n"
         }
@@ -68,6 +69,7 @@ enum Summary {
             dict["backward_ops"] = s.backwardOps
             dict["arena_bytes_train"] = s.arenaBytesTrain
             dict["naive_bytes_train"] = s.naiveBytesTrain
+            dict["update_ops"] = s.updateOps
         }
         let data = (try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

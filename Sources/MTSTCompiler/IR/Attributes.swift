@@ -18,6 +18,10 @@ public struct Attributes: Hashable, Codable, Sendable {
     public var stream: UInt64 = 0
     /// `concatColumns`: width of every part, in input order.
     public var widths: [Int] = []
+    /// The node writes into (adds onto) the gradient buffer of parameter `param` instead of an
+    /// arena slot: a weight gradient GEMM with beta = 1, a bias gradient's column sums, an
+    /// embedding gradient's scatter. Set by `FuseGradAccumulatePass`.
+    public var accumulatesGrad = false
     /// AdamW settings of one parameter (`adamw`, `gradSquaredNorm`, `clipScale`).
     public var optimizer: OptimizerAttributes?
 

@@ -67,7 +67,7 @@ public struct Graph: Codable, Sendable {
     /// Nodes reachable backwards from the outputs and from nodes with side effects.
     public func live() -> [Bool] {
         var live = Array(repeating: false, count: nodes.count)
-        var stack = Array(outputs.values) + nodes.filter { $0.kind.def.hasSideEffects }.map(\.id)
+        var stack = Array(outputs.values) + nodes.filter(\.hasSideEffects).map(\.id)
         while let id = stack.popLast() {
             if live[id] { continue }
             live[id] = true

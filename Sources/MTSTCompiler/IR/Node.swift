@@ -18,6 +18,9 @@ public struct Node: Codable, Sendable {
     public var origin: String
     public var phase: Phase
 
+    /// Writes somewhere other than its own value (a parameter's gradient, weights, moments).
+    public var hasSideEffects: Bool { kind.def.hasSideEffects || attrs.accumulatesGrad }
+
     public init(id: NodeID, kind: OpKind, inputs: [NodeID], attrs: Attributes = Attributes(),
                 shape: Shape = .none, name: String, origin: String = "", phase: Phase = .forward) {
         self.id = id

@@ -51,7 +51,7 @@ enum SumRowsOp: BackwardOnlyOpDef {
         return Shape(c)
     }
     static func run(_ a: KernelArgs) {
-        Kernels.sumRows(a.input(0), rows: a.rows(0), cols: a.cols(0), a.output, accumulate: false)
+        Kernels.sumRows(a.input(0), rows: a.rows(0), cols: a.cols(0), a.output, accumulate: a.attrs.accumulatesGrad)
     }
 }
 

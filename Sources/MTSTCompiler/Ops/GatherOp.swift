@@ -24,7 +24,7 @@ enum EmbeddingGradOp: BackwardOnlyOpDef {
         return inputs[2]
     }
     static func run(_ a: KernelArgs) {
-        Kernels.fill(a.output, value: 0, count: a.outputCount)
+        if !a.attrs.accumulatesGrad { Kernels.fill(a.output, value: 0, count: a.outputCount) }
         Kernels.scatterAdd(a.input(0), ids: a.input(1), count: a.count(1), width: a.outputCols, table: a.output)
     }
 }

@@ -76,6 +76,6 @@ enum LayerNormGammaGradOp: BackwardOnlyOpDef {
     }
     static func run(_ a: KernelArgs) {
         Kernels.layerNormGammaGrad(a.input(0), a.input(1), rows: a.rows(0), cols: a.cols(0), eps: a.attrs.eps,
-                                   dgamma: a.output)
+                                   dgamma: a.output, accumulate: a.attrs.accumulatesGrad)
     }
 }

@@ -17,7 +17,7 @@ enum MatmulOp: OpDef {
         let k = a.attrs.transA ? a.dim(0, 0) : a.dim(0, 1)
         Kernels.gemm(transA: a.attrs.transA, transB: a.attrs.transB, m: a.outputRows, n: a.outputCols, k: k,
                      alpha: 1, a: a.input(0), lda: a.cols(0), b: a.input(1), ldb: a.cols(1),
-                     beta: 0, c: a.output, ldc: a.outputCols)
+                     beta: a.attrs.accumulatesGrad ? 1 : 0, c: a.output, ldc: a.outputCols)
     }
 
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {

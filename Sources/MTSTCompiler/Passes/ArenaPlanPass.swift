@@ -20,7 +20,7 @@ public enum ArenaPlanner {
     }
 
     public static func needsStorage(_ node: Node) -> Bool {
-        node.kind != .param && !node.shape.isNone
+        node.kind != .param && !node.shape.isNone && !node.attrs.accumulatesGrad
     }
 
     public static func plan(_ graph: Graph) -> ArenaLayout {

@@ -13,7 +13,7 @@ public enum Pipeline {
             DeadNodePass(),
         ]
         if mode == .training {
-            list.append(contentsOf: [AutodiffPass(), DeadNodePass()] as [any Pass])
+            list.append(contentsOf: [AutodiffPass(), DeadNodePass(), FuseGradAccumulatePass()] as [any Pass])
         }
         list.append(contentsOf: [ShapeCheckPass(), SchedulePass(), ArenaPlanPass()] as [any Pass])
         return list

@@ -52,7 +52,9 @@ public final class Executor: @unchecked Sendable {
         steps = g.nodes.compactMap { node in
             guard !node.kind.def.isSource || node.kind == .constant else { return nil }
             var out = pointer(node.id)
-            if node.kind == .gradAccumulate, let p = node.attrs.param, let grad = store.gradPointer(p) { out = grad }
+            if node.kind == .gradAccumulate || node.attrs.accumulatesGrad, let p = node.attrs.param, let grad = store.gradPointer(p) {
+                out = grad
+            }
             return (node, node.inputs.map { g[$0].shape }, node.inputs.map(pointer), out)
         }
     }

@@ -41,7 +41,7 @@ public final class Model: @unchecked Sendable {
             // Heads and the pooling norm are not in a backbone checkpoint: they start from the seeded init.
             let fresh = ParamStore(params: plan.params)
             fresh.initialize(seed: plan.schedule.seed)
-            for (i, p) in plan.params.enumerated() where p.checkpointName == nil || file.tensors[p.checkpointName!] == nil {
+            for (i, p) in plan.params.enumerated() where p.checkpointName.map({ file.tensors[$0] == nil }) ?? true {
                 guard p.isHead || p.path.hasPrefix("pooling.") else { continue }
                 Kernels.copy(fresh.pointer(i), store.pointer(i), count: p.count)
             }

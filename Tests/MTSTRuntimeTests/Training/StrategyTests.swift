@@ -51,6 +51,21 @@ import Testing
         #expect(abs(lr["backbone.embeddings.word_embeddings.weight"]! - 5e-5 * pow(0.95, 7)) < 1e-12)
     }
 
+    /// bert-base-uncased shapes with random weights: every layer fused, and it embeds.
+    @Test(.enabled(if: EmbeddingParityTests.assetsPresent, "Assets/ missing: run Scripts/fetch-assets.sh"))
+    func bertBaseCompilesFusesAndEmbeds() throws {
+        let plan = try Self.compile("Graphs/bert-base.yaml")
+        #expect(plan.model.hidden == 768 && plan.model.layers == 12 && plan.weights == nil)
+        #expect(plan.stats.fusions["qkv"] == 12)
+        #expect(plan.stats.fusions["bias_gelu"] == 12)
+        #expect(plan.stats.fusions["skip_layernorm"] == 24)
+        #expect(plan.stats.trainableParams > 109_000_000)
+        let model = try Model(plan: plan, verifyChecksums: false)
+        let e = try model.embed(["A sentence.", ""])
+        #expect(e.count == 2 && e[0].count == 768)
+        #expect(abs(e[0].reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+    }
+
     @Test(.enabled(if: EmbeddingParityTests.assetsPresent, "Assets/ missing: run Scripts/fetch-assets.sh"),
           arguments: ["Graphs/strategies/layered.yaml", "Graphs/strategies/backbone-frozen.yaml", "Graphs/strategies/head-frozen.yaml"])
     func strategyTrainsAndLeavesFrozenWeightsAlone(spec: String) throws {
