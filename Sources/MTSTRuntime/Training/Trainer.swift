@@ -181,7 +181,7 @@ public final class Trainer {
         encoder.outputFormatting = [.sortedKeys]
         let line = String(decoding: try encoder.encode(m), as: UTF8.self) + "\n"
         let path = outDir + "/metrics.jsonl"
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw CompileError.file(path, "cannot write metrics") }
         defer { try? handle.close() }
         handle.seekToEndOfFile()
