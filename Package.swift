@@ -3,10 +3,11 @@ import PackageDescription
 import Foundation
 
 // The GEMM library behind the CBLAS module. OpenBLAS (Debian libopenblas-dev) is the
-// default; MTSTC_BLAS=blis builds against Debian's BLIS (libblis-dev, OpenMP build).
+// default; MTSTC_BLAS=blis builds against Debian's BLIS (libblis-dev, OpenMP build), which
+// ships no pkg-config file: Sources/CBLAS-blis names its header and library directly.
 let blas = ProcessInfo.processInfo.environment["MTSTC_BLAS"] ?? "openblas"
 let blasTarget: Target = blas == "blis"
-    ? .systemLibrary(name: "CBLAS", path: "Sources/CBLAS-blis", pkgConfig: "blis", providers: [.apt(["libblis-dev"])])
+    ? .systemLibrary(name: "CBLAS", path: "Sources/CBLAS-blis", providers: [.apt(["libblis-dev"])])
     : .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])])
 
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]

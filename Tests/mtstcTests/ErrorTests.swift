@@ -34,6 +34,23 @@ import Testing
         expectOneLineError(syntax, contains: "bad.yaml:")
     }
 
+    @Test func vocabularyLargerThanTheEmbeddingTable() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var yaml = try String(contentsOf: CLI.root.appendingPathComponent("Graphs/tiny.yaml"), encoding: .utf8)
+        let vocabLine = try #require(yaml.split(separator: "\n").first { $0.contains("vocab_size:") })
+        yaml = yaml.replacingOccurrences(of: String(vocabLine), with: "  vocab_size: 10")
+        let spec = dir.appendingPathComponent("small.yaml")
+        try yaml.write(to: spec, atomically: true, encoding: .utf8)
+        for f in ["tiny-vocab.txt", "tiny-data"] {
+            try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent(f),
+                                                       withDestinationURL: CLI.root.appendingPathComponent("Graphs/\(f)"))
+        }
+        let r = try CLI.run(["compile", spec.path])
+        expectOneLineError(r, contains: "every token id needs an embedding row")
+        #expect(r.stderr.contains("small.yaml:"))
+    }
+
     @Test func missingSpec() throws {
         expectOneLineError(try CLI.run(["compile", "Graphs/does-not-exist.yaml"]), contains: "Graphs/does-not-exist.yaml")
     }

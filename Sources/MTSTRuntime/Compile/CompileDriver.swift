@@ -24,6 +24,11 @@ public enum CompileDriver {
             throw CompileError.file(spec.path, "--dump-after: no pass named \(pass); passes: lower, \(Pipeline.passNames.joined(separator: ", "))")
         }
         try spec.checkFilesExist(includeData: false)
+        let vocabulary = try Vocabulary(contentsOfFile: spec.tokenizer.vocab.value)
+        guard vocabulary.count <= spec.backbone.vocabSize else {
+            throw CompileError.located(spec.location(of: "backbone.vocab_size"),
+                                       "backbone.vocab_size: \(spec.backbone.vocabSize) rows, but tokenizer.vocab \(spec.tokenizer.vocab.value) has \(vocabulary.count) tokens: every token id needs an embedding row")
+        }
         let trainData = try TrainingData.labelSources(spec)
         let model = try modelConfig(spec, trainData: trainData)
         let wantsTraining = spec.data.map { !$0.train.isEmpty } ?? false

@@ -12,9 +12,12 @@ public final class Benchmark {
         self.model = model
         self.train = train
         var rng = SplitMix64(seed: 42)
-        let vocab = model.plan.model.vocabSize
+        // Ordinary word pieces: past BERT's special and unused entries when the vocabulary has
+        // them, and always inside both the tokenizer's and the embedding table's range.
+        let vocab = min(model.plan.model.vocabSize, model.tokenizer.vocabulary.count)
+        let low = vocab > 2000 ? 1000 : min(5, vocab - 1)
         let ids = (0..<batch).map { _ in
-            [model.tokenizer.vocabulary.clsId] + (0..<max(0, seq - 2)).map { _ in Int32(1000 + Int(rng.next() % UInt64(max(1, vocab - 1000)))) }
+            [model.tokenizer.vocabulary.clsId] + (0..<max(0, seq - 2)).map { _ in Int32(low + Int(rng.next() % UInt64(max(1, vocab - low)))) }
                 + [model.tokenizer.vocabulary.sepId]
         }
         let tokens = TokenBatch(sequences: ids, rows: Array(0..<batch), padId: model.tokenizer.vocabulary.padId)

@@ -5,11 +5,14 @@ import MTSTKernels
 public enum ModelError: UserFacingError {
     case fileChanged(String, what: String)
     case missingFile(String, what: String)
+    case vocabularyTooLarge(String, tokens: Int, rows: Int)
 
     public var description: String {
         switch self {
         case let .fileChanged(path, what): "\(path): \(what) changed since the plan was compiled (checksum differs); recompile the spec"
         case let .missingFile(path, what): "\(path): \(what) not found; run Scripts/fetch-assets.sh to fetch the assets"
+        case let .vocabularyTooLarge(path, tokens, rows):
+            "\(path): \(tokens) tokens, but backbone.vocab_size is \(rows): every token id needs an embedding row"
         }
     }
 }
@@ -33,6 +36,10 @@ public final class Model: @unchecked Sendable {
         self.plan = plan
         try Model.check(plan.tokenizer.vocab, what: "vocabulary", verify: verifyChecksums)
         tokenizer = try BertTokenizer(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase)
+        // Every id the tokenizer can produce must have an embedding row.
+        guard tokenizer.vocabulary.count <= plan.model.vocabSize else {
+            throw ModelError.vocabularyTooLarge(plan.tokenizer.vocab.path, tokens: tokenizer.vocabulary.count, rows: plan.model.vocabSize)
+        }
         store = ParamStore(params: plan.params)
         if let weights = plan.weights {
             try Model.check(weights, what: "weights", verify: verifyChecksums)
