@@ -70,9 +70,24 @@ extension Kernels {
     public static func concatColumns(
         _ parts: [UnsafePointer<Float>], widths: [Int], rows: Int, _ out: UnsafeMutablePointer<Float>
     ) {
+        parts.withUnsafeBufferPointer { concatColumns($0, widths: widths, rows: rows, out) }
+    }
+
+    /// The same for the executor's mutable input pointers, without copying them into a new array.
+    public static func concatColumns(
+        _ parts: [UnsafeMutablePointer<Float>], widths: [Int], rows: Int, _ out: UnsafeMutablePointer<Float>
+    ) {
+        parts.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UnsafePointer<Float>.self) { concatColumns($0, widths: widths, rows: rows, out) }
+        }
+    }
+
+    static func concatColumns(
+        _ parts: UnsafeBufferPointer<UnsafePointer<Float>>, widths: [Int], rows: Int, _ out: UnsafeMutablePointer<Float>
+    ) {
         precondition(parts.count == widths.count, "concatColumns: parts and widths differ in count")
         let total = widths.reduce(0, +)
-        parts.withUnsafeBufferPointer { parts in
+        do {
             widths.withUnsafeBufferPointer { widths in
                 parallelRanges(rows, work: rows * total) { rs in
                     for r in rs {

@@ -12,7 +12,6 @@ extension Kernels {
         precondition(ldc >= max(1, n), "gemm: ldc < n")
         precondition(lda >= max(1, transA ? m : k) && ldb >= max(1, transB ? k : n), "gemm: leading dimension too small")
         guard m > 0, n > 0 else { return }
-        _ = BLASInfo.configureThreads
         guard k > 0 else {
             // BLAS implementations disagree on k == 0; the product is empty, so only beta acts.
             for r in 0..<m {

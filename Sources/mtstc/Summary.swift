@@ -5,26 +5,6 @@ import MTSTCompiler
 enum Summary {
     static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 
-    static func groups(_ plan: Plan) -> [(label: String, tensors: Int, elements: Int, lr: String, wd: String, from: Int, frozen: Bool)] {
-        var order: [String] = []
-        var acc: [String: (Int, Int, Double, Double, Set<Double>, Int, Bool)] = [:]
-        for p in plan.params where p.sliceOf == nil {
-            let key = p.group.isEmpty ? "default" : p.group
-            if acc[key] == nil { order.append(key); acc[key] = (0, 0, .infinity, -.infinity, [], p.trainFromEpoch, p.frozen) }
-            acc[key]!.4.insert(p.weightDecay)
-            acc[key]!.0 += 1
-            acc[key]!.1 += p.count
-            acc[key]!.2 = min(acc[key]!.2, p.lr)
-            acc[key]!.3 = max(acc[key]!.3, p.lr)
-            acc[key]!.5 = max(acc[key]!.5, p.trainFromEpoch)
-        }
-        return order.map { k in
-            let a = acc[k]!
-            let lr = a.2 == a.3 ? String(format: "%.3g", a.2) : String(format: "%.3g…%.3g", a.2, a.3)
-            return (k, a.0, a.1, lr, a.4.sorted(by: >).map { String(format: "%g", $0) }.joined(separator: "/"), a.5, a.6)
-        }
-    }
-
     static func text(_ plan: Plan) -> String {
         let s = plan.stats
         var out = "mtstc plan \(plan.name) (from \(plan.specPath))\n"
@@ -35,9 +15,8 @@ enum Summary {
         }
         out += "  weights: \(plan.weights?.path ?? "random init (seed \(plan.schedule.seed))")\n"
         out += "  parameters: \(s.trainableParams) trainable, \(s.frozenParams) frozen\n"
-        for g in groups(plan) {
-            let state = g.frozen ? "frozen" : (g.from > 0 ? "trains from epoch \(g.from)" : "trains")
-            out += "    \(g.label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(g.tensors).leftPadSpaces(4)) tensors \(String(g.elements).leftPadSpaces(10)) values  lr \(g.lr)  wd \(g.wd)  \(state)\n"
+        for g in ParamGroupSummary.groups(plan.params) {
+            out += "    \(g.label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(g.tensors).leftPadSpaces(4)) tensors \(String(g.values).leftPadSpaces(10)) values  lr \(g.lrText)  wd \(g.weightDecayText)  \(g.stateText)\n"
         }
         let fusions = s.fusions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out += "  inference: \(s.opsBeforeFusion) ops before fusion → \(s.ops) after (fusions: \(fusions.isEmpty ? "none" : fusions))\n"
@@ -62,8 +41,10 @@ enum Summary {
             "arena_bytes": s.arenaBytes,
             "naive_bytes": s.naiveBytes,
             "params": ["trainable": s.trainableParams, "frozen": s.frozenParams],
-            "groups": groups(plan).map { ["name": $0.label, "tensors": $0.tensors, "values": $0.elements, "lr": $0.lr,
-                                          "weight_decay": $0.wd, "train_from_epoch": $0.from, "frozen": $0.frozen] as [String: Any] },
+            "groups": ParamGroupSummary.groups(plan.params).map {
+                ["name": $0.label, "tensors": $0.tensors, "values": $0.values, "lr": $0.lrText,
+                 "weight_decay": $0.weightDecayText, "train_from_epoch": $0.trainFromEpoch, "frozen": $0.frozen] as [String: Any]
+            },
         ]
         if plan.training != nil {
             dict["backward_ops"] = s.backwardOps

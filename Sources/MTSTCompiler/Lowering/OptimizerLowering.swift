@@ -24,7 +24,9 @@ public enum OptimizerLowering {
             pa.optimizer = o
             let param = try g.add(.param, [], attrs: pa, name: p.path, origin: "optimizer")
             let grad = try g.add(.gradient, [], attrs: pa, name: "\(p.path).grad", origin: "optimizer")
-            norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
+            if clipNorm > 0 {
+                norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
+            }
             updates.append((i, param, grad, o))
         }
         guard !updates.isEmpty else { throw CompileError.nothingToTrain("every parameter is frozen") }

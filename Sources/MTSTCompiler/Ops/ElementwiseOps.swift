@@ -93,7 +93,7 @@ enum ConcatColumnsOp: BackwardOnlyOpDef {
         return Shape(rows, .const(attrs.widths.reduce(0, +)))
     }
     static func run(_ a: KernelArgs) {
-        Kernels.concatColumns(a.inputs.map { UnsafePointer($0) }, widths: a.attrs.widths, rows: a.rows(0), a.output)
+        Kernels.concatColumns(a.inputs, widths: a.attrs.widths, rows: a.rows(0), a.output)
     }
 }
 

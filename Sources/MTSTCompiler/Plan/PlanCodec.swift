@@ -72,28 +72,10 @@ public enum PlanCodec {
     /// compile never leaves a half-written plan.
     public static func write(_ plan: Plan, to path: String) throws {
         let bytes = try encode(plan)
-        try AtomicFile.write(bytes, to: path)
-    }
-}
-
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        let parent = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PlanError.unwritable(path, "directory \(parent) does not exist")
-        }
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try Data(bytes).write(to: temp)
-            guard rename(temp.path, url.path) == 0 else {
-                throw PlanError.unwritable(path, String(cString: strerror(errno)))
-            }
+            try AtomicFile.write(bytes, to: path)
         } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw PlanError.unwritable(path, error.localizedDescription)
+            throw PlanError.unwritable(path, error.reason)
         }
     }
 }

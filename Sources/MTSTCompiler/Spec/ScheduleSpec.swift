@@ -19,6 +19,11 @@ public struct ScheduleSpec: Sendable, Equatable {
     public var warmup: Warmup
     public var decay: Decay
 
+    public init(warmup: Warmup, decay: Decay) {
+        self.warmup = warmup
+        self.decay = decay
+    }
+
     public static let `default` = ScheduleSpec(warmup: .fraction(0), decay: .linear)
 
     /// Warm-up length in optimizer steps for a run of `totalSteps`.

@@ -29,6 +29,7 @@ public final class Executor: @unchecked Sendable {
 
     public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
         precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
+        _ = BLASInfo.configureThreads
         self.program = program
         self.store = store
         self.arena = arena

@@ -1,6 +1,5 @@
 import Foundation
 import MTSTCompiler
-import MTSTKernels
 
 public enum ModelError: UserFacingError {
     case fileChanged(String, what: String)
@@ -46,11 +45,8 @@ public final class Model: @unchecked Sendable {
             let file = try SafeTensorFile.read(path: weights.path)
             try store.load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: weights.path)
             // Heads and the pooling norm are not in a backbone checkpoint: they start from the seeded init.
-            let fresh = ParamStore(params: plan.params)
-            fresh.initialize(seed: plan.schedule.seed)
-            for (i, p) in plan.params.enumerated() where p.checkpointName.map({ file.tensors[$0] == nil }) ?? true {
-                guard p.isHead || p.path.hasPrefix("pooling.") else { continue }
-                Kernels.copy(fresh.pointer(i), store.pointer(i), count: p.count)
+            store.initialize(seed: plan.schedule.seed) { p in
+                (p.isHead || p.path.hasPrefix("pooling.")) && (p.checkpointName.map { file.tensors[$0] == nil } ?? true)
             }
         } else {
             store.initialize(seed: plan.schedule.seed)

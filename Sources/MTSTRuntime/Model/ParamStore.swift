@@ -67,8 +67,8 @@ public final class ParamStore: @unchecked Sendable {
     /// Seeded initialisation as BERT's `_init_weights`: normal(0, std) weights, zero biases, unit
     /// LayerNorm gains. Each parameter draws from its own stream, so adding a head does not
     /// change the backbone's values.
-    public func initialize(seed: UInt64) {
-        for (i, p) in params.enumerated() where !(p.sliceOf == nil && params.contains { $0.sliceOf == i }) {
+    public func initialize(seed: UInt64, only include: (ParamEntry) -> Bool = { _ in true }) {
+        for (i, p) in params.enumerated() where include(p) && !(p.sliceOf == nil && params.contains { $0.sliceOf == i }) {
             let out = pointer(i)
             switch p.initializer {
             case .zeros: Kernels.fill(out, value: 0, count: p.count)

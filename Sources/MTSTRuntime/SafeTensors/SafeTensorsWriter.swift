@@ -1,4 +1,5 @@
 import Foundation
+import MTSTCompiler
 
 /// Writes F32 safetensors files: tensors in sorted-name order, header padded with spaces to a
 /// multiple of 8 bytes so the data section starts aligned, the whole file replaced atomically.
@@ -10,13 +11,17 @@ public enum SafeTensorsWriter {
     ) throws(SafeTensorsError) {
         let ordered = try validated(tensors, path: path)
         let header = headerBytes(ordered, metadata: metadata)
-        try AtomicFile.write(path: path) { handle throws in
-            var length = UInt64(header.count).littleEndian
-            try handle.write(contentsOf: Data(bytes: &length, count: 8))
-            try handle.write(contentsOf: header)
-            for tensor in ordered {
-                try tensor.data.withUnsafeBytes { try handle.write(contentsOf: $0) }
+        do {
+            try AtomicFile.write(path: path) { handle throws in
+                var length = UInt64(header.count).littleEndian
+                try handle.write(contentsOf: Data(bytes: &length, count: 8))
+                try handle.write(contentsOf: header)
+                for tensor in ordered {
+                    try tensor.data.withUnsafeBytes { try handle.write(contentsOf: $0) }
+                }
             }
+        } catch {
+            throw SafeTensorsError(path: path, kind: .writeFailed(reason: error.reason))
         }
     }
 
@@ -25,14 +30,14 @@ public enum SafeTensorsWriter {
         var json = "{"
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted(by: byteOrder).map { "\(quoted($0)):\(quoted(metadata[$0] ?? ""))" }
-            fields.append("\(quoted(SafeTensorsHeader.metadataKey)):{\(pairs.joined(separator: ","))}")
+            let pairs = metadata.keys.sorted(by: byteOrder).map { "\(JSONText.quote($0)):\(JSONText.quote(metadata[$0] ?? ""))" }
+            fields.append("\(JSONText.quote(SafeTensorsHeader.metadataKey)):{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
         for tensor in ordered {
             let end = offset + tensor.data.count * 4
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            fields.append("\(quoted(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            fields.append("\(JSONText.quote(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         json += fields.joined(separator: ",") + "}"
@@ -66,23 +71,5 @@ public enum SafeTensorsWriter {
     /// Byte order, not Swift's Unicode-aware `<`, so files match other safetensors writers.
     private static func byteOrder(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

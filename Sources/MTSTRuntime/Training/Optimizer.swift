@@ -40,14 +40,9 @@ public final class Optimizer: @unchecked Sendable {
     /// Linear warmup then the configured decay, as `get_linear_schedule_with_warmup` (the k-th
     /// update, 0-based, uses factor k/warmup during warmup).
     public static func lrFactor(update k: Int, total: Int, config: OptimizerConfig) -> Double {
-        let warmup = config.warmupSteps ?? Int((config.warmupFraction * Double(total)).rounded(.down))
-        if k < warmup { return Double(k) / Double(max(1, warmup)) }
-        let progress = Double(k - warmup) / Double(max(1, total - warmup))
-        switch config.decay {
-        case "constant": return 1
-        case "cosine": return max(0, 0.5 * (1 + cos(Double.pi * progress)))
-        default: return max(0, 1 - progress)
-        }
+        let schedule = ScheduleSpec(warmup: config.warmupSteps.map { .steps($0) } ?? .fraction(config.warmupFraction),
+                                    decay: ScheduleSpec.Decay(rawValue: config.decay) ?? .linear)
+        return schedule.factor(step: k, totalSteps: total)
     }
 
     public func state(of i: Int) -> (m: [Float], v: [Float])? {

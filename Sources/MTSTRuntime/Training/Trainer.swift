@@ -60,24 +60,9 @@ public final class Trainer {
 
     /// The groups as the optimizer will treat them, printed at the start of a run.
     public func groupTable() -> String {
-        var rows: [String: (tensors: Int, values: Int, lrs: Set<Double>, wds: Set<Double>, from: Int, frozen: Bool)] = [:]
-        var order: [String] = []
-        for p in model.plan.params where p.sliceOf == nil {
-            let key = p.group.isEmpty ? "default" : p.group
-            if rows[key] == nil { order.append(key); rows[key] = (0, 0, [], [], 0, p.frozen) }
-            rows[key]!.tensors += 1
-            rows[key]!.values += p.count
-            rows[key]!.lrs.insert(p.lr)
-            rows[key]!.wds.insert(p.weightDecay)
-            rows[key]!.from = max(rows[key]!.from, p.trainFromEpoch)
-        }
         var out = "parameter groups:\n"
-        for k in order {
-            let r = rows[k]!
-            let lr = r.lrs.sorted().map { String(format: "%.3g", $0) }.joined(separator: "/")
-            let wd = r.wds.sorted(by: >).map { String(format: "%g", $0) }.joined(separator: "/")
-            let state = r.frozen ? "frozen" : r.from > 0 ? "frozen until epoch \(r.from)" : "trains"
-            out += "  \(k.padding(toLength: 30, withPad: " ", startingAt: 0)) \(r.tensors) tensors, \(r.values) values, lr \(lr), wd \(wd), \(state)\n"
+        for g in ParamGroupSummary.groups(model.plan.params) {
+            out += "  \(g.label.padding(toLength: 30, withPad: " ", startingAt: 0)) \(g.tensors) tensors, \(g.values) values, lr \(g.lrText), wd \(g.weightDecayText), \(g.stateText)\n"
         }
         return out
     }
@@ -109,7 +94,7 @@ public final class Trainer {
             try? FileManager.default.removeItem(atPath: outDir + "/metrics.jsonl")
         }
         log("training \(plan.name): \(train.count) examples, \(eval.count) for evaluation, \(epochs) epochs × \(updatesPerEpoch) updates (batch \(batchSize)\(accumulation > 1 ? " × \(accumulation) accumulated" : ""))")
-        log(groupTable(), terminator: "")
+        log(String(groupTable().dropLast()))
         guard let executor = model.training else { throw TrainingError.noTrainingProgram(plan.name) }
         let heads = plan.model.taskHeads
         let padId = model.tokenizer.vocabulary.padId
@@ -200,12 +185,12 @@ public final class Trainer {
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
             out += String(decoding: data, as: UTF8.self) + "\n"
         }
-        try MTSTCompiler.AtomicFile.write(Array(out.utf8), to: outDir + "/predictions.jsonl")
+        try AtomicFile.write(Array(out.utf8), to: outDir + "/predictions.jsonl")
     }
 
     func saveState(epoch: Int, update: Int) throws {
-        let json = "{\"epoch\": \(epoch), \"update\": \(update), \"plan\": \(JSONLineString.quote(model.plan.name))}\n"
-        try MTSTCompiler.AtomicFile.write(Array(json.utf8), to: outDir + "/state.json")
+        let json = "{\"epoch\": \(epoch), \"update\": \(update), \"plan\": \(JSONText.quote(model.plan.name))}\n"
+        try AtomicFile.write(Array(json.utf8), to: outDir + "/state.json")
     }
 
     func restore(from dir: String) throws -> (Int, Int) {
@@ -219,12 +204,4 @@ public final class Trainer {
         return (epoch, update)
     }
 
-    func log(_ s: String, terminator: String) { log(terminator.isEmpty ? String(s.dropLast(s.hasSuffix("\n") ? 1 : 0)) : s) }
-}
-
-enum JSONLineString {
-    static func quote(_ s: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [s])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
-    }
 }

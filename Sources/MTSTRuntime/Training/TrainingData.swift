@@ -1,3 +1,4 @@
+import Foundation
 import MTSTCompiler
 
 /// Reading the spec's data sources and routing their labels to heads.
@@ -36,7 +37,7 @@ public enum TrainingData {
         }
         var seen: [String: Set<String>] = [:]
         for source in data.train {
-            guard FileManagerCheck.exists(source.path.value) else {
+            guard FileManager.default.fileExists(atPath: source.path.value) else {
                 throw CompileError.located(source.path.location, "\(source.keyPath): \(source.path.value) not found; run Scripts/fetch-assets.sh")
             }
             let examples = try read(format: source.format.rawValue, path: source.path.value, limit: source.limit)
@@ -57,10 +58,4 @@ public enum TrainingData {
         guard tags else { return set.sorted() }
         return (set.contains("O") ? ["O"] : []) + set.subtracting(["O"]).sorted()
     }
-}
-
-import Foundation
-
-enum FileManagerCheck {
-    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 }
