@@ -2,6 +2,10 @@
 // h·d ..< (h+1)·d. Q, K and V may be slices of one packed QKV buffer, hence a separate row
 // stride for each. Every (batch, head) pair is an independent set of small GEMMs (HeadGEMM.swift)
 // writing a disjoint block of the output, so pairs are spread across cores.
+//
+// Token rows are either padded (sentence b at rows b·T ..< (b+1)·T) or packed without padding
+// (`starts`, see `sentenceRows`). Sentence b of n tokens uses the first n·n floats of its T·T
+// probability block, with row stride n, so a short sentence costs n², not T².
 
 /// Softmax over one row of scores; keys whose mask is 0 get exactly 0. A row with no real key
 /// (an empty sequence) becomes all zeros rather than NaN, so its gradients are zero too.
@@ -35,6 +39,31 @@
     i = 0
     while i + 8 <= n { normalize(i, 8); i += 8 }
     if i < n { normalize(i, n - i) }
+}
+
+/// One row of the softmax backward: ds = scale·p⊙(dp − dp·p). ds may alias dp.
+@inline(always) func softmaxGradRow(
+    _ dp: UnsafePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int, _ scale: Float, _ ds: UnsafeMutablePointer<Float>
+) {
+    var acc = F8()
+    var i = 0
+    while i + 8 <= n { acc += load8(dp + i) * load8(p + i); i += 8 }
+    if i < n { acc += loadPartial8(dp + i, n - i) * loadPartial8(p + i, n - i) }
+    let dot = hsum(acc)
+    @inline(always) func block(_ i: Int, _ lanes: Int) {
+        store8(scale * load8(p + i, lanes) * (load8(dp + i, lanes) - dot), ds + i, lanes)
+    }
+    i = 0
+    while i + 8 <= n { block(i, 8); i += 8 }
+    if i < n { block(i, n - i) }
+}
+
+/// Rows of sentence b in a token matrix: padded (no `starts`) puts it at b·seq with seq rows;
+/// packed puts it at starts[b] ..< starts[b+1], so token matrices hold no padding rows at all.
+@inline(always) func sentenceRows(_ starts: UnsafePointer<Int32>?, _ b: Int, _ seq: Int) -> (start: Int, count: Int) {
+    guard let starts else { return (b * seq, seq) }
+    let s = Int(starts[b])
+    return (s, Int(starts[b + 1]) - s)
 }
 
 extension Kernels {
@@ -75,50 +104,58 @@ extension Kernels {
     /// probs[b, h, i, :] = softmax over keys of scale·q_i·k_tᵀ, padded keys exactly 0.
     public static func attentionProbs(
         q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int, mask: UnsafePointer<Float>,
-        batch: Int, heads: Int, seq: Int, headDim: Int, scale: Float, probs: UnsafeMutablePointer<Float>
+        batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int, scale: Float,
+        probs: UnsafeMutablePointer<Float>
     ) {
         let ldt = paddedSeq(seq)
         forEachHead(batch, heads, seq, headDim, scratch: headDim * ldt) { b, h, kt in
+            let (r0, n) = sentenceRows(starts, b, seq)
             let p = probs + (b * heads + h) * seq * seq
-            transposeHead(k + b * seq * ldk + h * headDim, ld: ldk, seq: seq, headDim: headDim, kt, ldDst: ldt)
-            headGemm(seq, seq, headDim, scale, q + b * seq * ldq + h * headDim, rsA: ldq, csA: 1,
-                     kt, ldb: ldt, bPadded: true, p, ldc: seq)
-            for i in 0..<seq { maskedSoftmaxRow(p + i * seq, mask + b * seq, seq) }
+            transposeHead(k + r0 * ldk + h * headDim, ld: ldk, seq: n, headDim: headDim, kt, ldDst: ldt)
+            headGemm(n, n, headDim, scale, q + r0 * ldq + h * headDim, rsA: ldq, csA: 1,
+                     kt, ldb: ldt, bPadded: true, p, ldc: n)
+            for i in 0..<n { maskedSoftmaxRow(p + i * n, mask + b * seq, n) }
         }
     }
 
     /// out[b·T+i, h·d+j] = Σ_t P[b,h,i,t]·v[b·T+t, h·d+j].
     public static func attentionContext(
         probs: UnsafePointer<Float>, v: UnsafePointer<Float>, ldv: Int,
-        batch: Int, heads: Int, seq: Int, headDim: Int, out: UnsafeMutablePointer<Float>, ldo: Int
+        batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
+        out: UnsafeMutablePointer<Float>, ldo: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            headGemm(seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, rsA: seq, csA: 1,
-                     v + b * seq * ldv + h * headDim, ldb: ldv, bPadded: false, out + b * seq * ldo + h * headDim, ldc: ldo)
+            let (r0, n) = sentenceRows(starts, b, seq)
+            headGemm(n, headDim, n, 1, probs + (b * heads + h) * seq * seq, rsA: n, csA: 1,
+                     v + r0 * ldv + h * headDim, ldb: ldv, bPadded: false, out + r0 * ldo + h * headDim, ldc: ldo)
         }
     }
 
     /// dP_bh = dO_bh·V_bhᵀ.
     public static func attentionContextGradProbs(
         dout: UnsafePointer<Float>, ldo: Int, v: UnsafePointer<Float>, ldv: Int,
-        batch: Int, heads: Int, seq: Int, headDim: Int, dprobs: UnsafeMutablePointer<Float>
+        batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
+        dprobs: UnsafeMutablePointer<Float>
     ) {
         let ldt = paddedSeq(seq)
         forEachHead(batch, heads, seq, headDim, scratch: headDim * ldt) { b, h, vt in
-            transposeHead(v + b * seq * ldv + h * headDim, ld: ldv, seq: seq, headDim: headDim, vt, ldDst: ldt)
-            headGemm(seq, seq, headDim, 1, dout + b * seq * ldo + h * headDim, rsA: ldo, csA: 1,
-                     vt, ldb: ldt, bPadded: true, dprobs + (b * heads + h) * seq * seq, ldc: seq)
+            let (r0, n) = sentenceRows(starts, b, seq)
+            transposeHead(v + r0 * ldv + h * headDim, ld: ldv, seq: n, headDim: headDim, vt, ldDst: ldt)
+            headGemm(n, n, headDim, 1, dout + r0 * ldo + h * headDim, rsA: ldo, csA: 1,
+                     vt, ldb: ldt, bPadded: true, dprobs + (b * heads + h) * seq * seq, ldc: n)
         }
     }
 
     /// dV_bh = P_bhᵀ·dO_bh.
     public static func attentionContextGradV(
         probs: UnsafePointer<Float>, dout: UnsafePointer<Float>, ldo: Int,
-        batch: Int, heads: Int, seq: Int, headDim: Int, dv: UnsafeMutablePointer<Float>, lddv: Int
+        batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
+        dv: UnsafeMutablePointer<Float>, lddv: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            headGemm(seq, headDim, seq, 1, probs + (b * heads + h) * seq * seq, rsA: 1, csA: seq,
-                     dout + b * seq * ldo + h * headDim, ldb: ldo, bPadded: false, dv + b * seq * lddv + h * headDim, ldc: lddv)
+            let (r0, n) = sentenceRows(starts, b, seq)
+            headGemm(n, headDim, n, 1, probs + (b * heads + h) * seq * seq, rsA: 1, csA: n,
+                     dout + r0 * ldo + h * headDim, ldb: ldo, bPadded: false, dv + r0 * lddv + h * headDim, ldc: lddv)
         }
     }
 
@@ -129,43 +166,50 @@ extension Kernels {
         scale: Float, dscores: UnsafeMutablePointer<Float>
     ) {
         parallelRanges(rows, work: 4 * rows * n) { rs in
-            for r in rs {
-                let dp = dprobs + r * n, p = probs + r * n
-                var acc = F8()
-                var i = 0
-                while i + 8 <= n { acc += load8(dp + i) * load8(p + i); i += 8 }
-                if i < n { acc += loadPartial8(dp + i, n - i) * loadPartial8(p + i, n - i) }
-                let dot = hsum(acc)
-                let ds = dscores + r * n
-                @inline(always) func block(_ i: Int, _ lanes: Int) {
-                    store8(scale * load8(p + i, lanes) * (load8(dp + i, lanes) - dot), ds + i, lanes)
-                }
-                i = 0
-                while i + 8 <= n { block(i, 8); i += 8 }
-                if i < n { block(i, n - i) }
-            }
+            for r in rs { softmaxGradRow(dprobs + r * n, probs + r * n, n, scale, dscores + r * n) }
+        }
+    }
+
+    /// The softmax backward per (batch, head) block, for packed or padded token rows: sentence b's
+    /// block holds n·n values with row stride n (see the file header).
+    public static func softmaxGrad(
+        dprobs: UnsafePointer<Float>, probs: UnsafePointer<Float>, batch: Int, heads: Int, seq: Int,
+        starts: UnsafePointer<Int32>?, scale: Float, dscores: UnsafeMutablePointer<Float>
+    ) {
+        guard starts != nil else {
+            softmaxGrad(dprobs: dprobs, probs: probs, rows: batch * heads * seq, rowLength: seq, scale: scale, dscores: dscores)
+            return
+        }
+        forEachHead(batch, heads, seq, 1) { b, h in
+            let n = sentenceRows(starts, b, seq).count
+            let o = (b * heads + h) * seq * seq
+            for i in 0..<n { softmaxGradRow(dprobs + o + i * n, probs + o + i * n, n, scale, dscores + o + i * n) }
         }
     }
 
     /// dQ_bh = dS_bh·K_bh.
     public static func attentionScoresGradQ(
         dscores: UnsafePointer<Float>, k: UnsafePointer<Float>, ldk: Int,
-        batch: Int, heads: Int, seq: Int, headDim: Int, dq: UnsafeMutablePointer<Float>, lddq: Int
+        batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
+        dq: UnsafeMutablePointer<Float>, lddq: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            headGemm(seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, rsA: seq, csA: 1,
-                     k + b * seq * ldk + h * headDim, ldb: ldk, bPadded: false, dq + b * seq * lddq + h * headDim, ldc: lddq)
+            let (r0, n) = sentenceRows(starts, b, seq)
+            headGemm(n, headDim, n, 1, dscores + (b * heads + h) * seq * seq, rsA: n, csA: 1,
+                     k + r0 * ldk + h * headDim, ldb: ldk, bPadded: false, dq + r0 * lddq + h * headDim, ldc: lddq)
         }
     }
 
     /// dK_bh = dS_bhᵀ·Q_bh.
     public static func attentionScoresGradK(
         dscores: UnsafePointer<Float>, q: UnsafePointer<Float>, ldq: Int,
-        batch: Int, heads: Int, seq: Int, headDim: Int, dk: UnsafeMutablePointer<Float>, lddk: Int
+        batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
+        dk: UnsafeMutablePointer<Float>, lddk: Int
     ) {
         forEachHead(batch, heads, seq, headDim) { b, h in
-            headGemm(seq, headDim, seq, 1, dscores + (b * heads + h) * seq * seq, rsA: 1, csA: seq,
-                     q + b * seq * ldq + h * headDim, ldb: ldq, bPadded: false, dk + b * seq * lddk + h * headDim, ldc: lddk)
+            let (r0, n) = sentenceRows(starts, b, seq)
+            headGemm(n, headDim, n, 1, dscores + (b * heads + h) * seq * seq, rsA: 1, csA: n,
+                     q + r0 * ldq + h * headDim, ldb: ldq, bPadded: false, dk + r0 * lddk + h * headDim, ldc: lddk)
         }
     }
 }

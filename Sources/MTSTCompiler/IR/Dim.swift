@@ -34,7 +34,12 @@ public struct Dim: Hashable, Codable, Sendable, CustomStringConvertible {
         batchPower == other.batchPower && seqPower == other.seqPower
     }
 
-    public func value(batch: Int, seq: Int) -> Int {
+    /// The size for a batch of `batch` sentences of at most `seq` tokens. `tokens` is the number
+    /// of token rows when they are packed without padding (less than batch·seq); token dims
+    /// (`c·B·T`) then take `c·tokens`. Dims mixing B and T otherwise (none in a sentence model)
+    /// have no packed meaning and keep the padded size.
+    public func value(batch: Int, seq: Int, tokens: Int? = nil) -> Int {
+        if let tokens, batchPower == 1, seqPower == 1 { return coefficient * tokens }
         var v = coefficient
         for _ in 0..<batchPower { v *= batch }
         for _ in 0..<seqPower { v *= seq }

@@ -15,19 +15,19 @@ public struct Shape: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public subscript(i: Int) -> Dim { dims[i] }
 
-    public func elementCount(batch: Int, seq: Int) -> Int {
-        dims.isEmpty ? 0 : dims.reduce(1) { $0 * $1.value(batch: batch, seq: seq) }
+    public func elementCount(batch: Int, seq: Int, tokens: Int? = nil) -> Int {
+        dims.isEmpty ? 0 : dims.reduce(1) { $0 * $1.value(batch: batch, seq: seq, tokens: tokens) }
     }
 
-    public func resolved(batch: Int, seq: Int) -> [Int] {
-        dims.map { $0.value(batch: batch, seq: seq) }
+    public func resolved(batch: Int, seq: Int, tokens: Int? = nil) -> [Int] {
+        dims.map { $0.value(batch: batch, seq: seq, tokens: tokens) }
     }
 
     /// Rows when the tensor is viewed as a matrix `[rows, last]`.
-    public func rows(batch: Int, seq: Int) -> Int {
+    public func rows(batch: Int, seq: Int, tokens: Int? = nil) -> Int {
         guard let last = dims.last else { return 0 }
-        let cols = last.value(batch: batch, seq: seq)
-        return cols == 0 ? 0 : elementCount(batch: batch, seq: seq) / cols
+        let cols = last.value(batch: batch, seq: seq, tokens: tokens)
+        return cols == 0 ? 0 : elementCount(batch: batch, seq: seq, tokens: tokens) / cols
     }
 
     public var description: String { "[" + dims.map(\.description).joined(separator: ",") + "]" }

@@ -19,7 +19,7 @@ enum AttentionProbsOp: OpDef {
 
     static func run(_ a: KernelArgs) {
         Kernels.attentionProbs(q: a.input(0) + a.attrs.qOffset, ldq: a.cols(0), k: a.input(1) + a.attrs.kOffset,
-                               ldk: a.cols(1), mask: a.input(2), batch: a.batch, heads: a.attrs.heads, seq: a.seq,
+                               ldk: a.cols(1), mask: a.input(2), batch: a.batch, heads: a.attrs.heads, seq: a.seq, starts: a.starts,
                                headDim: a.attrs.headDim, scale: a.attrs.attentionScale, probs: a.output)
     }
 
@@ -46,7 +46,7 @@ enum AttentionContextOp: OpDef {
 
     static func run(_ a: KernelArgs) {
         Kernels.attentionContext(probs: a.input(0), v: a.input(1) + a.attrs.vOffset, ldv: a.cols(1), batch: a.batch,
-                                 heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                 heads: a.attrs.heads, seq: a.seq, starts: a.starts, headDim: a.attrs.headDim,
                                  out: a.output, ldo: a.outputCols)
     }
 
@@ -66,8 +66,8 @@ enum SoftmaxGradOp: BackwardOnlyOpDef {
         return inputs[0]
     }
     static func run(_ a: KernelArgs) {
-        Kernels.softmaxGrad(dprobs: a.input(0), probs: a.input(1), rows: a.rows(0), rowLength: a.cols(0),
-                            scale: a.attrs.attentionScale, dscores: a.output)
+        Kernels.softmaxGrad(dprobs: a.input(0), probs: a.input(1), batch: a.batch, heads: a.attrs.heads, seq: a.seq,
+                            starts: a.starts, scale: a.attrs.attentionScale, dscores: a.output)
     }
 }
 
@@ -81,7 +81,7 @@ enum AttentionContextGradProbsOp: BackwardOnlyOpDef {
     }
     static func run(_ a: KernelArgs) {
         Kernels.attentionContextGradProbs(dout: a.input(0), ldo: a.cols(0), v: a.input(1) + a.attrs.vOffset, ldv: a.cols(1),
-                                          batch: a.batch, heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                          batch: a.batch, heads: a.attrs.heads, seq: a.seq, starts: a.starts, headDim: a.attrs.headDim,
                                           dprobs: a.output)
     }
 }
@@ -94,7 +94,7 @@ enum AttentionContextGradVOp: BackwardOnlyOpDef {
     }
     static func run(_ a: KernelArgs) {
         Kernels.attentionContextGradV(probs: a.input(0), dout: a.input(1), ldo: a.cols(1), batch: a.batch,
-                                      heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                      heads: a.attrs.heads, seq: a.seq, starts: a.starts, headDim: a.attrs.headDim,
                                       dv: a.output, lddv: a.outputCols)
     }
 }
@@ -107,7 +107,7 @@ enum AttentionScoresGradQOp: BackwardOnlyOpDef {
     }
     static func run(_ a: KernelArgs) {
         Kernels.attentionScoresGradQ(dscores: a.input(0), k: a.input(1) + a.attrs.kOffset, ldk: a.cols(1), batch: a.batch,
-                                     heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                     heads: a.attrs.heads, seq: a.seq, starts: a.starts, headDim: a.attrs.headDim,
                                      dq: a.output, lddq: a.outputCols)
     }
 }
@@ -120,7 +120,7 @@ enum AttentionScoresGradKOp: BackwardOnlyOpDef {
     }
     static func run(_ a: KernelArgs) {
         Kernels.attentionScoresGradK(dscores: a.input(0), q: a.input(1) + a.attrs.qOffset, ldq: a.cols(1), batch: a.batch,
-                                     heads: a.attrs.heads, seq: a.seq, headDim: a.attrs.headDim,
+                                     heads: a.attrs.heads, seq: a.seq, starts: a.starts, headDim: a.attrs.headDim,
                                      dk: a.output, lddk: a.outputCols)
     }
 }

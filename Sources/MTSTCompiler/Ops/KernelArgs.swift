@@ -1,5 +1,10 @@
 /// Everything a kernel needs for one node on one batch. The executor builds the pointer arrays
-/// once per plan; per run only `batch`, `seq` and `seed` change, so no allocation happens per op.
+/// once per plan; per run only the batch layout and `seed` change, so no allocation happens per op.
+///
+/// Token rows are padded (`starts` nil: sentence b at rows b·seq ..< (b+1)·seq) or packed
+/// (`starts[b] ..< starts[b+1]`, `tokens` rows in all): token dims (`B·T`) then size to `tokens`
+/// and every GEMM, norm and activation skips the padding; only the ops that see sentence
+/// boundaries (attention, pooling) read `starts`.
 public struct KernelArgs {
     public let node: Node
     public let inputShapes: [Shape]
@@ -7,29 +12,36 @@ public struct KernelArgs {
     public let output: UnsafeMutablePointer<Float>
     public let batch: Int
     public let seq: Int
+    /// Token rows: `batch·seq` when padded, the real token count when packed.
+    public let tokens: Int
+    /// Packed layout: `batch + 1` row offsets of the sentences; nil when padded.
+    public let starts: UnsafePointer<Int32>?
     /// Seed of this step, mixed with a dropout site's stream id.
     public let seed: UInt64
 
     public init(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>],
-                output: UnsafeMutablePointer<Float>, batch: Int, seq: Int, seed: UInt64) {
+                output: UnsafeMutablePointer<Float>, batch: Int, seq: Int, tokens: Int? = nil,
+                starts: UnsafePointer<Int32>? = nil, seed: UInt64) {
         self.node = node
         self.inputShapes = inputShapes
         self.inputs = inputs
         self.output = output
         self.batch = batch
         self.seq = seq
+        self.tokens = tokens ?? batch * seq
+        self.starts = starts
         self.seed = seed
     }
 
     public var attrs: Attributes { node.attrs }
     public func input(_ i: Int) -> UnsafePointer<Float> { UnsafePointer(inputs[i]) }
-    public func dim(_ input: Int, _ axis: Int) -> Int { inputShapes[input][axis].value(batch: batch, seq: seq) }
-    public func count(_ input: Int) -> Int { inputShapes[input].elementCount(batch: batch, seq: seq) }
-    public func rows(_ input: Int) -> Int { inputShapes[input].rows(batch: batch, seq: seq) }
-    public func cols(_ input: Int) -> Int { inputShapes[input].last?.value(batch: batch, seq: seq) ?? 0 }
-    public var outputCount: Int { node.shape.elementCount(batch: batch, seq: seq) }
-    public var outputCols: Int { node.shape.last?.value(batch: batch, seq: seq) ?? 0 }
-    public var outputRows: Int { node.shape.rows(batch: batch, seq: seq) }
+    public func dim(_ input: Int, _ axis: Int) -> Int { inputShapes[input][axis].value(batch: batch, seq: seq, tokens: tokens) }
+    public func count(_ input: Int) -> Int { inputShapes[input].elementCount(batch: batch, seq: seq, tokens: tokens) }
+    public func rows(_ input: Int) -> Int { inputShapes[input].rows(batch: batch, seq: seq, tokens: tokens) }
+    public func cols(_ input: Int) -> Int { inputShapes[input].last?.value(batch: batch, seq: seq, tokens: tokens) ?? 0 }
+    public var outputCount: Int { node.shape.elementCount(batch: batch, seq: seq, tokens: tokens) }
+    public var outputCols: Int { node.shape.last?.value(batch: batch, seq: seq, tokens: tokens) ?? 0 }
+    public var outputRows: Int { node.shape.rows(batch: batch, seq: seq, tokens: tokens) }
     /// Dropout seed for this node's site.
     public var dropoutSeed: UInt64 { seed &* 0x9E37_79B9_7F4A_7C15 &+ attrs.stream &* 0xBF58_476D_1CE4_E5B9 }
 }

@@ -18,7 +18,7 @@ enum MeanPoolOp: OpDef {
         try pooledShape(inputs, withMask: true)
     }
     static func run(_ a: KernelArgs) {
-        Kernels.meanPool(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, hidden: a.cols(0), a.output)
+        Kernels.meanPool(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
         [.full(try g.add(.meanPoolGrad, [dOut, node.inputs[1]], "dhidden")), nil]
@@ -31,7 +31,7 @@ enum MeanPoolGradOp: BackwardOnlyOpDef {
         return try tokenGradShape(inputs[0])
     }
     static func run(_ a: KernelArgs) {
-        Kernels.meanPoolGrad(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, hidden: a.cols(0), a.output)
+        Kernels.meanPoolGrad(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
 }
 
@@ -41,7 +41,7 @@ enum ClsPoolOp: OpDef {
         try pooledShape(inputs, withMask: false)
     }
     static func run(_ a: KernelArgs) {
-        Kernels.clsPool(a.input(0), batch: a.batch, seq: a.seq, hidden: a.cols(0), a.output)
+        Kernels.clsPool(a.input(0), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
         [.full(try g.add(.clsPoolGrad, [dOut], "dhidden"))]
@@ -54,7 +54,7 @@ enum ClsPoolGradOp: BackwardOnlyOpDef {
         return try tokenGradShape(inputs[0])
     }
     static func run(_ a: KernelArgs) {
-        Kernels.clsPoolGrad(a.input(0), batch: a.batch, seq: a.seq, hidden: a.cols(0), a.output)
+        Kernels.clsPoolGrad(a.input(0), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
 }
 
@@ -64,7 +64,7 @@ enum MaxPoolOp: OpDef {
         try pooledShape(inputs, withMask: true)
     }
     static func run(_ a: KernelArgs) {
-        Kernels.maxPool(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, hidden: a.cols(0), a.output)
+        Kernels.maxPool(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
         [.full(try g.add(.maxPoolGrad, [dOut, node.inputs[0], node.inputs[1]], "dhidden")), nil]
@@ -77,7 +77,7 @@ enum MaxPoolGradOp: BackwardOnlyOpDef {
         return try tokenGradShape(inputs[0])
     }
     static func run(_ a: KernelArgs) {
-        Kernels.maxPoolGrad(a.input(0), a.input(1), mask: a.input(2), batch: a.batch, seq: a.seq, hidden: a.cols(0), a.output)
+        Kernels.maxPoolGrad(a.input(0), a.input(1), mask: a.input(2), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
 }
 

@@ -32,7 +32,7 @@ public final class Benchmark {
         if train {
             for head in model.plan.model.taskHeads {
                 guard let p = executor.inputPointer(.labels(head: head.name)) else { continue }
-                let n = head.kind == .classification ? batch : batch * seq
+                let n = head.kind == .classification ? batch : tokens.tokens
                 for i in 0..<n { p[i] = Float(rng.next() % UInt64(head.labels.count)) }
             }
         }

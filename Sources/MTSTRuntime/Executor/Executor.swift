@@ -24,6 +24,11 @@ public final class Executor: @unchecked Sendable {
     let steps: [(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>)]
     public private(set) var batch = 0
     public private(set) var seq = 0
+    /// Token rows of the current batch: `batch·seq` when padded, fewer when packed.
+    public private(set) var tokens = 0
+    /// Row offsets of the sentences (`batch + 1`) when the token rows are packed.
+    private let startsStorage: UnsafeMutablePointer<Int32>
+    private var packed = false
     /// Per-op-kind wall time in seconds, when profiling.
     public var profile: [OpKind: Double]?
 
@@ -34,6 +39,8 @@ public final class Executor: @unchecked Sendable {
         self.store = store
         self.arena = arena
         let g = program.graph
+        startsStorage = .allocate(capacity: g.maxBatch + 1)
+        startsStorage.initialize(repeating: 0, count: g.maxBatch + 1)
         let base = UnsafeMutableRawPointer(arena.pointer)
         func pointer(_ id: NodeID) -> UnsafeMutablePointer<Float> {
             let node = g[id]
@@ -60,19 +67,50 @@ public final class Executor: @unchecked Sendable {
         }
     }
 
-    /// Pointer to an input's arena slot; the caller fills `batch·seq` (or `batch`) values.
+    /// Pointer to an input's arena slot; the caller fills `tokens` (or `batch`) values.
     public func inputPointer(_ kind: InputKind) -> UnsafeMutablePointer<Float>? {
         guard let node = program.graph.nodes.first(where: { $0.kind == .input && $0.attrs.input == kind }) else { return nil }
         return (UnsafeMutableRawPointer(arena.pointer) + program.arena.offsets[node.id]).assumingMemoryBound(to: Float.self)
     }
 
+    deinit { startsStorage.deallocate() }
+
+    /// A padded batch: `batch` sentences of `seq` token rows each, padding masked out.
     public func setShape(batch: Int, seq: Int) throws {
+        try checkFits(batch: batch, seq: seq)
+        self.batch = batch
+        self.seq = seq
+        tokens = batch * seq
+        packed = false
+    }
+
+    /// A packed batch: sentence b has `lengths[b]` token rows, stored one sentence after the
+    /// other with no padding, so token-wise work scales with the real tokens, not batch × longest.
+    public func setLayout(lengths: [Int]) throws {
+        let longest = max(1, lengths.max() ?? 1)
+        try checkFits(batch: lengths.count, seq: longest)
+        batch = lengths.count
+        seq = longest
+        var row = 0
+        for (b, n) in lengths.enumerated() {
+            startsStorage[b] = Int32(row)
+            row += n
+        }
+        startsStorage[batch] = Int32(row)
+        tokens = row
+        packed = true
+    }
+
+    /// Row offset and length of sentence b in the token inputs and outputs.
+    public func sentenceRows(_ b: Int) -> Range<Int> {
+        packed ? Int(startsStorage[b])..<Int(startsStorage[b + 1]) : (b * seq)..<((b + 1) * seq)
+    }
+
+    private func checkFits(batch: Int, seq: Int) throws {
         let g = program.graph
         guard batch >= 1, seq >= 1, batch <= g.maxBatch, seq <= g.maxSeq else {
             throw ExecutorError.batchTooLarge(batch: batch, seq: seq, maxBatch: g.maxBatch, maxSeq: g.maxSeq)
         }
-        self.batch = batch
-        self.seq = seq
     }
 
     public func run(seed: UInt64 = 0) {
@@ -90,7 +128,8 @@ public final class Executor: @unchecked Sendable {
     @inline(__always)
     private func execute(_ step: (node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>), _ seed: UInt64) {
         step.node.kind.def.run(KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
-                                          output: step.output, batch: batch, seq: seq, seed: seed))
+                                          output: step.output, batch: batch, seq: seq, tokens: tokens,
+                                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed))
     }
 
     /// A named output of the last run, sized for the current batch.
@@ -98,10 +137,10 @@ public final class Executor: @unchecked Sendable {
         guard let id = program.graph.outputs[name] else { throw ExecutorError.missingOutput(name) }
         let node = program.graph[id]
         let p = (UnsafeMutableRawPointer(arena.pointer) + program.arena.offsets[id]).assumingMemoryBound(to: Float.self)
-        return UnsafeBufferPointer(start: p, count: node.shape.elementCount(batch: batch, seq: seq))
+        return UnsafeBufferPointer(start: p, count: node.shape.elementCount(batch: batch, seq: seq, tokens: tokens))
     }
 
     public func outputShape(_ name: String) -> [Int]? {
-        program.graph.outputs[name].map { program.graph[$0].shape.resolved(batch: batch, seq: seq) }
+        program.graph.outputs[name].map { program.graph[$0].shape.resolved(batch: batch, seq: seq, tokens: tokens) }
     }
 }

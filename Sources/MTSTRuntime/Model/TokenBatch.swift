@@ -1,25 +1,37 @@
 import MTSTCompiler
 
-/// Sentences packed as the graph's inputs: `B` rows of `T` tokens, padded with `[PAD]` and masked.
+/// Sentences as the graph's inputs. Token inputs are packed: sentence b's tokens are rows
+/// `starts[b] ..< starts[b+1]`, one sentence after the other, with no padding rows, so every
+/// token-wise op (the GEMMs above all) runs on the real tokens only. The mask stays `[B, T]`,
+/// T the longest sentence, for the ops that see sentence boundaries.
 public struct TokenBatch: Sendable {
     public var batch: Int
     public var seq: Int
+    /// Packed token ids, `tokens` of them.
     public var ids: [Float]
+    /// Positions within each sentence, packed like `ids`.
+    public var positions: [Float]
     public var mask: [Float]
+    /// Row of each sentence's first token in the packed inputs and outputs, plus the total.
+    public var starts: [Int]
     /// Which input sentence each row holds.
     public var rows: [Int]
 
+    public var tokens: Int { ids.count }
+    public var lengths: [Int] { (0..<batch).map { starts[$0 + 1] - starts[$0] } }
+
+    /// `padId` is kept for callers that pad elsewhere; packed inputs contain no padding.
     public init(sequences: [[Int32]], rows: [Int], padId: Int32) {
         batch = sequences.count
         seq = max(1, sequences.map(\.count).max() ?? 1)
-        ids = Array(repeating: Float(padId), count: batch * seq)
+        ids = sequences.flatMap { $0.map(Float.init) }
+        positions = sequences.flatMap { s in s.indices.map(Float.init) }
         mask = Array(repeating: 0, count: batch * seq)
+        starts = [0]
         self.rows = rows
         for (b, s) in sequences.enumerated() {
-            for (t, id) in s.enumerated() {
-                ids[b * seq + t] = Float(id)
-                mask[b * seq + t] = 1
-            }
+            for t in s.indices { mask[b * seq + t] = 1 }
+            starts.append(starts[b] + s.count)
         }
     }
 
@@ -33,14 +45,12 @@ public struct TokenBatch: Sendable {
         }
     }
 
-    /// Writes ids, token types (all 0), positions and mask into an executor's inputs.
+    /// Sets the executor's packed layout and writes ids, token types (all 0), positions and mask.
     public func feed(_ executor: Executor) throws {
-        try executor.setShape(batch: batch, seq: seq)
-        if let p = executor.inputPointer(.tokenIds) { ids.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: ids.count) } }
-        if let p = executor.inputPointer(.mask) { mask.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: mask.count) } }
-        if let p = executor.inputPointer(.tokenTypes) { p.update(repeating: 0, count: batch * seq) }
-        if let p = executor.inputPointer(.positions) {
-            for b in 0..<batch { for t in 0..<seq { p[b * seq + t] = Float(t) } }
-        }
+        try executor.setLayout(lengths: lengths)
+        if let p = executor.inputPointer(.tokenIds) { p.update(from: ids, count: ids.count) }
+        if let p = executor.inputPointer(.mask) { p.update(from: mask, count: mask.count) }
+        if let p = executor.inputPointer(.tokenTypes) { p.update(repeating: 0, count: tokens) }
+        if let p = executor.inputPointer(.positions) { p.update(from: positions, count: positions.count) }
     }
 }

@@ -32,7 +32,7 @@ extension Model {
                         result[row].labels[head.name] = head.labels[Int(argmax[b])]
                     case .tagging:
                         result[row].tags[head.name] = examples[row].firstPiece.map {
-                            $0 >= 0 ? head.labels[Int(argmax[b * batch.seq + $0])] : "O"
+                            $0 >= 0 ? head.labels[Int(argmax[batch.starts[b] + $0])] : "O"
                         }
                     }
                 }

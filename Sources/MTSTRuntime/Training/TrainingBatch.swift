@@ -11,10 +11,8 @@ extension Executor {
             case .classification:
                 for (b, e) in examples.enumerated() { p[b] = Float(e.labels[h][0]) }
             case .tagging:
-                let seq = tokens.seq
-                p.update(repeating: -1, count: examples.count * seq)
                 for (b, e) in examples.enumerated() {
-                    for (t, v) in e.labels[h].enumerated() { p[b * seq + t] = Float(v) }
+                    for (t, v) in e.labels[h].enumerated() { p[tokens.starts[b] + t] = Float(v) }
                 }
             }
         }

@@ -43,7 +43,10 @@ struct TorchGradientParityTests {
         #expect(exec.seq == 7)
         let intent = try file.tensor("input.intent").data, slots = try file.tensor("input.slots").data
         try #require(exec.inputPointer(.labels(head: "intent"))).update(from: intent, count: 3)
-        try #require(exec.inputPointer(.labels(head: "slots"))).update(from: slots, count: 21)
+        // Token rows are packed: sentence b's slot labels follow sentence b−1's, no padding.
+        let packedSlots = (0..<3).flatMap { b in slots[(b * 7)..<(b * 7 + lengths[b])] }
+        #expect(exec.tokens == lengths.reduce(0, +))
+        try #require(exec.inputPointer(.labels(head: "slots"))).update(from: packedSlots, count: packedSlots.count)
         exec.run(seed: 1)
 
         for (output, name) in [("loss", "loss.total"), ("loss.intent", "loss.intent"), ("loss.slots", "loss.slots")] {
