@@ -5,9 +5,13 @@ Runs `mtstc bench --json` for each workload (one fresh process each, so peak RSS
 workload), then, when a Python with torch is given (--peer-python), Scripts/reference/
 bench_peers.py for the same workloads, and prints a Markdown table with the ratios
 mtstc / peer. Also times training steps under the freezing strategies, to show how freezing
-shrinks the backward graph and the step. Run it on an otherwise idle machine.
+shrinks the backward graph and the step, one full ATIS epoch of Graphs/multitask.yaml against
+Scripts/reference/train_atis_torch.py (--atis-epoch), and the compile time of the bert-base spec.
+Run it on an otherwise idle machine.
 
     python3 Scripts/bench.py --peer-python /path/to/venv/bin/python > table.md
+    # both BLAS backends in one session (build the second with MTSTC_BLAS=blis, see BENCHMARKS.md):
+    python3 Scripts/bench.py --mtstc openblas=.build/release/mtstc --mtstc blis=.build-blis/release/mtstc ...
 
 Workloads: minilm-inf-32x32, minilm-inf-32x128, minilm-train-32x32, bertbase-inf-32x32,
 bertbase-inf-8x128, bertbase-train-32x32 (names as in bench_peers.py).
@@ -18,6 +22,8 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MTSTC = os.path.join(REPO, ".build/release/mtstc")
@@ -31,13 +37,41 @@ def run(cmd, **kw):
     return subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True, **kw).stdout
 
 
-def compile_plan(spec, plan):
+def compile_plan(spec, plan, mtstc=MTSTC):
     os.makedirs(os.path.join(REPO, "runs"), exist_ok=True)
-    return json.loads(run([MTSTC, "compile", spec, "-o", plan, "--json"]))
+    return json.loads(run([mtstc, "compile", spec, "-o", plan, "--json"]))
 
 
-def mtstc_bench(plan, mode, batch, seq, seconds):
-    cmd = [MTSTC, "bench", "--graph", plan, "--batch", str(batch), "--seq", str(seq), "--json", "--seconds", str(seconds)]
+def compile_seconds(spec, mtstc, repeats=3):
+    """Best wall time of `mtstc compile` (process start to plan written) over a few runs."""
+    best = float("inf")
+    with tempfile.TemporaryDirectory() as d:
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run([mtstc, "compile", spec, "-o", os.path.join(d, "p.plan")])
+            best = min(best, time.perf_counter() - start)
+    return best
+
+
+def atis_epoch_mtstc(mtstc, plan):
+    """Training seconds of one full ATIS epoch (`mtstc run --epochs 1`), from its metrics.jsonl."""
+    with tempfile.TemporaryDirectory() as d:
+        run([mtstc, "run", "--graph", plan, "--epochs", "1", "--out", d])
+        with open(os.path.join(d, "metrics.jsonl")) as f:
+            return json.loads(f.readline())
+
+
+def atis_epoch_torch(python, env):
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "torch.jsonl")
+        subprocess.run([python, "Scripts/reference/train_atis_torch.py", "--epochs", "1", "--out", out],
+                       cwd=REPO, env=env, check=True, capture_output=True, text=True)
+        with open(out) as f:
+            return json.loads(f.readline())
+
+
+def mtstc_bench(plan, mode, batch, seq, seconds, mtstc=MTSTC):
+    cmd = [mtstc, "bench", "--graph", plan, "--batch", str(batch), "--seq", str(seq), "--json", "--seconds", str(seconds)]
     if mode == "train":
         cmd.append("--train")
     return json.loads(run(cmd))
@@ -46,11 +80,11 @@ def mtstc_bench(plan, mode, batch, seq, seconds):
 MODEL_DIMS = {"minilm": (384, 1536, 6), "bertbase": (768, 3072, 12)}
 
 
-def gemm_rate(shape, seconds):
-    return json.loads(run([MTSTC, "bench", "--gemm", shape, "--json", "--seconds", str(seconds)]))["gflops"]
+def gemm_rate(shape, seconds, mtstc=MTSTC):
+    return json.loads(run([mtstc, "bench", "--gemm", shape, "--json", "--seconds", str(seconds)]))["gflops"]
 
 
-def roofline(model, mode, b, t, seconds, cache):
+def roofline(model, mode, b, t, seconds, cache, mtstc=MTSTC):
     """FLOPs per sentence of the encoder GEMMs and attention, and the sentences/s they allow at the
     sgemm rates the linked BLAS reaches on exactly these shapes (forward: NT; backward: NN for
     input gradients, TN for weight gradients)."""
@@ -67,7 +101,7 @@ def roofline(model, mode, b, t, seconds, cache):
     flops = 0.0
     for shape, f in work:
         if shape not in cache:
-            cache[shape] = gemm_rate(shape, seconds)
+            cache[shape] = gemm_rate(shape, seconds, mtstc)
         seconds_per_batch += layers * f / (cache[shape] * 1e9)
         flops += layers * f
     attention = layers * 4 * n * t * h * (3 if mode == "train" else 1)  # QKᵀ and PV, at the GEMM rate
@@ -86,29 +120,37 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--workloads", default=DEFAULT)
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--mtstc", action="append", default=[],
+                    help="LABEL=PATH of an mtstc build to measure (repeatable; default: the release build)")
     ap.add_argument("--peer-python", help="a Python with torch, transformers, onnxruntime (see Scripts/reference/README.md)")
     ap.add_argument("--peer-env", action="append", default=[], help="KEY=VALUE for the peer process (e.g. LD_LIBRARY_PATH)")
+    ap.add_argument("--atis-epoch", action="store_true", help="also time one full ATIS epoch (needs the assets)")
     ap.add_argument("--json-out", help="append every measurement as JSON lines here")
     args = ap.parse_args()
     workloads = args.workloads.split(",")
+    builds = [tuple(b.split("=", 1)) for b in args.mtstc] or [("mtstc", MTSTC)]
+    engines = [label for label, _ in builds]
+
+    env = dict(os.environ)
+    for kv in args.peer_env:
+        k, v = kv.split("=", 1)
+        env[k] = v
+    env["HF_HUB_OFFLINE"] = "1"
 
     results = {}
-    stats = {}
-    for model, (spec, plan) in PLANS.items():
-        if any(w.startswith(model + "-") for w in workloads):
-            stats[model] = compile_plan(spec, plan)
-    for w in workloads:
-        model, mode, b, t = parse(w)
-        r = mtstc_bench(PLANS[model][1], mode, b, t, args.seconds)
-        results[("mtstc", w)] = r
-        print(f"mtstc {w}: {r['sentences_per_second']:.1f} sentences/s, {r['peak_rss_mb']:.0f} MiB", file=sys.stderr)
+    blas = {}
+    for label, mtstc in builds:
+        for model, (spec, plan) in PLANS.items():
+            if any(w.startswith(model + "-") for w in workloads):
+                compile_plan(spec, plan, mtstc)
+        for w in workloads:
+            model, mode, b, t = parse(w)
+            r = mtstc_bench(PLANS[model][1], mode, b, t, args.seconds, mtstc)
+            results[(label, w)] = r
+            blas[label] = r.get("blas", "?")
+            print(f"{label} {w}: {r['sentences_per_second']:.1f} sentences/s, {r['peak_rss_mb']:.0f} MiB", file=sys.stderr)
 
     if args.peer_python:
-        env = dict(os.environ)
-        for kv in args.peer_env:
-            k, v = kv.split("=", 1)
-            env[k] = v
-        env["HF_HUB_OFFLINE"] = "1"
         out = subprocess.run([args.peer_python, "Scripts/reference/bench_peers.py", "--workloads", args.workloads,
                               "--seconds", str(args.seconds)], cwd=REPO, env=env, check=True, capture_output=True, text=True)
         for line in out.stdout.splitlines():
@@ -117,42 +159,80 @@ def main():
             w = f"{model}-{'inf' if r['mode'] == 'inference' else 'train'}-{r['batch']}x{r['seq']}"
             results[(r["engine"], w)] = r
 
+    label0, mtstc0 = builds[0]
     strategy_rows = []
     for spec in STRATEGIES:
         plan = os.path.join("runs", "bench-" + os.path.basename(spec).replace(".yaml", ".plan"))
-        s = compile_plan(spec, plan)
-        r = mtstc_bench(plan, "train", 32, 32, args.seconds)
+        s = compile_plan(spec, plan, mtstc0)
+        r = mtstc_bench(plan, "train", 32, 32, args.seconds, mtstc0)
         strategy_rows.append((spec, s, r))
 
-    cache = {}
-    roof = {w: roofline(*parse(w), max(2.0, args.seconds / 4), cache) for w in workloads}
+    atis = {}
+    if args.atis_epoch:
+        compile_plan(PLANS["minilm"][0], PLANS["minilm"][1], mtstc0)
+        for label, mtstc in builds:
+            atis[label] = atis_epoch_mtstc(mtstc, PLANS["minilm"][1])
+            print(f"{label} ATIS epoch: {atis[label]['train_seconds']:.1f} s", file=sys.stderr)
+        if args.peer_python:
+            atis["torch"] = atis_epoch_torch(args.peer_python, env)
+            print(f"torch ATIS epoch: {atis['torch']['train_seconds']:.1f} s", file=sys.stderr)
+    compile_time = {label: compile_seconds("Graphs/bert-base.yaml", mtstc) for label, mtstc in builds}
+
+    caches = {label: {} for label, _ in builds}
+    roof = {(label, w): roofline(*parse(w), max(2.0, args.seconds / 4), caches[label], mtstc)
+            for label, mtstc in builds for w in workloads}
 
     if args.json_out:
         with open(args.json_out, "a") as f:
             for (engine, w), r in results.items():
                 f.write(json.dumps({"engine": engine, "workload": w, **r}) + "\n")
+            for engine, r in atis.items():
+                f.write(json.dumps({"engine": engine, "workload": "atis-epoch", **r}) + "\n")
 
-    blas = next(iter(results.values())).get("blas", "?") if results else "?"
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu_model()}); mtstc BLAS: {blas}\n")
-    print("| workload | mtstc sent/s | PyTorch sent/s | ONNX RT sent/s | mtstc / PyTorch | mtstc / ORT | mtstc peak MiB | PyTorch peak MB | ORT peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    f1 = lambda r, k: f"{r[k]:.1f}" if r else "—"
+    ratio = lambda a, b: f"{a['sentences_per_second'] / b['sentences_per_second']:.2f}×" if a and b else "—"
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu_model()})")
+    for label in engines:
+        print(f"- `{label}`: {blas[label]}")
+    print()
+    head = "| workload | " + " | ".join(f"{e} sent/s" for e in engines) + " | PyTorch sent/s | ONNX RT sent/s | "
+    head += " | ".join(f"{e} / PyTorch | {e} / ORT" for e in engines)
+    head += " | " + " | ".join(f"{e} peak MiB" for e in engines) + " | PyTorch peak MB | ORT peak MB |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
     for w in workloads:
-        m = results.get(("mtstc", w))
         t = results.get(("torch", w))
         o = results.get(("onnxruntime", w))
-        f = lambda r, k: f"{r[k]:.1f}" if r else "—"
-        ratio = lambda a, b: f"{a['sentences_per_second'] / b['sentences_per_second']:.2f}×" if a and b else "—"
-        print(f"| {w} | {f(m, 'sentences_per_second')} | {f(t, 'sentences_per_second')} | {f(o, 'sentences_per_second')} | "
-              f"{ratio(m, t)} | {ratio(m, o)} | {f(m, 'peak_rss_mb')} | {f(t, 'peak_rss_mb')} | {f(o, 'peak_rss_mb')} |")
-    print("\n| workload | GFLOP per sentence | sgemm rate on its shapes (GFLOP/s) | limit sent/s | mtstc sent/s | fraction of limit |")
-    print("|---|---|---|---|---|---|")
-    for w in workloads:
-        per, limit, rate = roof[w]
-        m = results.get(("mtstc", w))
-        frac = f"{m['sentences_per_second'] / limit * 100:.0f} %" if m else "—"
-        print(f"| {w} | {per / 1e9:.2f} | {rate:.0f} | {limit:.1f} | {m['sentences_per_second']:.1f} | {frac} |" if m else f"| {w} | {per / 1e9:.2f} | {rate:.0f} | {limit:.1f} | — | — |")
-    print("\nsgemm rates: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cache.items())))
-    print("\n| spec (MiniLM, train 32×32) | trainable params | backward ops | training arena MiB | sent/s | peak MiB |")
+        ms = [results.get((e, w)) for e in engines]
+        cells = [w] + [f1(m, "sentences_per_second") for m in ms] + [f1(t, "sentences_per_second"), f1(o, "sentences_per_second")]
+        for m in ms:
+            cells += [ratio(m, t), ratio(m, o)]
+        cells += [f1(m, "peak_rss_mb") for m in ms] + [f1(t, "peak_rss_mb"), f1(o, "peak_rss_mb")]
+        print("| " + " | ".join(cells) + " |")
+
+    print("\n| build | workload | GFLOP per sentence | sgemm rate on its shapes (GFLOP/s) | limit sent/s | mtstc sent/s | fraction of limit |")
+    print("|---|---|---|---|---|---|---|")
+    for label in engines:
+        for w in workloads:
+            per, limit, rate = roof[(label, w)]
+            m = results.get((label, w))
+            print(f"| {label} | {w} | {per / 1e9:.2f} | {rate:.0f} | {limit:.1f} | {m['sentences_per_second']:.1f} | "
+                  f"{m['sentences_per_second'] / limit * 100:.0f} % |")
+    for label in engines:
+        print(f"\nsgemm rates ({label}): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(caches[label].items())))
+
+    if atis:
+        print("\n| ATIS, one full epoch (Graphs/multitask.yaml protocol) | train seconds | sentences/s | peak MiB | time / PyTorch |")
+        print("|---|---|---|---|---|")
+        torch = atis.get("torch")
+        for engine, r in atis.items():
+            rel = f"{r['train_seconds'] / torch['train_seconds']:.2f}×" if torch else "—"
+            print(f"| {engine} | {r['train_seconds']:.1f} | {r['sentences_per_second']:.1f} | {r['peak_rss_mb']:.0f} | {rel} |")
+
+    print("\n`mtstc compile Graphs/bert-base.yaml` (best of 3, whole process): "
+          + ", ".join(f"{label} {compile_time[label]:.2f} s" for label in engines))
+
+    print(f"\n| spec (MiniLM, train 32×32, {label0}) | trainable params | backward ops | training arena MiB | sent/s | peak MiB |")
     print("|---|---|---|---|---|---|")
     for spec, s, r in strategy_rows:
         print(f"| {spec} | {s['params']['trainable']:,} | {s.get('backward_ops', 0)} | {s.get('arena_bytes_train', 0) / 2**20:.1f} | "

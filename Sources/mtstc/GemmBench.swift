@@ -24,6 +24,7 @@ enum GemmBench {
     }
 
     static func gflops(_ s: Shape, seconds: Double) -> Double {
+        _ = BLASInfo.configureThreads  // as the executor does: BLIS would otherwise run on one core
         let a = AlignedBuffer(count: s.m * s.k), b = AlignedBuffer(count: s.k * s.n), c = AlignedBuffer(count: s.m * s.n)
         var rng = SplitMix64(seed: 1)
         for i in 0..<a.count { a.pointer[i] = Float(rng.next() % 1000) / 1000 - 0.5 }
