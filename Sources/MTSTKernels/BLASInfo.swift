@@ -4,6 +4,7 @@ import Foundation
 public enum BLASInfo {
     typealias ConfigFn = @convention(c) () -> UnsafePointer<CChar>?
     typealias SetThreadsFn = @convention(c) (Int) -> Void
+    typealias SetThreadsInt32Fn = @convention(c) (Int32) -> Void
 
     static func symbol(_ name: String) -> UnsafeMutableRawPointer? { dlsym(dlopen(nil, RTLD_NOW), name) }
 
@@ -17,10 +18,21 @@ public enum BLASInfo {
         return "unknown BLAS"
     }
 
-    /// OpenBLAS uses every core by default; BLIS runs single-threaded unless told otherwise, so it
-    /// gets one thread per core unless BLIS_NUM_THREADS or OMP_NUM_THREADS says else.
+    /// Who runs a large GEMM on several cores: mtstc's worker pool, splitting it into one
+    /// single-threaded BLAS call per core (the default), or the BLAS's own threads
+    /// (`MTSTC_GEMM_THREADS=blas`, kept to compare the two).
+    public static let poolThreadsGEMMs = ProcessInfo.processInfo.environment["MTSTC_GEMM_THREADS"] != "blas"
+
+    /// With the pool splitting GEMMs the BLAS runs one thread per call. Otherwise OpenBLAS uses
+    /// every core by default and BLIS is told to (unless BLIS_NUM_THREADS or OMP_NUM_THREADS
+    /// says else). Read once, by the executor and `bench --gemm`, before the first GEMM.
     public static let configureThreads: Void = {
         let env = ProcessInfo.processInfo.environment
+        if poolThreadsGEMMs {
+            if let sym = symbol("openblas_set_num_threads") { unsafeBitCast(sym, to: SetThreadsInt32Fn.self)(1) }
+            if let sym = symbol("bli_thread_set_num_threads") { unsafeBitCast(sym, to: SetThreadsFn.self)(1) }
+            return
+        }
         guard env["BLIS_NUM_THREADS"] == nil, env["OMP_NUM_THREADS"] == nil,
               let sym = symbol("bli_thread_set_num_threads") else { return }
         unsafeBitCast(sym, to: SetThreadsFn.self)(ProcessInfo.processInfo.activeProcessorCount)

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 extension Kernels {
@@ -22,22 +21,10 @@ extension Kernels {
             return
         }
         let perChunk = (units + chunks - 1) / chunks * granularity
-        // Dispatch wants a @Sendable closure; `body` is not one because it captures unsafe
-        // pointers. It is safe here: the call waits for every chunk, and chunks write disjoint ranges.
-        withoutActuallyEscaping(body) { body in
-            let task = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { i in
-                let start = i * perChunk
-                let end = min(count, start + perChunk)
-                if start < end { task.value(start..<end) }
-            }
+        WorkerPool.shared.run(chunks: chunks) { i in
+            let start = i * perChunk
+            let end = min(count, start + perChunk)
+            if start < end { body(start..<end) }
         }
     }
-}
-
-/// Carries a value across a concurrency boundary that the kernels have checked by hand
-/// (disjoint ranges of one buffer). Kept here, in one place, so every such promise is visible.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

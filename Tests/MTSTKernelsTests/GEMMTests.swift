@@ -2,10 +2,13 @@ import MTSTKernels
 import Testing
 
 @Suite struct GEMMTests {
-    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
-    func matchesNaiveLoop(transA: Bool, transB: Bool) {
+    /// Small products run as one BLAS call; the larger ones (≥ 2^21 flops) are split across the
+    /// worker pool by rows (m ≥ n) or by 16-column blocks (m < n, n not a multiple of 16).
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)], [(7, 13, 5), (131, 67, 125), (67, 131, 125)])
+    func matchesNaiveLoop(trans: (Bool, Bool), size: (Int, Int, Int)) {
+        let (transA, transB) = trans
         var rng = TestRNG(seed: 1)
-        let (m, n, k) = (7, 13, 5)
+        let (m, n, k) = size
         // Leading dimensions wider than the logical widths, as for slices of packed buffers.
         let lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 4
         let a = randomBuffer((transA ? k : m) * lda, &rng)
