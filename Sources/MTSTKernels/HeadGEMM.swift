@@ -18,13 +18,14 @@
     for _ in 0..<k {
         let b0 = load8(bp, lanes0)
         let b1 = halves == 2 ? load8(bp + 8, loadLanes) : F8()
+        // addingProduct is one fused multiply-add; Swift never contracts `c += a * b` itself.
         let a0 = F8(repeating: ap[0])
-        c00 += a0 * b0
-        if halves == 2 { c01 += a0 * b1 }
+        c00 = c00.addingProduct(a0, b0)
+        if halves == 2 { c01 = c01.addingProduct(a0, b1) }
         if rows == 4 {
             let a1 = F8(repeating: ap[rsA]), a2 = F8(repeating: ap[2 * rsA]), a3 = F8(repeating: ap[3 * rsA])
-            c10 += a1 * b0; c20 += a2 * b0; c30 += a3 * b0
-            if halves == 2 { c11 += a1 * b1; c21 += a2 * b1; c31 += a3 * b1 }
+            c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2, b0); c30 = c30.addingProduct(a3, b0)
+            if halves == 2 { c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2, b1); c31 = c31.addingProduct(a3, b1) }
         }
         bp += ldb
         ap += csA
@@ -70,6 +71,14 @@ func headGemm(
     } else if rest > 0 {
         if bPadded { rowsOf(j, 1, 8, rest) } else { rowsOf(j, 1, rest, rest) }
     }
+}
+
+/// dst[t, p] = src[t, p] for a T×d block of a token matrix, into rows of d floats. The per-head
+/// products read their B operand row by row; straight from a token matrix those rows are
+/// ld floats apart (1152 for MiniLM's packed QKV), a stride that maps every row to the same few
+/// L1 sets, so a 16 KB block kept evicting itself. Contiguous, it stays in L1.
+func packHead(_ src: UnsafePointer<Float>, ld: Int, seq: Int, headDim: Int, _ dst: UnsafeMutablePointer<Float>) {
+    for t in 0..<seq { (dst + t * headDim).update(from: src + t * ld, count: headDim) }
 }
 
 /// dst[p, t] = src[t, p] for a T×d block with row stride ld, into rows of `ldDst` floats whose

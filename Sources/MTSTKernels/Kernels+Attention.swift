@@ -124,10 +124,11 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         out: UnsafeMutablePointer<Float>, ldo: Int
     ) {
-        forEachHead(batch, heads, seq, headDim) { b, h in
+        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, vh in
             let (r0, n) = sentenceRows(starts, b, seq)
+            packHead(v + r0 * ldv + h * headDim, ld: ldv, seq: n, headDim: headDim, vh)
             headGemm(n, headDim, n, 1, probs + (b * heads + h) * seq * seq, rsA: n, csA: 1,
-                     v + r0 * ldv + h * headDim, ldb: ldv, bPadded: false, out + r0 * ldo + h * headDim, ldc: ldo)
+                     vh, ldb: headDim, bPadded: false, out + r0 * ldo + h * headDim, ldc: ldo)
         }
     }
 
@@ -152,10 +153,11 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         dv: UnsafeMutablePointer<Float>, lddv: Int
     ) {
-        forEachHead(batch, heads, seq, headDim) { b, h in
+        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, doh in
             let (r0, n) = sentenceRows(starts, b, seq)
+            packHead(dout + r0 * ldo + h * headDim, ld: ldo, seq: n, headDim: headDim, doh)
             headGemm(n, headDim, n, 1, probs + (b * heads + h) * seq * seq, rsA: 1, csA: n,
-                     dout + r0 * ldo + h * headDim, ldb: ldo, bPadded: false, dv + r0 * lddv + h * headDim, ldc: lddv)
+                     doh, ldb: headDim, bPadded: false, dv + r0 * lddv + h * headDim, ldc: lddv)
         }
     }
 
@@ -193,10 +195,11 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         dq: UnsafeMutablePointer<Float>, lddq: Int
     ) {
-        forEachHead(batch, heads, seq, headDim) { b, h in
+        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, kh in
             let (r0, n) = sentenceRows(starts, b, seq)
+            packHead(k + r0 * ldk + h * headDim, ld: ldk, seq: n, headDim: headDim, kh)
             headGemm(n, headDim, n, 1, dscores + (b * heads + h) * seq * seq, rsA: n, csA: 1,
-                     k + r0 * ldk + h * headDim, ldb: ldk, bPadded: false, dq + r0 * lddq + h * headDim, ldc: lddq)
+                     kh, ldb: headDim, bPadded: false, dq + r0 * lddq + h * headDim, ldc: lddq)
         }
     }
 
@@ -206,10 +209,11 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         dk: UnsafeMutablePointer<Float>, lddk: Int
     ) {
-        forEachHead(batch, heads, seq, headDim) { b, h in
+        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, qh in
             let (r0, n) = sentenceRows(starts, b, seq)
+            packHead(q + r0 * ldq + h * headDim, ld: ldq, seq: n, headDim: headDim, qh)
             headGemm(n, headDim, n, 1, dscores + (b * heads + h) * seq * seq, rsA: 1, csA: n,
-                     q + r0 * ldq + h * headDim, ldb: ldq, bPadded: false, dk + r0 * lddk + h * headDim, ldc: lddk)
+                     qh, ldb: headDim, bPadded: false, dk + r0 * lddk + h * headDim, ldc: lddk)
         }
     }
 }

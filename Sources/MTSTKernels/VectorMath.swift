@@ -1,5 +1,6 @@
 // Vectorised exp and erf in float precision. libm has no SIMD entry points callable from Swift,
-// and a per-lane call would dominate GELU and softmax.
+// and a per-lane call would dominate GELU and softmax. Polynomials run as fused multiply-adds
+// (`addingProduct`; Swift never contracts `a * b + c` on its own).
 
 /// e^x, about 1 ulp for x ≤ 88. Inputs below ln(FLT_MIN) give exactly 0 (no denormals), which is
 /// what lets masked softmax entries come out as exact zeros. NaN propagates.
@@ -18,9 +19,9 @@
     r = r - n * 1.428_606_765_330_187e-6
     // e^r = 1 + r + r²·R(r) on |r| ≤ ln2/2; R is a minimax fit (relative error 3e-9).
     var poly = r * 0.001_381_457_32 + 0.008_368_703_54
-    poly = poly * r + 0.041_668_389
-    poly = poly * r + 0.166_665_211
-    poly = poly * r + 0.499_999_94
+    poly = F8(repeating: 0.041_668_389).addingProduct(poly, r)
+    poly = F8(repeating: 0.166_665_211).addingProduct(poly, r)
+    poly = F8(repeating: 0.499_999_94).addingProduct(poly, r)
     let er = 1 + r + r * r * poly
     let ni = unsafeBitCast(t, to: I8.self) &- unsafeBitCast(magic, to: I8.self)
     let twoN = unsafeBitCast((ni &+ 127) &<< 23, to: F8.self)
@@ -36,15 +37,15 @@
     xc = xc.replacing(with: -bound, where: xc .< -bound)
     let t = xc * xc
     var num = t * 2.050_011_52e-6 + 0.000_284_877_809
-    num = num * t + 0.003_765_626_34
-    num = num * t + 0.052_748_724_8
-    num = num * t + 0.190_407_38
-    num = num * t + 1.128_379_11
+    num = F8(repeating: 0.003_765_626_34).addingProduct(num, t)
+    num = F8(repeating: 0.052_748_724_8).addingProduct(num, t)
+    num = F8(repeating: 0.190_407_38).addingProduct(num, t)
+    num = F8(repeating: 1.128_379_11).addingProduct(num, t)
     var den = t * 3.809_067_49e-5 + 0.001_162_528_41
-    den = den * t + 0.014_969_235_3
-    den = den * t + 0.114_109_382
-    den = den * t + 0.502_076_864
-    den = den * t + 1
+    den = F8(repeating: 0.014_969_235_3).addingProduct(den, t)
+    den = F8(repeating: 0.114_109_382).addingProduct(den, t)
+    den = F8(repeating: 0.502_076_864).addingProduct(den, t)
+    den = F8(repeating: 1).addingProduct(den, t)
     let r = xc * num / den
     let one = F8(repeating: 1)
     return vmax(vmin(r, one), -one)
