@@ -139,25 +139,36 @@ def main():
 
     results = {}
     blas = {}
+    caches = {}
+    roof = {}
+    plans = {}
     for label, mtstc in builds:
         for model, (spec, plan) in PLANS.items():
             if any(w.startswith(model + "-") for w in workloads):
-                compile_plan(spec, plan, mtstc)
-        for w in workloads:
-            model, mode, b, t = parse(w)
-            r = mtstc_bench(PLANS[model][1], mode, b, t, args.seconds, mtstc)
+                plans[(label, model)] = plan.replace(".plan", f"-{label}.plan")
+                compile_plan(spec, plans[(label, model)], mtstc)
+    # Workload by workload, every engine back to back: this VM's speed drifts over minutes, so
+    # each ratio compares measurements taken within about a minute of each other.
+    for w in workloads:
+        model, mode, b, t = parse(w)
+        for label, mtstc in builds:
+            r = mtstc_bench(plans[(label, model)], mode, b, t, args.seconds, mtstc)
             results[(label, w)] = r
             blas[label] = r.get("blas", "?")
-            print(f"{label} {w}: {r['sentences_per_second']:.1f} sentences/s, {r['peak_rss_mb']:.0f} MiB", file=sys.stderr)
-
-    if args.peer_python:
-        out = subprocess.run([args.peer_python, "Scripts/reference/bench_peers.py", "--workloads", args.workloads,
-                              "--seconds", str(args.seconds)], cwd=REPO, env=env, check=True, capture_output=True, text=True)
-        for line in out.stdout.splitlines():
-            r = json.loads(line)
-            model = {"minilm": "minilm", "bert-base": "bertbase"}[r["model"]]
-            w = f"{model}-{'inf' if r['mode'] == 'inference' else 'train'}-{r['batch']}x{r['seq']}"
-            results[(r["engine"], w)] = r
+            # The sgemm rates right after the workload, for the same reason.
+            caches[(label, w)] = {}
+            roof[(label, w)] = roofline(model, mode, b, t, max(1.5, args.seconds / 5), caches[(label, w)], mtstc)
+            print(f"{label} {w}: {r['sentences_per_second']:.1f} sentences/s, {r['peak_rss_mb']:.0f} MiB, "
+                  f"{roof[(label, w)][2]:.0f} GFLOP/s sgemm", file=sys.stderr)
+        if args.peer_python:
+            out = subprocess.run([args.peer_python, "Scripts/reference/bench_peers.py", "--workloads", w,
+                                  "--seconds", str(args.seconds)], cwd=REPO, env=env, check=True, capture_output=True, text=True)
+            for line in out.stdout.splitlines():
+                r = json.loads(line)
+                peer_model = {"minilm": "minilm", "bert-base": "bertbase"}[r["model"]]
+                pw = f"{peer_model}-{'inf' if r['mode'] == 'inference' else 'train'}-{r['batch']}x{r['seq']}"
+                results[(r["engine"], pw)] = r
+                print(f"{r['engine']} {pw}: {r['sentences_per_second']:.1f} sentences/s", file=sys.stderr)
 
     label0, mtstc0 = builds[0]
     strategy_rows = []
@@ -169,18 +180,15 @@ def main():
 
     atis = {}
     if args.atis_epoch:
-        compile_plan(PLANS["minilm"][0], PLANS["minilm"][1], mtstc0)
         for label, mtstc in builds:
-            atis[label] = atis_epoch_mtstc(mtstc, PLANS["minilm"][1])
+            plan = PLANS["minilm"][1].replace(".plan", f"-{label}.plan")
+            compile_plan(PLANS["minilm"][0], plan, mtstc)
+            atis[label] = atis_epoch_mtstc(mtstc, plan)
             print(f"{label} ATIS epoch: {atis[label]['train_seconds']:.1f} s", file=sys.stderr)
         if args.peer_python:
             atis["torch"] = atis_epoch_torch(args.peer_python, env)
             print(f"torch ATIS epoch: {atis['torch']['train_seconds']:.1f} s", file=sys.stderr)
     compile_time = {label: compile_seconds("Graphs/bert-base.yaml", mtstc) for label, mtstc in builds}
-
-    caches = {label: {} for label, _ in builds}
-    roof = {(label, w): roofline(*parse(w), max(2.0, args.seconds / 4), caches[label], mtstc)
-            for label, mtstc in builds for w in workloads}
 
     if args.json_out:
         with open(args.json_out, "a") as f:
@@ -218,8 +226,9 @@ def main():
             m = results.get((label, w))
             print(f"| {label} | {w} | {per / 1e9:.2f} | {rate:.0f} | {limit:.1f} | {m['sentences_per_second']:.1f} | "
                   f"{m['sentences_per_second'] / limit * 100:.0f} % |")
-    for label in engines:
-        print(f"\nsgemm rates ({label}): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(caches[label].items())))
+    print("\nsgemm rates (GFLOP/s, M,N,K,op), measured right after each workload:")
+    for (label, w), cache in caches.items():
+        print(f"- {label} {w}: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cache.items())))
 
     if atis:
         print("\n| ATIS, one full epoch (Graphs/multitask.yaml protocol) | train seconds | sentences/s | peak MiB | time / PyTorch |")

@@ -55,7 +55,10 @@ struct Bench: ParsableCommand {
         if json {
             var obj: [String: Any] = ["sentences_per_second": sps, "peak_rss_mb": rss, "batch": batch, "seq": seq,
                                       "mode": mode, "iterations": iters, "seconds": elapsed, "blas": BLASInfo.name]
-            if profile { obj["profile"] = bench.profileTable().reduce(into: [String: Double]()) { $0[$1.0] = $1.1 } }
+            if profile {
+                obj["profile"] = bench.profileTable().reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
+                obj["phases"] = bench.phaseTable().reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
+            }
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
@@ -64,8 +67,14 @@ struct Bench: ParsableCommand {
             if profile {
                 let table = bench.profileTable()
                 let total = table.reduce(0) { $0 + $1.1 }
+                for (phase, t) in bench.phaseTable() {
+                    print("  " + phase.padding(toLength: 28, withPad: " ", startingAt: 0)
+                          + String(format: "%9.2f ms/iter  %5.1f%%", 1000 * t / Double(iters), 100 * t / total))
+                }
+                print("  by op kind:")
                 for (kind, t) in table {
-                    print(String(format: "  %-28@ %8.2f ms/iter  %5.1f%%", kind, 1000 * t / Double(iters), 100 * t / total))
+                    print("    " + kind.padding(toLength: 26, withPad: " ", startingAt: 0)
+                          + String(format: "%9.2f ms/iter  %5.1f%%", 1000 * t / Double(iters), 100 * t / total))
                 }
             }
         }

@@ -48,6 +48,20 @@ public final class Benchmark {
         }
     }
 
+    /// Profiled seconds by phase: forward and backward nodes of the model's program, and the
+    /// optimizer's update program (gradient norm, clipping, AdamW).
+    public func phaseTable() -> [(String, Double)] {
+        var rows: [(String, Double)] = []
+        for (i, e) in executors.enumerated() {
+            if i == 0 {
+                for phase in [Phase.forward, .backward] { if let t = e.phaseProfile[phase] { rows.append((phase.rawValue, t)) } }
+            } else {
+                rows.append(("optimizer", e.phaseProfile.values.reduce(0, +)))
+            }
+        }
+        return rows
+    }
+
     public func profileTable() -> [(String, Double)] {
         var total: [String: Double] = [:]
         for e in executors { for (k, v) in e.profile ?? [:] { total[k.rawValue, default: 0] += v } }

@@ -31,6 +31,8 @@ public final class Executor: @unchecked Sendable {
     private var packed = false
     /// Per-op-kind wall time in seconds, when profiling.
     public var profile: [OpKind: Double]?
+    /// The same time split by forward and backward nodes, when profiling.
+    public private(set) var phaseProfile: [Phase: Double] = [:]
 
     public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
         precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
@@ -118,7 +120,9 @@ public final class Executor: @unchecked Sendable {
             for step in steps {
                 let start = DispatchTime.now().uptimeNanoseconds
                 execute(step, seed)
-                profile![step.node.kind, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+                profile![step.node.kind, default: 0] += seconds
+                phaseProfile[step.node.phase, default: 0] += seconds
             }
         } else {
             for step in steps { execute(step, seed) }
