@@ -205,7 +205,7 @@ def main():
     print()
     head = "| workload | " + " | ".join(f"{e} sent/s" for e in engines) + " | PyTorch sent/s | ONNX RT sent/s | "
     head += " | ".join(f"{e} / PyTorch | {e} / ORT" for e in engines)
-    head += " | " + " | ".join(f"{e} peak MiB" for e in engines) + " | PyTorch peak MB | ORT peak MB |"
+    head += " | " + " | ".join(f"{e} peak MiB" for e in engines) + " | PyTorch peak MiB | ORT peak MiB |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for w in workloads:

@@ -124,12 +124,7 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         out: UnsafeMutablePointer<Float>, ldo: Int
     ) {
-        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, vh in
-            let (r0, n) = sentenceRows(starts, b, seq)
-            packHead(v + r0 * ldv + h * headDim, ld: ldv, seq: n, headDim: headDim, vh)
-            headGemm(n, headDim, n, 1, probs + (b * heads + h) * seq * seq, rsA: n, csA: 1,
-                     vh, ldb: headDim, bPadded: false, out + r0 * ldo + h * headDim, ldc: ldo)
-        }
+        blockTimesHeads(probs, transposed: false, v, ldx: ldv, batch, heads, seq, starts, headDim, out, ldo: ldo)
     }
 
     /// dP_bh = dO_bh·V_bhᵀ.
@@ -153,12 +148,7 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         dv: UnsafeMutablePointer<Float>, lddv: Int
     ) {
-        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, doh in
-            let (r0, n) = sentenceRows(starts, b, seq)
-            packHead(dout + r0 * ldo + h * headDim, ld: ldo, seq: n, headDim: headDim, doh)
-            headGemm(n, headDim, n, 1, probs + (b * heads + h) * seq * seq, rsA: 1, csA: n,
-                     doh, ldb: headDim, bPadded: false, dv + r0 * lddv + h * headDim, ldc: lddv)
-        }
+        blockTimesHeads(probs, transposed: true, dout, ldx: ldo, batch, heads, seq, starts, headDim, dv, ldo: lddv)
     }
 
     /// dS = scale·P⊙(dP − rowsum(dP⊙P)), the softmax backward with the score scale folded in.
@@ -195,12 +185,7 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         dq: UnsafeMutablePointer<Float>, lddq: Int
     ) {
-        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, kh in
-            let (r0, n) = sentenceRows(starts, b, seq)
-            packHead(k + r0 * ldk + h * headDim, ld: ldk, seq: n, headDim: headDim, kh)
-            headGemm(n, headDim, n, 1, dscores + (b * heads + h) * seq * seq, rsA: n, csA: 1,
-                     kh, ldb: headDim, bPadded: false, dq + r0 * lddq + h * headDim, ldc: lddq)
-        }
+        blockTimesHeads(dscores, transposed: false, k, ldx: ldk, batch, heads, seq, starts, headDim, dq, ldo: lddq)
     }
 
     /// dK_bh = dS_bhᵀ·Q_bh.
@@ -209,11 +194,22 @@ extension Kernels {
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int,
         dk: UnsafeMutablePointer<Float>, lddk: Int
     ) {
-        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, qh in
+        blockTimesHeads(dscores, transposed: true, q, ldx: ldq, batch, heads, seq, starts, headDim, dk, ldo: lddk)
+    }
+
+    /// out_bh = M_bh·X_bh, or M_bhᵀ·X_bh when `transposed`, for every (sentence, head): M_bh the
+    /// n×n block of a per-head matrix (probabilities or score gradients), X_bh head h of sentence
+    /// b's rows of a token matrix, copied contiguous first (see `packHead`).
+    static func blockTimesHeads(
+        _ m: UnsafePointer<Float>, transposed: Bool, _ x: UnsafePointer<Float>, ldx: Int,
+        _ batch: Int, _ heads: Int, _ seq: Int, _ starts: UnsafePointer<Int32>?, _ headDim: Int,
+        _ out: UnsafeMutablePointer<Float>, ldo: Int
+    ) {
+        forEachHead(batch, heads, seq, headDim, scratch: seq * headDim) { b, h, xh in
             let (r0, n) = sentenceRows(starts, b, seq)
-            packHead(q + r0 * ldq + h * headDim, ld: ldq, seq: n, headDim: headDim, qh)
-            headGemm(n, headDim, n, 1, dscores + (b * heads + h) * seq * seq, rsA: 1, csA: n,
-                     qh, ldb: headDim, bPadded: false, dk + r0 * lddk + h * headDim, ldc: lddk)
+            packHead(x + r0 * ldx + h * headDim, ld: ldx, seq: n, headDim: headDim, xh)
+            headGemm(n, headDim, n, 1, m + (b * heads + h) * seq * seq, rsA: transposed ? 1 : n, csA: transposed ? n : 1,
+                     xh, ldb: headDim, bPadded: false, out + r0 * ldo + h * headDim, ldc: ldo)
         }
     }
 }

@@ -114,15 +114,15 @@ extension Kernels {
         }
     }
 
-    /// dgamma[c] (+)= Σ_r dy·x̂, dbeta[c] (+)= Σ_r dy.
+    /// dgamma[c] (+)= Σ_r dy·x̂, and dbeta[c] (+)= Σ_r dy when dbeta is given.
     public static func layerNormParamGrad(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float,
-        dgamma: UnsafeMutablePointer<Float>, dbeta: UnsafeMutablePointer<Float>, accumulate: Bool
+        dgamma: UnsafeMutablePointer<Float>, dbeta: UnsafeMutablePointer<Float>?, accumulate: Bool
     ) {
         guard cols > 0 else { return }
         if !accumulate {
             dgamma.update(repeating: 0, count: cols)
-            dbeta.update(repeating: 0, count: cols)
+            dbeta?.update(repeating: 0, count: cols)
         }
         let work = 6 * rows * cols
         let chunks = min(2 * coreCount, rows)
@@ -140,27 +140,27 @@ extension Kernels {
             for id in ids {
                 let rs = (id * perChunk)..<min(rows, (id + 1) * perChunk)
                 let part = scratch + 2 * id * cols
-                accumulateParamGrad(dy, x, rs, cols, eps, part, part + cols)
+                accumulateParamGrad(dy, x, rs, cols, eps, part, dbeta == nil ? nil : part + cols)
             }
         }
         for id in 0..<chunks {
             let part = scratch + 2 * id * cols
             map8(part, dgamma, dgamma, 0..<cols) { $0 + $1 }
-            map8(part + cols, dbeta, dbeta, 0..<cols) { $0 + $1 }
+            if let dbeta { map8(part + cols, dbeta, dbeta, 0..<cols) { $0 + $1 } }
         }
     }
 
     static func accumulateParamGrad(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ rows: Range<Int>, _ cols: Int, _ eps: Float,
-        _ dgamma: UnsafeMutablePointer<Float>, _ dbeta: UnsafeMutablePointer<Float>
+        _ dgamma: UnsafeMutablePointer<Float>, _ dbeta: UnsafeMutablePointer<Float>?
     ) {
         for r in rows {
             let o = r * cols
             let (mean, rstd) = rowStats(x + o, cols, eps)
             @inline(always) func block(_ i: Int, _ lanes: Int) {
                 let d = load8(dy + o + i, lanes)
-                store8(load8(dgamma + i, lanes) + d * ((load8(x + o + i, lanes) - mean) * rstd), dgamma + i, lanes)
-                store8(load8(dbeta + i, lanes) + d, dbeta + i, lanes)
+                store8(load8(dgamma + i, lanes).addingProduct(d, (load8(x + o + i, lanes) - mean) * rstd), dgamma + i, lanes)
+                if let dbeta { store8(load8(dbeta + i, lanes) + d, dbeta + i, lanes) }
             }
             var i = 0
             while i + 8 <= cols { block(i, 8); i += 8 }

@@ -110,5 +110,11 @@ func refLayerNorm(_ x: [Double], gamma: [Float], beta: [Float], rows: Int, cols:
         Kernels.layerNormParamGrad(dy.c, x.c, rows: rows, cols: cols, eps: eps, dgamma: dgamma.p, dbeta: dbeta.p, accumulate: false)
         expectClose(dgamma.array, expectedDgamma, abs: 1e-4, rel: 1e-4, "dgamma")
         expectClose(dbeta.array, expectedDbeta, abs: 1e-4, rel: 1e-4, "dbeta")
+        // The gain-only kernel the graph uses (its beta gradient is a separate sumRows node).
+        let gammaOnly = Buffer(cols, value: 2)
+        Kernels.layerNormGammaGrad(dy.c, x.c, rows: rows, cols: cols, eps: eps, dgamma: gammaOnly.p, accumulate: true)
+        expectClose(gammaOnly.array, expectedDgamma.map { $0 + 2 }, abs: 1e-4, rel: 1e-4, "gamma-only accumulated")
+        Kernels.layerNormGammaGrad(dy.c, x.c, rows: rows, cols: cols, eps: eps, dgamma: gammaOnly.p)
+        expectClose(gammaOnly.array, expectedDgamma, abs: 1e-4, rel: 1e-4, "gamma-only")
     }
 }
