@@ -58,7 +58,8 @@ final class WorkerPool: @unchecked Sendable {
             self.body = body
             self.chunks = chunks
             finished.store(0, ordering: .relaxed)
-            let generation = (ticket.load(ordering: .relaxed) >> 32) + 1
+            // 31 bits of generation, wrapping: a worker only ever compares it for equality.
+            let generation = ((ticket.load(ordering: .relaxed) >> 32) + 1) & 0x7FFF_FFFF
             ticket.store(generation << 32, ordering: .releasing)
             pthread_mutex_lock(mutex)
             if sleepers > 0 { pthread_cond_broadcast(wake) }

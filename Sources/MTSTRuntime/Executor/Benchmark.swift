@@ -20,7 +20,7 @@ public final class Benchmark {
             [model.tokenizer.vocabulary.clsId] + (0..<max(0, seq - 2)).map { _ in Int32(low + Int(rng.next() % UInt64(max(1, vocab - low)))) }
                 + [model.tokenizer.vocabulary.sepId]
         }
-        let tokens = TokenBatch(sequences: ids, rows: Array(0..<batch), padId: model.tokenizer.vocabulary.padId)
+        let tokens = TokenBatch(sequences: ids, rows: Array(0..<batch))
         let executor: Executor
         if train {
             guard let t = model.training else { throw BenchError.noTraining }

@@ -103,11 +103,6 @@ public final class Executor: @unchecked Sendable {
         packed = true
     }
 
-    /// Row offset and length of sentence b in the token inputs and outputs.
-    public func sentenceRows(_ b: Int) -> Range<Int> {
-        packed ? Int(startsStorage[b])..<Int(startsStorage[b + 1]) : (b * seq)..<((b + 1) * seq)
-    }
-
     private func checkFits(batch: Int, seq: Int) throws {
         let g = program.graph
         guard batch >= 1, seq >= 1, batch <= g.maxBatch, seq <= g.maxSeq else {

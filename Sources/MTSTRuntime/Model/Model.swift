@@ -79,7 +79,7 @@ public final class Model: @unchecked Sendable {
         let sequences = texts.map(encode)
         var result = Array(repeating: [Float](), count: texts.count)
         let hidden = plan.model.hidden
-        for batch in TokenBatch.buckets(sequences, maxBatch: plan.inference.graph.maxBatch, padId: tokenizer.vocabulary.padId) {
+        for batch in TokenBatch.buckets(sequences, maxBatch: plan.inference.graph.maxBatch) {
             try batch.feed(inference)
             inference.run()
             let out = try inference.output("embedding")

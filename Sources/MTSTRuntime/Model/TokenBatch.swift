@@ -20,8 +20,7 @@ public struct TokenBatch: Sendable {
     public var tokens: Int { ids.count }
     public var lengths: [Int] { (0..<batch).map { starts[$0 + 1] - starts[$0] } }
 
-    /// `padId` is kept for callers that pad elsewhere; packed inputs contain no padding.
-    public init(sequences: [[Int32]], rows: [Int], padId: Int32) {
+    public init(sequences: [[Int32]], rows: [Int]) {
         batch = sequences.count
         seq = max(1, sequences.map(\.count).max() ?? 1)
         ids = sequences.flatMap { $0.map(Float.init) }
@@ -37,11 +36,11 @@ public struct TokenBatch: Sendable {
 
     /// Splits sentences into batches of at most `maxBatch`, longest first, so that sentences of
     /// similar length share a batch and padding stays small (sequence bucketing).
-    public static func buckets(_ sequences: [[Int32]], maxBatch: Int, padId: Int32) -> [TokenBatch] {
+    public static func buckets(_ sequences: [[Int32]], maxBatch: Int) -> [TokenBatch] {
         let order = sequences.indices.sorted { sequences[$0].count > sequences[$1].count }
         return stride(from: 0, to: order.count, by: maxBatch).map { start in
             let rows = Array(order[start..<min(start + maxBatch, order.count)])
-            return TokenBatch(sequences: rows.map { sequences[$0] }, rows: rows, padId: padId)
+            return TokenBatch(sequences: rows.map { sequences[$0] }, rows: rows)
         }
     }
 

@@ -14,7 +14,7 @@ extension Model {
         var result = Array(repeating: Prediction(), count: examples.count)
         let heads = plan.model.taskHeads
         let maxBatch = plan.inference.graph.maxBatch
-        let buckets = TokenBatch.buckets(examples.map(\.ids), maxBatch: maxBatch, padId: tokenizer.vocabulary.padId)
+        let buckets = TokenBatch.buckets(examples.map(\.ids), maxBatch: maxBatch)
         var argmax = [Int32](repeating: 0, count: maxBatch * plan.inference.graph.maxSeq)
         for batch in buckets {
             try batch.feed(inference)

@@ -97,7 +97,6 @@ public final class Trainer {
         log(String(groupTable().dropLast()))
         guard let executor = model.training else { throw TrainingError.noTrainingProgram(plan.name) }
         let heads = plan.model.taskHeads
-        let padId = model.tokenizer.vocabulary.padId
         var lastReport: EvaluationReport?
         for epoch in startEpoch..<epochs {
             var rng = SplitMix64(seed: plan.schedule.seed &+ UInt64(epoch) &* 1_000_003)
@@ -109,7 +108,7 @@ public final class Trainer {
             progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
             for m in 0..<microBatches {
                 let rows = order[(m * batchSize)..<min((m + 1) * batchSize, order.count)]
-                try executor.feed(rows.map { train[$0].1 }, heads: heads, padId: padId)
+                try executor.feed(rows.map { train[$0].1 }, heads: heads)
                 executor.run(seed: plan.schedule.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
                 let loss = Double(try executor.output("loss")[0])
                 lossSum += loss

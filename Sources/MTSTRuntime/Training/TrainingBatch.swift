@@ -2,8 +2,8 @@ import MTSTCompiler
 
 extension Executor {
     /// Feeds token inputs and every head's labels for a batch of encoded examples.
-    func feed(_ examples: [EncodedExample], heads: [TaskHead], padId: Int32) throws {
-        let tokens = TokenBatch(sequences: examples.map(\.ids), rows: Array(examples.indices), padId: padId)
+    func feed(_ examples: [EncodedExample], heads: [TaskHead]) throws {
+        let tokens = TokenBatch(sequences: examples.map(\.ids), rows: Array(examples.indices))
         try tokens.feed(self)
         for (h, head) in heads.enumerated() {
             guard let p = inputPointer(.labels(head: head.name)) else { continue }

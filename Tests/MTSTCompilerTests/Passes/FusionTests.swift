@@ -22,7 +22,7 @@ func runInference(_ graph: Graph, values: [String: [Float]], batch: Int = 3, seq
     let exec = Executor(program: Program(graph: graph, arena: layout), store: store, arena: AlignedBuffer(count: layout.bytes / 4 + 16))
     let lengths = [5, 3, 1]
     let ids = (0..<batch).map { b in (0..<lengths[b]).map { Int32(($0 * 7 + b * 11) % 50) } }
-    try TokenBatch(sequences: ids, rows: Array(0..<batch), padId: 0).feed(exec)
+    try TokenBatch(sequences: ids, rows: Array(0..<batch)).feed(exec)
     exec.run()
     var out: [String: [Float]] = [:]
     for name in graph.outputs.keys { out[name] = Array(try exec.output(name)) }

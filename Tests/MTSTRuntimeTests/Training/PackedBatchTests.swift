@@ -50,7 +50,7 @@ struct PackedBatchTests {
     }
 
     static func feedPacked(_ exec: Executor) throws -> TokenBatch {
-        let tokens = TokenBatch(sequences: sequences, rows: Array(sequences.indices), padId: 0)
+        let tokens = TokenBatch(sequences: sequences, rows: Array(sequences.indices))
         try tokens.feed(exec)
         if let p = exec.inputPointer(.labels(head: "intent")) { p.update(from: intents.map(Float.init), count: intents.count) }
         if let p = exec.inputPointer(.labels(head: "slots")) {

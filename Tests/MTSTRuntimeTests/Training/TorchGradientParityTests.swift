@@ -39,7 +39,7 @@ struct TorchGradientParityTests {
         let ids = try file.tensor("input.ids").data, mask = try file.tensor("input.mask").data
         let lengths = (0..<3).map { b in Int((0..<7).reduce(Float(0)) { $0 + mask[b * 7 + $1] }) }
         let sequences = (0..<3).map { b in (0..<lengths[b]).map { Int32(ids[b * 7 + $0]) } }
-        try TokenBatch(sequences: sequences, rows: [0, 1, 2], padId: 0).feed(exec)
+        try TokenBatch(sequences: sequences, rows: [0, 1, 2]).feed(exec)
         #expect(exec.seq == 7)
         let intent = try file.tensor("input.intent").data, slots = try file.tensor("input.slots").data
         try #require(exec.inputPointer(.labels(head: "intent"))).update(from: intent, count: 3)

@@ -26,7 +26,7 @@ struct WholeModelGradientTests {
             for j in 0..<p.count { store.pointer(i)[j] += Float(rng.nextGaussian()) * 0.2 }
         }
         let exec = Executor(program: program, store: store, arena: AlignedBuffer(count: program.arena.bytes / 4 + 16))
-        try TokenBatch(sequences: [[2, 7, 9, 11, 3], [2, 5, 3]], rows: [0, 1], padId: 0).feed(exec)
+        try TokenBatch(sequences: [[2, 7, 9, 11, 3], [2, 5, 3]], rows: [0, 1]).feed(exec)
         try #require(exec.inputPointer(.labels(head: "intent"))).update(from: [2, 0], count: 2)
         try #require(exec.inputPointer(.labels(head: "slots"))).update(from: [-1, 1, 2, -1, -1, -1, 3, -1], count: 8)
 
