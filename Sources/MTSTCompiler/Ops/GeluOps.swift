@@ -17,10 +17,7 @@ enum GeluOp: OpDef {
 enum BiasGeluOp: OpDef {
     static var inPlaceInput: Int? { 0 }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
-        try ShapeRules.arity(inputs, 2)
-        guard let c = inputs[0].last else { throw ShapeRuleError("x: expected rank ≥ 1") }
-        try ShapeRules.vector(inputs[1], length: c, "bias")
-        return inputs[0]
+        try ShapeRules.rowBias(inputs)
     }
     static func run(_ a: KernelArgs) {
         Kernels.biasGelu(a.input(0), bias: a.input(1), rows: a.rows(0), cols: a.cols(0), a.output)

@@ -28,6 +28,14 @@ enum ShapeRules {
         guard s == Shape(length) else { throw ShapeRuleError("\(what): expects [\(length)], got \(s)") }
     }
 
+    /// `x` of rank ≥ 1 and a bias over its last dimension; the result has x's shape.
+    static func rowBias(_ inputs: [Shape]) throws(ShapeRuleError) -> Shape {
+        try arity(inputs, 2)
+        guard let c = inputs[0].last else { throw ShapeRuleError("x: expected rank ≥ 1") }
+        try vector(inputs[1], length: c, "bias")
+        return inputs[0]
+    }
+
     static func attentionProbs(heads: Int) -> Shape { Shape(heads * Dim.batch, .seq, .seq) }
 }
 

@@ -5,15 +5,6 @@ import Foundation
 public enum ATISReader {
     public static let separator = "<=>"
 
-    public static func read(path: String) throws(DataError) -> [Example] {
-        try parse(TextLines.read(path: path))
-    }
-
-    /// Parses text already in memory; `file` is used for sources and messages.
-    public static func parse(_ text: String, file: String) throws(DataError) -> [Example] {
-        try parse(TextLines(text: text, file: file))
-    }
-
     static func parse(_ text: TextLines) throws(DataError) -> [Example] {
         var examples: [Example] = []
         for (index, line) in text.lines.enumerated() where !line.isBlank {

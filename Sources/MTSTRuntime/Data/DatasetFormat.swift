@@ -1,14 +1,24 @@
-/// The data file formats, by the name a spec or command line uses for them.
+/// The data file formats, by the name a spec or command line uses for them. Each format's reader
+/// parses lines already read; reading the file and its errors are shared here.
 public enum DatasetFormat: String, Sendable, Codable, CaseIterable {
     case atis
     case conll
     case jsonl
 
     public func read(path: String) throws(DataError) -> [Example] {
+        try parse(TextLines.read(path: path))
+    }
+
+    /// Parses text already in memory; `file` is used for sources and messages.
+    public func parse(_ text: String, file: String) throws(DataError) -> [Example] {
+        try parse(TextLines(text: text, file: file))
+    }
+
+    func parse(_ lines: TextLines) throws(DataError) -> [Example] {
         switch self {
-        case .atis: try ATISReader.read(path: path)
-        case .conll: try CoNLLReader.read(path: path)
-        case .jsonl: try JSONLinesReader.read(path: path)
+        case .atis: try ATISReader.parse(lines)
+        case .conll: try CoNLLReader.parse(lines)
+        case .jsonl: try JSONLinesReader.parse(lines)
         }
     }
 }

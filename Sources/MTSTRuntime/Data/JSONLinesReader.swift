@@ -9,15 +9,6 @@ public enum JSONLinesReader {
         var label: String?
     }
 
-    public static func read(path: String) throws(DataError) -> [Example] {
-        try parse(TextLines.read(path: path))
-    }
-
-    /// Parses text already in memory; `file` is used for sources and messages.
-    public static func parse(_ text: String, file: String) throws(DataError) -> [Example] {
-        try parse(TextLines(text: text, file: file))
-    }
-
     static func parse(_ text: TextLines) throws(DataError) -> [Example] {
         let decoder = JSONDecoder()
         var examples: [Example] = []

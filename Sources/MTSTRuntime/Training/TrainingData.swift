@@ -9,12 +9,10 @@ public enum TrainingData {
     }
 
     public static func read(format: String, path: String, limit: Int?) throws -> [Example] {
-        let examples: [Example]
-        switch format {
-        case "atis": examples = try ATISReader.read(path: path)
-        case "conll": examples = try CoNLLReader.read(path: path)
-        default: examples = try JSONLinesReader.read(path: path)
+        guard let dataset = DatasetFormat(rawValue: format) else {
+            throw DataError(.malformed(reason: "unknown data format '\(format)'"), at: SourceLocation(file: path))
         }
+        let examples = try dataset.read(path: path)
         return limit.map { Array(examples.prefix($0)) } ?? examples
     }
 

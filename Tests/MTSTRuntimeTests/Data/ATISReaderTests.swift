@@ -6,7 +6,7 @@ import Testing
 @Suite struct ATISReaderTests {
     @Test func readsFixtureWithColonWordsMultiIntentsCRLFAndBlankLines() throws {
         let path = try DataTestSupport.fixture("data/atis_sample.txt")
-        let examples = try ATISReader.read(path: path)
+        let examples = try DatasetFormat.atis.read(path: path)
         #expect(examples.count == 3)
         #expect(examples[0].words == ["i", "want", "to", "fly", "from", "baltimore"])
         #expect(examples[0].tags?.last == "B-fromloc.city_name")
@@ -27,13 +27,13 @@ import Testing
         ("show:O <=> atis_flight atis_airfare", "f:1:11: intent 'atis_flight atis_airfare' contains a space; join multiple intents with ';'"),
     ])
     func malformedLinesNameFileLineAndColumn(text: String, message: String) {
-        let error = #expect(throws: DataError.self) { try ATISReader.parse(text, file: "f") }
+        let error = #expect(throws: DataError.self) { try DatasetFormat.atis.parse(text, file: "f") }
         #expect(error?.description == message)
     }
 
     @Test func missingFileIsReported() {
         #expect(throws: DataError(.fileNotFound, at: SourceLocation(file: "/no/such/train_dev"))) {
-            try ATISReader.read(path: "/no/such/train_dev")
+            try DatasetFormat.atis.read(path: "/no/such/train_dev")
         }
     }
 
@@ -41,7 +41,7 @@ import Testing
         try DataTestSupport.withTemporaryDirectory { directory in
             let path = directory + "/bad"
             try Data("a:O <=> x\nb\u{FF}:O <=> y\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }).write(to: URL(fileURLWithPath: path))
-            let error = #expect(throws: DataError.self) { try ATISReader.read(path: path) }
+            let error = #expect(throws: DataError.self) { try DatasetFormat.atis.read(path: path) }
             #expect(error?.description == "\(path):2:1: not valid UTF-8")
         }
     }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct CoNLLReaderTests {
     @Test func readsTabSeparatedSentencesSkippingDocstartAndTabOnlyLines() throws {
         let path = try DataTestSupport.fixture("data/conll_sample.txt")
-        let examples = try CoNLLReader.read(path: path)
+        let examples = try DatasetFormat.conll.read(path: path)
         #expect(examples == [
             Example(words: ["@paulwalk", "Empire", "State", "New York"], tags: ["O", "B-facility", "I-facility", "B-geo-loc"],
                     source: SourceLocation(file: path, line: 3, column: 1)),
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func spaceSeparatedColumnsUseTheLastAsTag() throws {
-        let examples = try CoNLLReader.parse("EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\n\nGerman JJ B-NP B-MISC\n", file: "c")
+        let examples = try DatasetFormat.conll.parse("EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\n\nGerman JJ B-NP B-MISC\n", file: "c")
         #expect(examples.map(\.words) == [["EU", "rejects"], ["German"]])
         #expect(examples.map(\.tags) == [["B-ORG", "O"], ["B-MISC"]])
         #expect(examples.map(\.source.line) == [1, 5])
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func lineWithoutTagIsAnError() {
-        let error = #expect(throws: DataError.self) { try CoNLLReader.parse("a\tO\nlonely\n", file: "c.txt") }
+        let error = #expect(throws: DataError.self) { try DatasetFormat.conll.parse("a\tO\nlonely\n", file: "c.txt") }
         #expect(error?.description == "c.txt:2:1: expected a token and a tag separated by a tab or space, found 'lonely'")
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct JSONLinesReaderTests {
     @Test func readsOptionalTagsAndLabels() throws {
         let path = try DataTestSupport.fixture("data/sample.jsonl")
-        let examples = try JSONLinesReader.read(path: path)
+        let examples = try DatasetFormat.jsonl.read(path: path)
         #expect(examples == [
             Example(words: ["book", "a", "flight"], tags: ["O", "O", "O"], label: "atis_flight",
                     source: SourceLocation(file: path, line: 1, column: 1)),
@@ -22,7 +22,7 @@ import Testing
         ("{\"tokens\": [\"a\"]}\n{oops", "j:2:1: not valid JSON"),
     ])
     func malformedRecordsNameFileAndLine(text: String, message: String) {
-        let error = #expect(throws: DataError.self) { try JSONLinesReader.parse(text, file: "j") }
+        let error = #expect(throws: DataError.self) { try DatasetFormat.jsonl.parse(text, file: "j") }
         #expect(error?.description == message)
     }
 }
