@@ -10,7 +10,7 @@ let blasTarget: Target = blas == "blis"
     ? .systemLibrary(name: "CBLAS", path: "Sources/CBLAS-blis", providers: [.apt(["libblis-dev"])])
     : .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])])
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let optimize: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo"], .when(configuration: .release))]
 
 // The kernels' SIMD loops are only fast with AVX2 code generation: for baseline x86-64 (SSE2)
 // Swift emulates 32-bit vector multiplies and blends, and scalarises vector sqrt while libm may
