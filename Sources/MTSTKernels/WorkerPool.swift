@@ -13,20 +13,28 @@ import Synchronization
 
 /// A fixed pool: the calling thread plus `coreCount − 1` workers. Jobs are `chunks` independent
 /// calls `body(i)`, claimed dynamically, so a core the VM stalls does not hold the others up.
+///
+/// Everything a worker needs to decide whether a chunk exists lives in one atomic word, the
+/// ticket: `generation << 32 | chunks << 16 | next`. A claim is one compare-and-swap on that
+/// word, so it succeeds only for an unclaimed chunk of the job the worker read. (An earlier
+/// version kept `chunks` in a plain field written before the new ticket: a worker still
+/// looping on job g could compare g's next index against g+1's larger chunk count, claim a
+/// "chunk" of g that did not exist, and run g+1's body with it before g+1 was published; the
+/// chunk then ran twice and the caller could return while it was still running.)
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(workers: Kernels.coreCount - 1)
 
-    /// Generation in the high 32 bits, the next unclaimed chunk in the low 32 bits. A claim is a
-    /// compare-and-swap that checks the generation, so a worker running late can never take a
-    /// chunk of a later job it has not seen the body of.
+    /// Most chunks one job can carry in the ticket's 16-bit field; `run` splits larger requests.
+    static let maxChunksPerJob = 0xFFFF
+
     private let ticket = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     /// One caller at a time; a second (a concurrent test, a nested call) runs its job inline.
     private let busy = Atomic<Bool>(false)
-    // Written by the caller before it publishes the ticket (release), read by workers only after
-    // claiming a chunk of that generation (acquire).
+    // Written by the caller before it publishes the ticket (release), read by a worker only after
+    // a successful claim on that ticket (acquire). The caller cannot replace it before every
+    // chunk of the job has finished, and a claim succeeds only for an unfinished chunk.
     private nonisolated(unsafe) var body: ((Int) -> Void)?
-    private nonisolated(unsafe) var chunks = 0
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private nonisolated(unsafe) var sleepers = 0
@@ -50,17 +58,26 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs `body(0) … body(chunks − 1)` across the pool and returns when all have finished.
     func run(chunks: Int, _ body: (Int) -> Void) {
         guard chunks > 1, workers > 0, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            for i in 0..<chunks { body(i) }
+            for i in 0..<max(chunks, 0) { body(i) }
             return
         }
         defer { busy.store(false, ordering: .releasing) }
+        var first = 0
+        while first < chunks {
+            let count = min(Self.maxChunksPerJob, chunks - first)
+            let offset = first
+            runJob(chunks: count) { body(offset + $0) }
+            first += count
+        }
+    }
+
+    private func runJob(chunks: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             self.body = body
-            self.chunks = chunks
             finished.store(0, ordering: .relaxed)
-            // 31 bits of generation, wrapping: a worker only ever compares it for equality.
-            let generation = ((ticket.load(ordering: .relaxed) >> 32) + 1) & 0x7FFF_FFFF
-            ticket.store(generation << 32, ordering: .releasing)
+            // 32 bits of generation, wrapping: a worker only ever compares it for equality.
+            let generation = ((ticket.load(ordering: .relaxed) >> 32) + 1) & 0xFFFF_FFFF
+            ticket.store(generation << 32 | chunks << 16, ordering: .releasing)
             pthread_mutex_lock(mutex)
             if sleepers > 0 { pthread_cond_broadcast(wake) }
             pthread_mutex_unlock(mutex)
@@ -74,9 +91,10 @@ final class WorkerPool: @unchecked Sendable {
     private func work(_ generation: Int) {
         while true {
             let t = ticket.load(ordering: .acquiring)
-            guard t >> 32 == generation, t & 0xFFFF_FFFF < chunks else { return }
+            let next = t & 0xFFFF
+            guard t >> 32 == generation, next < (t >> 16) & 0xFFFF else { return }
             if ticket.compareExchange(expected: t, desired: t + 1, ordering: .acquiringAndReleasing).exchanged {
-                body?(t & 0xFFFF_FFFF)
+                body?(next)
                 finished.add(1, ordering: .releasing)
             }
         }
