@@ -4,7 +4,7 @@ import Foundation
 /// mapping: the kernel backs a page only when it is first written, so arena space planned for
 /// the maximum shapes, or gradient and AdamW buffers of a model that only runs inference, cost
 /// no resident memory until used.
-public final class AlignedBuffer: @unchecked Sendable {
+public final class AlignedBuffer {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
     private let bytes: Int

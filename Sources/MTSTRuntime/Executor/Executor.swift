@@ -17,7 +17,7 @@ public enum ExecutorError: UserFacingError {
 
 /// Runs one compiled program: the arena is allocated once (shared between programs through
 /// `Arena`), every node's pointers are resolved once, and a run is a loop of kernel calls.
-public final class Executor: @unchecked Sendable {
+public final class Executor {
     public let program: Program
     public let store: ParamStore
     let arena: AlignedBuffer

@@ -18,7 +18,7 @@ public enum ModelError: UserFacingError {
 
 /// A loaded plan: parameters (from the checkpoint or seeded init), the tokenizer, one arena shared
 /// by the inference and training programs, and their executors.
-public final class Model: @unchecked Sendable {
+public final class Model {
     public let plan: Plan
     public let store: ParamStore
     public let tokenizer: BertTokenizer

@@ -18,7 +18,7 @@ public enum WeightsError: UserFacingError {
 
 /// All parameter values in one buffer, plus gradients and AdamW moments for the parameters
 /// that train. Frozen parameters get neither: they cost their weights and nothing else.
-public final class ParamStore: @unchecked Sendable {
+public final class ParamStore {
     public let params: [ParamEntry]
     /// Element offset of every parameter in `values` (slices point inside their packed parameter).
     public let offsets: [Int]

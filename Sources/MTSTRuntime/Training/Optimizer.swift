@@ -10,7 +10,7 @@ public enum OptimizerError: UserFacingError {
 /// Drives the plan's optimizer program: writes the step's scalars (lr factor, accumulation
 /// scale, epoch, update count) into its state input and runs the AdamW update nodes, which also
 /// clear the gradient buffers for the next accumulation.
-public final class Optimizer: @unchecked Sendable {
+public final class Optimizer {
     public let store: ParamStore
     public let config: OptimizerConfig
     let executor: Executor?
