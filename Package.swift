@@ -44,8 +44,9 @@ let package = Package(
             dependencies: ["MTSTCompiler", "MTSTRuntime", "MTSTKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize),
         .testTarget(name: "MTSTKernelsTests", dependencies: ["MTSTKernels"]),
-        .testTarget(name: "MTSTCompilerTests", dependencies: ["MTSTCompiler", "MTSTRuntime"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MTSTRuntimeTests", dependencies: ["MTSTRuntime"], resources: [.copy("Fixtures")]),
+        .target(name: "MTSTTestSupport", path: "Tests/Support"),
+        .testTarget(name: "MTSTCompilerTests", dependencies: ["MTSTCompiler", "MTSTRuntime", "MTSTTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MTSTRuntimeTests", dependencies: ["MTSTRuntime", "MTSTTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "mtstcTests", dependencies: ["mtstc"]),
     ],
     swiftLanguageModes: [.v6]

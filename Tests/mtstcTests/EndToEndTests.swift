@@ -34,11 +34,19 @@ import Testing
         #expect(embed.status == 0, "\(embed.stderr)")
         let lines = try CLI.jsonLines(embed.stdout)
         #expect(lines.map { $0["text"] as? String } == ["show me flights", "", "from boston to denver"])
-        for line in lines {
-            let e = try #require(line["embedding"] as? [Double])
+        let embeddings = try lines.map { try #require($0["embedding"] as? [Double]) }
+        for e in embeddings {
             #expect(e.count == 16)
             #expect(abs(e.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)  // L2-normalized
         }
+        // The norm alone holds for any normalized output; the values must also depend on the
+        // sentence and not on what else shares its batch (packed rows, attention per sentence).
+        for i in embeddings.indices { for j in embeddings.indices where j > i {
+            #expect(zip(embeddings[i], embeddings[j]).reduce(0) { $0 + $1.0 * $1.1 } < 0.9999, "sentences \(i) and \(j) embed alike")
+        } }
+        let alone = try CLI.jsonLines(try CLI.run(["embed", "--graph", plan, "from boston to denver"]).stdout)
+        let single = try #require(alone.first?["embedding"] as? [Double])
+        #expect(zip(single, embeddings[2]).allSatisfy { abs($0 - $1) < 1e-6 }, "a sentence embeds the same alone and in a batch")
 
         let out = dir.appendingPathComponent("run")
         let run = try CLI.run(["run", "--graph", plan, "--epochs", "2", "--out", out.path])

@@ -1,3 +1,4 @@
+import MTSTTestSupport
 import Testing
 @testable import MTSTCompiler
 @testable import MTSTRuntime
@@ -232,11 +233,12 @@ struct GradientCase {
             return zip(out, dy).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         }
         let first = try loss()
+        let tolerance = FiniteDifferenceTolerance(magnitude: zip(try exec.output("y"), dy).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) })
         #expect(try loss() == first, "a rerun with the same inputs and seed must give the same loss")
         var analytic: [Int: [Float]] = [:]
         for (p, _) in grads { analytic[p] = Array(try exec.output("grad\(p)")) }
         #expect(!grads.isEmpty)
-        let h: Float = 1e-2
+        let h = FiniteDifferenceTolerance.step
         for (p, values) in initial {
             guard let ana = analytic[p] else { continue }
             for i in values.indices {
@@ -247,10 +249,10 @@ struct GradientCase {
                 let down = try loss()
                 store.pointer(p)[i] = x
                 let numeric = (up - down) / Double(2 * h)
-                let tolerance = 2e-2 * max(1, abs(numeric))
-                #expect(abs(numeric - Double(ana[i])) <= tolerance,
-                        "param \(p)[\(i)]: numeric \(numeric) vs analytic \(ana[i]) \(up) \(down) \(first)")
+                #expect(tolerance.accepts(numeric: numeric, analytic: Double(ana[i])),
+                        "param \(p)[\(i)]: numeric \(numeric) vs analytic \(ana[i]), allowed \(tolerance.allowed(numeric, Double(ana[i])))")
             }
         }
     }
 }
+

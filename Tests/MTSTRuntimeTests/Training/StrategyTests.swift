@@ -61,9 +61,14 @@ import Testing
         #expect(plan.stats.fusions["skip_layernorm"] == 24)
         #expect(plan.stats.trainableParams > 109_000_000)
         let model = try Model(plan: plan, verifyChecksums: false)
-        let e = try model.embed(["A sentence.", ""])
-        #expect(e.count == 2 && e[0].count == 768)
+        let e = try model.embed(["A sentence.", "", "Another, longer sentence with more tokens in it."])
+        #expect(e.count == 3 && e[0].count == 768)
         #expect(abs(e[0].reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        // Beyond the norm: distinct sentences differ, and a sentence embeds the same alone as
+        // beside longer ones (packed rows must not leak between sentences).
+        #expect(zip(e[0], e[2]).reduce(0) { $0 + $1.0 * $1.1 } < 0.9999)
+        let alone = try model.embed(["A sentence."])[0]
+        #expect(zip(alone, e[0]).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
     @Test(.enabled(if: EmbeddingParityTests.assetsPresent, "Assets/ missing: run Scripts/fetch-assets.sh"),
