@@ -11,11 +11,11 @@ import Testing
 
     @Test func unreadableFiles() throws {
         let dir = try makeTempDirectory()
-        #expect(throws: SpecError.unreadable(file: "\(dir)/nope.yaml", reason: "no such file")) {
+        #expect(throws: SpecError.unreadable(file: "\(dir)/nope.yaml", reason: "no such file or directory")) {
             try Spec.load(path: "\(dir)/nope.yaml")
         }
         let error = #expect(throws: SpecError.self) { try Spec.load(path: dir) }
-        #expect(error?.description == "\(dir): cannot read spec: is a directory")
+        #expect(error?.description == "\(dir): cannot read spec: it is a directory")
     }
 
     @Test func emptySpec() {
