@@ -42,6 +42,9 @@ public enum CompileDriver {
             }
         }
         let params = inference.0.graph.params
+        if let weights = spec.backbone.weights {
+            try checkWeights(weights, params: params)
+        }
         var update: Program?
         if training != nil {
             update = try updateProgram(params: params, spec: spec)
@@ -156,6 +159,18 @@ public enum CompileDriver {
         let context = try Pipeline.run(&graph, mode: .training, passes: Pipeline.updatePasses)
         guard let arena = context.arena else { throw CompileError.nothingToTrain("no update program") }
         return Program(graph: graph, arena: arena)
+    }
+
+    /// Every tensor the model takes from the weights file must be there with a float dtype and
+    /// the spec's shape. Only the header is read, and a mismatch points at `backbone.weights`,
+    /// instead of surfacing at the first `run` or `embed` with no position.
+    static func checkWeights(_ weights: Located<String>, params: [ParamEntry]) throws {
+        do {
+            let header = try SafeTensorFile.readHeader(path: weights.value)
+            _ = try CheckpointNames.match(params, tensors: header, file: weights.value, requireHeads: false)
+        } catch let error as any UserFacingError {
+            throw CompileError.located(weights.location, "\(weights.keyPath): \(error.description)")
+        }
     }
 
     /// Resolves the optimizer rules against the lowered parameters and stores each setting on its entry.
