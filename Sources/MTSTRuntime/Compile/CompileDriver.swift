@@ -124,7 +124,7 @@ public enum CompileDriver {
         return ModelConfig(vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers, heads: b.numHeads,
                            intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,
                            typeVocabSize: b.typeVocabSize, layerNormEps: b.layerNormEps, hiddenDropout: b.hiddenDropout,
-                           attentionDropout: b.attentionDropout, initStd: b.initStd,
+                           attentionDropout: b.attentionDropout, initStd: b.initStd, initSeed: b.initSeed,
                            pooling: PoolMode(rawValue: spec.pooling.rawValue) ?? .mean,
                            normalize: spec.normalize == .layerNorm ? .layerNorm : (spec.normalize == .l2 ? .l2 : .none),
                            taskHeads: heads)
