@@ -111,8 +111,10 @@ public enum CompileDriver {
             case .list(let l): labels = l
             case .fromData:
                 guard let l = trainData.labels[h.name], !l.isEmpty else {
+                    let files = (spec.data?.train ?? []).map(\.path.value).joined(separator: ", ")
+                    let what = h.kind == .classification ? "a sentence label" : "tags"
                     throw CompileError.located(spec.location(of: "heads.\(h.name).labels"),
-                                               "heads.\(h.name).labels: from_data, but no training data gives this head labels (check data.train)")
+                                               "heads.\(h.name).labels: from_data, but no example of data.train (\(files)) has \(what) routed to this head; list the labels here or add a source that has them")
                 }
                 labels = l
             }
