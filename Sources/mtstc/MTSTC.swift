@@ -16,7 +16,8 @@ struct MTSTC: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as UserFacingError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            // Messages quote user values (keys, labels, paths); escaping keeps each one line.
+            FileHandle.standardError.write(Data("error: \(error.description.escapingControlCharacters)\n".utf8))
             Foundation.exit(1)
         } catch {
             exit(withError: error)

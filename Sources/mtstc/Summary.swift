@@ -13,7 +13,7 @@ enum Summary {
         for h in m.taskHeads {
             out += "  head \(h.name): \(h.kind.rawValue), \(h.labels.count) labels, dropout \(h.dropout), loss weight \(h.lossWeight)\n"
         }
-        out += "  weights: \(plan.weights?.path ?? "random init (seed \(plan.schedule.seed))")\n"
+        out += "  weights: \(plan.weights?.path ?? "random init (init_seed \(plan.model.initSeed))")\n"
         out += "  parameters: \(s.trainableParams) trainable, \(s.frozenParams) frozen\n"
         for g in ParamGroupSummary.groups(plan.params) {
             out += "    \(g.label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(g.tensors).leftPadSpaces(4)) tensors \(String(g.values).leftPadSpaces(10)) values  lr \(g.lrText)  wd \(g.weightDecayText)  \(g.stateText)\n"

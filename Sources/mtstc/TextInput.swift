@@ -17,8 +17,9 @@ struct TextInput: ParsableArguments {
     func sentences() throws -> [String] {
         var result: [String] = []
         if let input {
+            // Not InputFile.read: `--input /dev/stdin` and process substitution are pipes.
             guard let data = FileManager.default.contents(atPath: input) else {
-                throw InputError(description: "\(input): cannot read input file")
+                throw InputError(description: "\(input): cannot read input file: \(InputFile.problem(input) ?? "unreadable")")
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 throw InputError(description: "\(input): not valid UTF-8")

@@ -12,13 +12,16 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var hiddenDropout: Float
     public var attentionDropout: Float
     public var initStd: Float
+    /// Seeds the random initialisation of every parameter the weights file does not supply
+    /// (`backbone.init_seed`); separate from the training seed, which drives shuffling and dropout.
+    public var initSeed: UInt64
     public var pooling: PoolMode
     public var normalize: NormMode
     public var taskHeads: [TaskHead]
 
     public init(vocabSize: Int, hidden: Int, layers: Int, heads: Int, intermediate: Int, maxPositions: Int,
                 typeVocabSize: Int, layerNormEps: Float, hiddenDropout: Float, attentionDropout: Float,
-                initStd: Float, pooling: PoolMode, normalize: NormMode, taskHeads: [TaskHead]) {
+                initStd: Float, initSeed: UInt64 = 0, pooling: PoolMode, normalize: NormMode, taskHeads: [TaskHead]) {
         self.vocabSize = vocabSize
         self.hidden = hidden
         self.layers = layers
@@ -30,6 +33,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         self.hiddenDropout = hiddenDropout
         self.attentionDropout = attentionDropout
         self.initStd = initStd
+        self.initSeed = initSeed
         self.pooling = pooling
         self.normalize = normalize
         self.taskHeads = taskHeads

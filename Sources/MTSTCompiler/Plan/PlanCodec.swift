@@ -1,7 +1,7 @@
 import Foundation
 
 public enum PlanError: UserFacingError {
-    case unreadable(String)
+    case unreadable(String, reason: String)
     case notAPlan(String)
     case version(String, found: UInt32)
     case truncated(String)
@@ -11,7 +11,7 @@ public enum PlanError: UserFacingError {
 
     public var description: String {
         switch self {
-        case .unreadable(let p): "\(p): cannot read plan file"
+        case let .unreadable(p, reason): "\(p): cannot read plan file: \(reason)"
         case .notAPlan(let p): "\(p): not an mtstc plan (bad magic); compile one with `mtstc compile SPEC -o PLAN`"
         case let .version(p, found): "\(p): plan format version \(found), this mtstc reads version \(Plan.formatVersion); recompile the spec"
         case .truncated(let p): "\(p): plan file is truncated; recompile the spec"
@@ -64,7 +64,12 @@ public enum PlanCodec {
     }
 
     public static func read(path: String) throws -> Plan {
-        guard let data = FileManager.default.contents(atPath: path) else { throw PlanError.unreadable(path) }
+        let data: Data
+        do {
+            data = try InputFile.read(path)
+        } catch {
+            throw PlanError.unreadable(path, reason: error.reason)
+        }
         return try decode([UInt8](data), path: path)
     }
 

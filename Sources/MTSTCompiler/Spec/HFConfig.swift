@@ -36,10 +36,10 @@ struct HFConfig {
         self.file = source.value
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: source.value))
+            data = try InputFile.read(source.value, limit: 16 << 20, what: "config.json")
         } catch {
-            let reason = FileManager.default.fileExists(atPath: source.value) ? "cannot be read" : "does not exist"
-            throw .config(at: source.location, keyPath: source.keyPath, file: source.value, message: reason)
+            let message = error.isMissing ? "does not exist" : "cannot be read: \(error.reason)"
+            throw .config(at: source.location, keyPath: source.keyPath, file: source.value, message: message)
         }
         do {
             values = try JSONDecoder().decode([String: Value].self, from: data)

@@ -66,7 +66,13 @@ extension OptimizerSpec {
         }
         if let layerwise = map.optional("layerwise_decay") {
             let lw = try layerwise.map(allowed: ["base", "decay"])
-            let base = try lw.optional("base")?.positiveDouble() ?? spec.lr
+            let baseField = lw.optional("base")
+            let base = try baseField?.positiveDouble() ?? spec.lr
+            // The decay formula gives every parameter its lr, so a different optimizer.lr would
+            // be silently unused: refuse the ambiguity instead of picking one.
+            if let baseField, let lrField = map.optional("lr"), base != spec.lr {
+                throw baseField.bad("\(base) differs from optimizer.lr \(spec.lr) (\(lrField.location.line):\(lrField.location.column)), which layer-wise decay would ignore: it sets every parameter's lr from base; give one of them (base defaults to optimizer.lr)")
+            }
             let decayField = try lw.required("decay")
             let decay = try decayField.double()
             guard decay > 0, decay <= 1 else { throw decayField.bad("must be in (0, 1], got \(decay)") }

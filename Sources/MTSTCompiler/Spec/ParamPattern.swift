@@ -61,6 +61,12 @@ public struct ParamPattern: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// The bounded index ranges the pattern names (`[4-7]` → 4...7, `[3]` → 3...3; `[*]` is
+    /// unbounded and left out), so a rule can be checked against the model's layer count.
+    public var indexRanges: [ClosedRange<Int>] {
+        tokens.compactMap { if case .index(let range) = $0 { return range } else { return nil } }
+    }
+
     public static func == (a: ParamPattern, b: ParamPattern) -> Bool { a.text == b.text }
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 

@@ -77,6 +77,12 @@ extension ParamRule {
         if freezeKeys.count > 1, let second = map.optional(freezeKeys[1]) {
             throw second.bad("conflicts with \(freezeKeys[0]) in the same rule; set one of frozen, unfreeze, frozen_until_epoch")
         }
+        // A parameter frozen for the whole run never takes an optimizer step, so an lr or weight
+        // decay in the same rule would be silently without effect.
+        if rule.frozen == true, let key = ["lr", "lr_scale", "weight_decay"].first(where: { map.optional($0) != nil }),
+           let value = map.optional(key) {
+            throw value.bad("has no effect: the same rule sets frozen: true, and a frozen parameter never trains; remove \(key), or set it in the rule that makes these parameters train")
+        }
         if rule.lr != nil, let scale = map.optional("lr_scale") {
             throw scale.bad("conflicts with lr in the same rule; use lr (absolute) or lr_scale (relative)")
         }

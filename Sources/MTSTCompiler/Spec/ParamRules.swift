@@ -18,18 +18,22 @@ public enum ParamRules {
         }
 
         var ruleLabels = [[String]](repeating: [], count: params.count)
+        var selections: [[Int]] = []
+        var frozenBy = [String?](repeating: nil, count: params.count)
         for rule in opt.rules {
             var selected = Set<Int>()
             for pattern in rule.patterns {
                 selected.formUnion(try matching(pattern, params: params, numLayers: numLayers))
             }
             let indices = selected.sorted()
+            selections.append(indices)
             let label = rule.label
 
             if let frozen = rule.frozen {
                 for i in indices {
                     settings[i].frozen = frozen
                     settings[i].trainFromEpoch = 0
+                    frozenBy[i] = frozen ? rule.keyPath : nil
                 }
             }
             if let epoch = rule.frozenUntilEpoch {
@@ -57,10 +61,23 @@ public enum ParamRules {
                 ruleLabels[i].append(label)
             }
         }
+        try checkEffective(opt.rules, selections: selections, settings: settings, frozenBy: frozenBy)
         for i in settings.indices where !ruleLabels[i].isEmpty {
             settings[i].group = ruleLabels[i].joined(separator: " + ")
         }
         return settings
+    }
+
+    /// An lr, lr_scale or weight_decay whose parameters all end up frozen for the whole run
+    /// changes nothing; say so rather than accept it (a later `frozen: true` rule, typically).
+    private static func checkEffective(_ rules: [ParamRule], selections: [[Int]], settings: [ParamSetting],
+                                       frozenBy: [String?]) throws(SpecError) {
+        for (rule, indices) in zip(rules, selections) where !indices.isEmpty && indices.allSatisfy({ settings[$0].frozen }) {
+            guard let key = ["lr", "lr_scale", "weight_decay"].first(where: { rule.fieldLocations[$0] != nil }) else { continue }
+            let by = indices.compactMap { frozenBy[$0] }.last.map { " by \($0)" } ?? ""
+            throw .badValue(at: rule.fieldLocations[key] ?? rule.location, keyPath: "\(rule.keyPath).\(key)",
+                            message: "has no effect: every parameter this rule selects is frozen for the whole run\(by); remove \(key), or unfreeze the parameters")
+        }
     }
 
     /// Rows for the compile printout: parameters grouped by label and training schedule, in
@@ -101,6 +118,13 @@ public enum ParamRules {
     }
 
     private static func matching(_ pattern: Located<ParamPattern>, params: [ParamInfo], numLayers: Int) throws(SpecError) -> [Int] {
+        // Indices only occur in `layers[i]`, so a range past the last layer names layers that do
+        // not exist even when its lower part matches: `layers[0-99]` on a 2-layer model.
+        if let range = pattern.value.indexRanges.first(where: { $0.upperBound >= numLayers }) {
+            let text = range.lowerBound == range.upperBound ? "[\(range.lowerBound)]" : "[\(range.lowerBound)-\(range.upperBound)]"
+            throw .badPattern(at: pattern.location, keyPath: pattern.keyPath, pattern: pattern.value.text,
+                              message: "\(text) reaches layer \(range.upperBound), but the backbone has \(numLayers) layer\(numLayers == 1 ? "" : "s") (layers[0-\(numLayers - 1)])")
+        }
         let indices = params.indices.filter { pattern.value.matches(params[$0].path) }
         guard indices.isEmpty else { return indices }
         var known: [String] = []

@@ -38,11 +38,9 @@ public struct Spec: Sendable {
     public static func load(path: String) throws(SpecError) -> Spec {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try InputFile.read(path, limit: YAMLReader.maxBytes, what: "spec")
         } catch {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw .unreadable(file: path, reason: !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "permission denied or unreadable")
+            throw .unreadable(file: path, reason: error.reason)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file: path, reason: "not UTF-8 text")

@@ -13,8 +13,7 @@ enum SpecDecoding {
         let map = try root.map(allowed: keys)
         let fileStart = SourceLocation(file: path, line: 1, column: 1)
 
-        let name = try map.optional("name")?.string() ?? defaultName(path)
-        guard !name.isEmpty else { throw try map.required("name").bad("cannot be empty") }
+        let name = try decodeName(map.optional("name"), path: path, fileStart: fileStart)
         let backbone = try BackboneSpec.decode(try map.required("backbone"), specPath: path)
         let tokenizer = try TokenizerSpec.decode(try map.required("tokenizer"), specPath: path,
                                                  maxPositions: backbone.maxPositionEmbeddings)
@@ -68,6 +67,31 @@ enum SpecDecoding {
             }
         }
         return options
+    }
+
+    /// The name becomes a folder (`runs/<name>`) and appears in plans, so it must stay one
+    /// harmless path component: no `/`, no `..`, no NUL, no leading dot, nothing a shell quotes.
+    static func isSafeName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first != ".", first != "-", name.utf8.count <= 100 else { return false }
+        return name.unicodeScalars.allSatisfy { c in
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-" || c == "."
+        }
+    }
+
+    private static func decodeName(_ field: Field?, path: String, fileStart: SourceLocation) throws(SpecError) -> String {
+        let rule = "names may use letters, digits, '_', '-' and '.', start with a letter, digit or '_', and have at most 100 characters (the name becomes the folder runs/<name>)"
+        guard let field else {
+            let name = defaultName(path)
+            guard isSafeName(name) else {
+                throw .badValue(at: fileStart, keyPath: "name",
+                                message: "no name given and the file name '\(name)' is not a safe name; set name: explicitly; \(rule)")
+            }
+            return name
+        }
+        let name = try field.string()
+        guard !name.isEmpty else { throw field.bad("cannot be empty") }
+        guard isSafeName(name) else { throw field.bad("'\(name.escapingControlCharacters)' is not a safe name; \(rule)") }
+        return name
     }
 
     /// `Graphs/multitask.yaml` → `multitask`.

@@ -4,9 +4,12 @@ import CYAML
 /// node's 1-based line and column. Rejects what the spec format never wants: several
 /// documents, non-scalar mapping keys, duplicate keys.
 enum YAMLReader {
-    /// Aliases are expanded into copies; this bound keeps a "billion laughs" document from
-    /// exhausting memory.
+    /// A spec is a few kilobytes; these bounds keep a runaway or hostile file (a generated
+    /// 50 MB list, a "billion laughs" of nested aliases, which expand into copies) from
+    /// exhausting memory or the stack. Each has its own message, so the user learns which.
+    static let maxBytes = 4 << 20
     static let maxNodes = 200_000
+    static let maxDepth = 256
 
     static func read(_ text: String, file: String) throws(SpecError) -> YAMLNode {
         var parser = yaml_parser_t()
@@ -15,6 +18,10 @@ enum YAMLReader {
         }
         defer { yaml_parser_delete(&parser) }
 
+        guard text.utf8.count <= maxBytes else {
+            throw .syntax(at: SourceLocation(file: file, line: 1, column: 1),
+                          problem: "the document is \(text.utf8.count) bytes, more than the \(maxBytes) a spec may have")
+        }
         // libyaml reads from this buffer lazily, so it must outlive every load call below.
         let bytes = Array(text.utf8)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
@@ -28,6 +35,12 @@ enum YAMLReader {
 
         guard let root = yaml_document_get_root_node(&document) else {
             return YAMLNode(value: .null, location: SourceLocation(file: file, line: 1, column: 1))
+        }
+        let parsedNodes = document.nodes.top - document.nodes.start
+        guard parsedNodes <= maxNodes else {
+            let last = document.nodes.top - 1
+            throw .syntax(at: location(last.pointee.start_mark, file: file),
+                          problem: "the document has \(parsedNodes) YAML nodes, more than the \(maxNodes) a spec may have")
         }
         var builder = TreeBuilder(file: file)
         let tree = try builder.build(root, document: &document, keyPath: "", depth: 0)
@@ -72,8 +85,13 @@ private struct TreeBuilder {
                         keyPath: String, depth: Int) throws(SpecError) -> YAMLNode {
         let here = YAMLReader.location(node.pointee.start_mark, file: file)
         count += 1
-        guard count <= YAMLReader.maxNodes, depth < 256 else {
-            throw .syntax(at: here, problem: "document too large or too deeply nested after expanding aliases")
+        // The document itself is within maxNodes (checked before building), so passing it here
+        // means aliases were expanded into more copies than that.
+        guard count <= YAMLReader.maxNodes else {
+            throw .syntax(at: here, problem: "expanding aliases gives more than \(YAMLReader.maxNodes) YAML nodes, the most a spec may have; an alias is repeated too often")
+        }
+        guard depth < YAMLReader.maxDepth else {
+            throw .syntax(at: here, problem: "values are nested more than \(YAMLReader.maxDepth) levels deep, the most a spec may have")
         }
         switch node.pointee.type {
         case YAML_SCALAR_NODE:

@@ -42,6 +42,9 @@ public enum CompileDriver {
             }
         }
         let params = inference.0.graph.params
+        if let weights = spec.backbone.weights {
+            try checkWeights(weights, params: params)
+        }
         var update: Program?
         if training != nil {
             update = try updateProgram(params: params, spec: spec)
@@ -108,8 +111,10 @@ public enum CompileDriver {
             case .list(let l): labels = l
             case .fromData:
                 guard let l = trainData.labels[h.name], !l.isEmpty else {
+                    let files = (spec.data?.train ?? []).map(\.path.value).joined(separator: ", ")
+                    let what = h.kind == .classification ? "a sentence label" : "tags"
                     throw CompileError.located(spec.location(of: "heads.\(h.name).labels"),
-                                               "heads.\(h.name).labels: from_data, but no training data gives this head labels (check data.train)")
+                                               "heads.\(h.name).labels: from_data, but no example of data.train (\(files)) has \(what) routed to this head; list the labels here or add a source that has them")
                 }
                 labels = l
             }
@@ -121,7 +126,7 @@ public enum CompileDriver {
         return ModelConfig(vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers, heads: b.numHeads,
                            intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,
                            typeVocabSize: b.typeVocabSize, layerNormEps: b.layerNormEps, hiddenDropout: b.hiddenDropout,
-                           attentionDropout: b.attentionDropout, initStd: b.initStd,
+                           attentionDropout: b.attentionDropout, initStd: b.initStd, initSeed: b.initSeed,
                            pooling: PoolMode(rawValue: spec.pooling.rawValue) ?? .mean,
                            normalize: spec.normalize == .layerNorm ? .layerNorm : (spec.normalize == .l2 ? .l2 : .none),
                            taskHeads: heads)
@@ -156,6 +161,18 @@ public enum CompileDriver {
         let context = try Pipeline.run(&graph, mode: .training, passes: Pipeline.updatePasses)
         guard let arena = context.arena else { throw CompileError.nothingToTrain("no update program") }
         return Program(graph: graph, arena: arena)
+    }
+
+    /// Every tensor the model takes from the weights file must be there with a float dtype and
+    /// the spec's shape. Only the header is read, and a mismatch points at `backbone.weights`,
+    /// instead of surfacing at the first `run` or `embed` with no position.
+    static func checkWeights(_ weights: Located<String>, params: [ParamEntry]) throws {
+        do {
+            let header = try SafeTensorFile.readHeader(path: weights.value)
+            _ = try CheckpointNames.match(params, tensors: header, file: weights.value, requireHeads: false)
+        } catch let error as any UserFacingError {
+            throw CompileError.located(weights.location, "\(weights.keyPath): \(error.description)")
+        }
     }
 
     /// Resolves the optimizer rules against the lowered parameters and stores each setting on its entry.

@@ -7,6 +7,33 @@ public enum JSONLinesReader {
         var tokens: [String]
         var tags: [String]?
         var label: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case tokens, tags, label
+        }
+
+        private struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        /// A misspelled key (`"lable"`) would otherwise drop that field from every example.
+        struct UnknownKey: Error {
+            var name: String
+        }
+
+        init(from decoder: any Decoder) throws {
+            let all = try decoder.container(keyedBy: AnyKey.self)
+            if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
+                throw UnknownKey(name: unknown)
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            tokens = try container.decode([String].self, forKey: .tokens)
+            tags = try container.decodeIfPresent([String].self, forKey: .tags)
+            label = try container.decodeIfPresent(String.self, forKey: .label)
+        }
     }
 
     static func parse(_ text: TextLines) throws(DataError) -> [Example] {
@@ -21,10 +48,14 @@ public enum JSONLinesReader {
                 record = try decoder.decode(Record.self, from: Data(line.utf8))
             } catch let error as DecodingError {
                 throw fail(reason(for: error))
+            } catch let error as Record.UnknownKey {
+                throw fail("unknown key \"\(error.name)\"; the keys are \"tokens\", \"tags\" and \"label\"")
             } catch {
                 throw fail("not valid JSON")
             }
             if record.tokens.isEmpty { throw fail("\"tokens\" is empty") }
+            if record.label == "" { throw fail("\"label\" is an empty string; leave the key out for no label") }
+            if let tags = record.tags, let i = tags.firstIndex(of: "") { throw fail("\"tags\"[\(i)] is an empty string") }
             if let tags = record.tags, tags.count != record.tokens.count {
                 throw fail("\(tags.count) tags for \(record.tokens.count) tokens; \"tags\" needs one tag per token")
             }

@@ -7,18 +7,11 @@ struct TextLines {
     var lines: [Substring]
 
     static func read(path: String) throws(DataError) -> TextLines {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataError(.fileNotFound, at: SourceLocation(file: path))
-        }
-        guard !isDirectory.boolValue else {
-            throw DataError(.unreadable(reason: "it is a directory"), at: SourceLocation(file: path))
-        }
         let bytes: Data
         do {
-            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try InputFile.read(path)
         } catch {
-            throw DataError(.unreadable(reason: error.localizedDescription), at: SourceLocation(file: path))
+            throw DataError(error.isMissing ? .fileNotFound : .unreadable(reason: error.reason), at: SourceLocation(file: path))
         }
         guard let text = String(data: bytes, encoding: .utf8) else {
             throw DataError(.notUTF8, at: SourceLocation(file: path, line: firstInvalidLine(bytes), column: 1))

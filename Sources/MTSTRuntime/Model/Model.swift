@@ -43,13 +43,13 @@ public final class Model {
         if let weights = plan.weights {
             try Model.check(weights, what: "weights", verify: verifyChecksums)
             let file = try SafeTensorFile.read(path: weights.path)
-            try store.load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: weights.path)
+            try store.load(file)
             // Heads and the pooling norm are not in a backbone checkpoint: they start from the seeded init.
-            store.initialize(seed: plan.schedule.seed) { p in
+            store.initialize(seed: plan.model.initSeed) { p in
                 (p.isHead || p.path.hasPrefix("pooling.")) && (p.checkpointName.map { file.tensors[$0] == nil } ?? true)
             }
         } else {
-            store.initialize(seed: plan.schedule.seed)
+            store.initialize(seed: plan.model.initSeed)
         }
         let bytes = max(plan.inference.arena.bytes, plan.training?.arena.bytes ?? 0)
         let arena = AlignedBuffer(count: (bytes + 3) / 4)

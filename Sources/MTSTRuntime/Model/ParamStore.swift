@@ -6,12 +6,15 @@ public enum WeightsError: UserFacingError {
     case missing(file: String, tensor: String)
     case unexpected(file: String, tensor: String)
     case shape(file: String, tensor: String, expected: [Int], found: [Int])
+    case dtype(file: String, tensor: String, dtype: String)
 
     public var description: String {
         switch self {
         case let .missing(file, tensor): "\(file): tensor \(tensor) is missing"
         case let .unexpected(file, tensor): "\(file): unexpected tensor \(tensor) (not part of a BERT backbone or this spec's heads)"
         case let .shape(file, tensor, expected, found): "\(file): tensor \(tensor) has shape \(found), the spec expects \(expected)"
+        case let .dtype(file, tensor, dtype):
+            "\(file): tensor \(tensor) has dtype \(dtype), which is not supported for weights (F32, F16, BF16 or F64)"
         }
     }
 }
@@ -82,26 +85,23 @@ public final class ParamStore {
 
     /// Loads every parameter that has a checkpoint name. Tensors of a BERT checkpoint that this
     /// model does not use (the pooler, position ids) are skipped; any other extra name is an error.
-    public func load(tensors: [String: (shape: [Int], data: [Float])], file: String, requireHeads: Bool = false) throws {
-        var used = Set<String>()
-        let prefix = tensors.keys.contains { $0.hasPrefix("bert.") } ? "bert." : ""
-        for (i, p) in params.enumerated() {
-            guard let name = p.checkpointName else { continue }
-            let key = name.hasPrefix("heads.") || name.hasPrefix("pooling.") ? name : prefix + name
-            guard let t = tensors[key] else {
-                if p.isHead || name.hasPrefix("pooling.") { if requireHeads { throw WeightsError.missing(file: file, tensor: key) } else { continue } }
-                throw WeightsError.missing(file: file, tensor: key)
+    public func load(_ file: SafeTensorFile, requireHeads: Bool = false) throws {
+        try load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: file.path, requireHeads: requireHeads,
+                 skipped: file.skipped)
+    }
+
+    /// `skipped`: integer tensors of the file, so one where a weight belongs is reported by dtype.
+    public func load(tensors: [String: (shape: [Int], data: [Float])], file: String, requireHeads: Bool = false,
+                     skipped: [String: SafeTensorDType] = [:]) throws {
+        var infos = skipped.mapValues { SafeTensorInfo(shape: [], dtype: $0) }
+        for (name, t) in tensors { infos[name] = SafeTensorInfo(shape: t.shape, dtype: .f32) }
+        for (i, key) in try CheckpointNames.match(params, tensors: infos, file: file, requireHeads: requireHeads) {
+            guard let t = tensors[key], t.data.count == params[i].count else {
+                throw WeightsError.shape(file: file, tensor: key, expected: params[i].shape, found: tensors[key]?.shape ?? [])
             }
-            guard t.shape == p.shape || (t.shape.reduce(1, *) == p.count && t.shape.filter { $0 != 1 } == p.shape.filter { $0 != 1 }) else {
-                throw WeightsError.shape(file: file, tensor: key, expected: p.shape, found: t.shape)
+            t.data.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { Kernels.copy(base, pointer(i), count: params[i].count) }
             }
-            t.data.withUnsafeBufferPointer { Kernels.copy($0.baseAddress!, pointer(i), count: p.count) }
-            used.insert(key)
-        }
-        for name in tensors.keys where !used.contains(name) {
-            let bare = name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
-            let ignorable = bare.hasPrefix("pooler.") || bare.hasSuffix("position_ids") || bare.hasPrefix("cls.")
-            if !ignorable { throw WeightsError.unexpected(file: file, tensor: name) }
         }
     }
 

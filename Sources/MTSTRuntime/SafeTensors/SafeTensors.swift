@@ -1,4 +1,5 @@
 import Foundation
+import MTSTCompiler
 
 /// A safetensors file decoded to `Float`: the format is an 8-byte little-endian header length,
 /// a JSON header, then raw little-endian tensor bytes addressed by `data_offsets`.
@@ -33,19 +34,18 @@ public struct SafeTensorFile: Sendable {
     }
 
     public static func read(path: String) throws(SafeTensorsError) -> SafeTensorFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw SafeTensorsError(path: path, kind: .fileNotFound)
-        }
-        if isDirectory.boolValue {
-            throw SafeTensorsError(path: path, kind: .unreadable(reason: "it is a directory"))
+        do {
+            let file = try InputFile.openRegular(path)
+            close(file.fd)
+        } catch {
+            throw SafeTensorsError(path: path, kind: error.isMissing ? .fileNotFound : .unreadable(reason: error.reason))
         }
         let bytes: Data
         do {
             // Mapped, so a large checkpoint is not held twice (file bytes + floats).
             bytes = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw SafeTensorsError(path: path, kind: .unreadable(reason: "\(error.localizedDescription)"))
+            throw SafeTensorsError(path: path, kind: .unreadable(reason: InputFile.problem(path) ?? "the file could not be mapped"))
         }
         return try decode(bytes, path: path)
     }

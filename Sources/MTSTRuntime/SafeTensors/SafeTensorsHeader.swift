@@ -40,6 +40,9 @@ struct SafeTensorsHeader: Decodable {
         do {
             return try JSONDecoder().decode(SafeTensorsHeader.self, from: json)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw SafeTensorsError(path: path, kind: .headerNotJSON(reason: syntaxProblem(json)))
+            }
             throw mapped(error, path: path)
         } catch {
             throw SafeTensorsError(path: path, kind: .headerNotJSON(reason: "\(error)"))
@@ -66,6 +69,18 @@ struct SafeTensorsHeader: Decodable {
         let field = context.codingPath.dropFirst().map(\.stringValue).joined(separator: ".")
         let detail = field.isEmpty ? reason : "\(field): \(reason)"
         return SafeTensorsError(path: path, kind: .badEntry(tensor: tensor, reason: oneLine(detail)))
+    }
+
+    /// JSONDecoder only says "not valid JSON"; JSONSerialization says where.
+    private static func syntaxProblem(_ json: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: json)
+            return "not a JSON object of tensors"
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "malformed"
+            let text = detail.hasSuffix(".") ? String(detail.dropLast()) : detail
+            return (text.first.map { $0.lowercased() + text.dropFirst() } ?? text) + " (of a \(json.count)-byte header)"
+        }
     }
 
     private static func oneLine(_ text: String) -> String {

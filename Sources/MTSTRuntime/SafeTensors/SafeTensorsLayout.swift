@@ -17,25 +17,45 @@ struct SafeTensorsLayout {
     /// Sorted by offset, which is also the order the bytes are read in.
     var entries: [Entry]
 
+    /// The safetensors format caps the JSON header at 100 MB; a larger claim is a corrupt or
+    /// hostile length, refused before anything that size is read.
+    static let maxHeaderBytes = 100_000_000
+
+    /// Validates a whole file already in memory.
     init(bytes: Data, path: String) throws(SafeTensorsError) {
+        let headerLength = try Self.headerLength(prefix: bytes.prefix(8), fileSize: bytes.count, path: path)
+        let start = bytes.startIndex
+        try self.init(header: bytes[start + 8 ..< start + 8 + headerLength], fileSize: bytes.count, path: path)
+    }
+
+    /// The header length the first 8 bytes claim, checked against the file's size.
+    static func headerLength(prefix: Data, fileSize: Int, path: String) throws(SafeTensorsError) -> Int {
+        guard prefix.count >= 8, fileSize >= 8 else {
+            throw SafeTensorsError(path: path, kind: .truncated(reason: "\(fileSize) bytes, shorter than the 8-byte header length"))
+        }
+        let length = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard length <= UInt64(fileSize - 8) else {
+            throw SafeTensorsError(path: path, kind: .truncated(reason: "header claims \(length) bytes but only \(fileSize - 8) follow"))
+        }
+        guard length <= UInt64(maxHeaderBytes) else {
+            throw SafeTensorsError(path: path, kind: .headerNotJSON(reason: "header claims \(length) bytes, more than the \(maxHeaderBytes) the format allows"))
+        }
+        return Int(length)
+    }
+
+    /// Validates the JSON header of a file of `fileSize` bytes without its data: compile checks
+    /// a weights file's tensors this way, reading kilobytes instead of the whole checkpoint.
+    init(header: Data, fileSize: Int, path: String) throws(SafeTensorsError) {
         func fail(_ kind: SafeTensorsError.Kind) -> SafeTensorsError { SafeTensorsError(path: path, kind: kind) }
 
-        guard bytes.count >= 8 else {
-            throw fail(.truncated(reason: "\(bytes.count) bytes, shorter than the 8-byte header length"))
-        }
-        let headerLength = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard headerLength <= UInt64(bytes.count - 8) else {
-            throw fail(.truncated(reason: "header claims \(headerLength) bytes but only \(bytes.count - 8) follow"))
-        }
-        dataStart = 8 + Int(headerLength)
-        let start = bytes.startIndex
-        let header = try SafeTensorsHeader.decode(bytes[start + 8 ..< start + dataStart], path: path)
-        metadata = header.metadata
+        dataStart = 8 + header.count
+        let decoded = try SafeTensorsHeader.decode(header, path: path)
+        metadata = decoded.metadata
 
-        let dataSize = bytes.count - dataStart
+        let dataSize = fileSize - dataStart
         var entries: [Entry] = []
-        for name in header.entries.keys.sorted() {
-            guard let raw = header.entries[name] else { continue }
+        for name in decoded.entries.keys.sorted() {
+            guard let raw = decoded.entries[name] else { continue }
             entries.append(try Self.validate(raw, name: name, dataSize: dataSize, path: path))
         }
         entries.sort { ($0.begin, $0.name) < ($1.begin, $1.name) }

@@ -67,18 +67,13 @@ public struct Vocabulary: Sendable {
     /// Reads a `vocab.txt`: one token per line, the line number (from 0) is the id.
     public init(contentsOfFile path: String) throws {
         let location = SourceLocation(file: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw TokenizerError.vocabularyNotFound(location)
-        }
-        if isDirectory.boolValue {
-            throw TokenizerError.vocabularyUnreadable(location, reason: "it is a directory (expected vocab.txt inside it?)")
-        }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try InputFile.read(path)
         } catch {
-            throw TokenizerError.vocabularyUnreadable(location, reason: error.localizedDescription)
+            if error.isMissing { throw TokenizerError.vocabularyNotFound(location) }
+            let hint = error.reason == InputFile.directoryReason ? " (expected vocab.txt inside it?)" : ""
+            throw TokenizerError.vocabularyUnreadable(location, reason: error.reason + hint)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw TokenizerError.vocabularyNotUTF8(location)

@@ -30,7 +30,7 @@ public enum Checkpoint {
         if let stored = file.metadata[labelsKey], stored != labelsJSON(model.plan.model.taskHeads) {
             throw CompileError.file(path, "its label vocabularies differ from the plan's; compile the spec that trained it")
         }
-        try model.store.load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: path, requireHeads: true)
+        try model.store.load(file, requireHeads: true)
     }
 
     /// AdamW moments and per-parameter step counts, for `mtstc run --resume`.

@@ -4,12 +4,15 @@ import MTSTCompiler
 public enum TrainingError: UserFacingError {
     case noTrainingProgram(String)
     case noData(String)
+    case noExamples(files: [String])
     case resume(String, String)
 
     public var description: String {
         switch self {
         case .noTrainingProgram(let plan): "\(plan): the plan has no training program (the spec needs data.train)"
         case .noData(let what): "no \(what) examples: check the spec's data section"
+        case .noExamples(let files):
+            "\(files.joined(separator: ", ")): no training examples (the file\(files.count == 1 ? " is" : "s are") empty or blank); check the spec's data.train"
         case let .resume(dir, why): "\(dir): cannot resume: \(why)"
         }
     }
@@ -49,11 +52,14 @@ public final class Trainer {
                                  maxLength: min(model.plan.tokenizer.maxLength, training.program.graph.maxSeq))
     }
 
-    func load(_ sources: [DataSourceRef]) throws -> [(Example, EncodedExample)] {
+    /// `training`: labels outside a head's set are errors (evaluation counts them as misses).
+    func load(_ sources: [DataSourceRef], training: Bool = false) throws -> [(Example, EncodedExample)] {
         var result: [(Example, EncodedExample)] = []
         for source in sources {
             let route = TrainingData.routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: model.plan.model.taskHeads)
-            for e in try TrainingData.read(source) { result.append((e, encoder.encode(e, route: route))) }
+            let examples = try TrainingData.read(source)
+            if training { try TrainingData.checkLabels(examples, route: route, heads: model.plan.model.taskHeads) }
+            for e in examples { result.append((e, encoder.encode(e, route: route))) }
         }
         return result
     }
@@ -71,13 +77,13 @@ public final class Trainer {
     public func run(epochs requested: Int? = nil, resume: String? = nil, limit: Int? = nil) throws {
         let plan = model.plan
         guard let data = plan.data else { throw TrainingError.noData("training") }
-        var train = try load(data.train)
+        var train = try load(data.train, training: true)
         var eval = try load(data.eval)
         if let limit {
             train = Array(train.prefix(limit))
             eval = Array(eval.prefix(limit))
         }
-        guard !train.isEmpty else { throw TrainingError.noData("training") }
+        guard !train.isEmpty else { throw TrainingError.noExamples(files: data.train.map(\.path)) }
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         let epochs = requested ?? plan.schedule.epochs
         let batchSize = plan.schedule.batchSize

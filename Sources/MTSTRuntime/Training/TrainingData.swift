@@ -26,30 +26,64 @@ public enum TrainingData {
          tagHead ?? heads.first { $0.kind == .tagging }?.name)
     }
 
-    /// Label vocabularies of the heads whose labels come from the training data.
+    /// Label vocabularies of the heads whose labels come from the training data. Training files
+    /// that exist are also checked against the heads with explicit label lists, so a label the
+    /// spec does not list is reported at compile time (`run` checks again: data may change).
     static func labelSources(_ spec: Spec) throws -> Labels {
         var result = Labels()
-        guard let data = spec.data, spec.heads.contains(where: { $0.labels == .fromData }) else { return result }
+        guard let data = spec.data else { return result }
+        let needsData = spec.heads.contains { $0.labels == .fromData }
         let heads = spec.heads.map {
-            TaskHead(name: $0.name, kind: $0.kind == .classification ? .classification : .tagging, dropout: 0, labels: [], lossWeight: 1)
+            TaskHead(name: $0.name, kind: $0.kind == .classification ? .classification : .tagging, dropout: 0,
+                     labels: $0.explicitLabels ?? [], lossWeight: 1)
         }
+        let fixed = Set(spec.heads.filter { $0.explicitLabels != nil }.map(\.name))
         var seen: [String: Set<String>] = [:]
         for source in data.train {
             guard FileManager.default.fileExists(atPath: source.path.value) else {
+                // Compiling without the data is allowed when nothing needs its labels yet.
+                if !needsData { continue }
                 throw CompileError.located(source.path.location, "\(source.keyPath): \(source.path.value) not found; run Scripts/fetch-assets.sh")
             }
             let examples = try read(format: source.format.rawValue, path: source.path.value, limit: source.limit)
             let route = routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: heads)
+            try checkLabels(examples, route: route, heads: heads.filter { fixed.contains($0.name) }, spec: spec)
             for e in examples {
                 if let head = route.label, let l = e.label { seen[head, default: []].insert(l) }
                 if let head = route.tags, let tags = e.tags { seen[head, default: []].formUnion(tags) }
             }
         }
-        for (head, set) in seen {
+        for (head, set) in seen where !fixed.contains(head) {
             let kind = heads.first { $0.name == head }?.kind
             result.labels[head] = orderedLabels(set, tags: kind == .tagging)
         }
         return result
+    }
+
+    /// Training examples whose label or tag is outside a head's label set would train nothing for
+    /// that head (they become "ignore"), silently; refuse them, naming the file, line and head.
+    /// Only `heads` are checked: at compile the ones with explicit lists, at run time all.
+    public static func checkLabels(_ examples: [Example], route: (label: String?, tags: String?), heads: [TaskHead],
+                                   spec: Spec? = nil) throws(DataError) {
+        func fix(_ head: TaskHead) -> String {
+            if let spec, let list = spec.head(named: head.name)?.explicitLabels {
+                let at = spec.location(of: "heads.\(head.name).labels")
+                return "add it to heads.\(head.name).labels (\(at), \(list.count) labels) or use labels: from_data"
+            }
+            return "the plan has no class for it: add it to heads.\(head.name).labels in the spec and recompile (with labels: from_data, recompiling is enough)"
+        }
+        for head in heads {
+            let known = Set(head.labels)
+            for e in examples {
+                if head.name == route.label, let label = e.label, !known.contains(label) {
+                    throw DataError(.malformed(reason: "label '\(label)' is not one of head \(head.name)'s labels; \(fix(head))"), at: e.source)
+                }
+                if head.name == route.tags, let tags = e.tags, let (w, tag) = tags.enumerated().first(where: { !known.contains($0.element) }) {
+                    let word = w < e.words.count ? " (word \(w + 1) '\(e.words[w])')" : ""
+                    throw DataError(.malformed(reason: "tag '\(tag)'\(word) is not one of head \(head.name)'s labels; \(fix(head))"), at: e.source)
+                }
+            }
+        }
     }
 
     public static func orderedLabels(_ set: Set<String>, tags: Bool) -> [String] {

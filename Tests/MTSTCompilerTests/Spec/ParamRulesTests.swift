@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func layerwiseDecay() throws {
-        let s = try Self.resolve(Self.spec(optimizer: "  lr: 1.0\n  layerwise_decay: {base: 2e-4, decay: 0.95}"))
+        let s = try Self.resolve(Self.spec(optimizer: "  lr: 2e-4\n  layerwise_decay: {base: 2e-4, decay: 0.95}"))
         func lr(_ path: String) -> Double { s[path]?.lr ?? -1 }
         func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-15 }
         #expect(near(lr("backbone.layers[5].attention.query.weight"), 2e-4 * 0.95))

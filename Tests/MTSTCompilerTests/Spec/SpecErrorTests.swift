@@ -11,11 +11,11 @@ import Testing
 
     @Test func unreadableFiles() throws {
         let dir = try makeTempDirectory()
-        #expect(throws: SpecError.unreadable(file: "\(dir)/nope.yaml", reason: "no such file")) {
+        #expect(throws: SpecError.unreadable(file: "\(dir)/nope.yaml", reason: "no such file or directory")) {
             try Spec.load(path: "\(dir)/nope.yaml")
         }
         let error = #expect(throws: SpecError.self) { try Spec.load(path: dir) }
-        #expect(error?.description == "\(dir): cannot read spec: is a directory")
+        #expect(error?.description == "\(dir): cannot read spec: it is a directory")
     }
 
     @Test func emptySpec() {
@@ -162,7 +162,11 @@ import Testing
         #expect(specError(rules("[\"heads.*\", \"backbone.layers[x].*\"]")) ==
             "t.yaml:27:27: optimizer.rules[0].params[1]: bad pattern 'backbone.layers[x].*': '[x]' is not an index: use [n], [a-b] or [*]")
         #expect(specError(rules("backbone.layers[6].*")) ==
-            "t.yaml:27:15: optimizer.rules[0].params: bad pattern 'backbone.layers[6].*': matches no parameter (backbone has layers[0-1]; heads: intent, slots)")
+            "t.yaml:27:15: optimizer.rules[0].params: bad pattern 'backbone.layers[6].*': [6] reaches layer 6, but the backbone has 2 layers (layers[0-1])")
+        // A range that matches some layers but reaches past the last is as wrong as one that matches none.
+        #expect(specError(rules("backbone.layers[0-99].*")) ==
+            "t.yaml:27:15: optimizer.rules[0].params: bad pattern 'backbone.layers[0-99].*': [0-99] reaches layer 99, but the backbone has 2 layers (layers[0-1])")
+        #expect(specError(rules("backbone.layers[0-1].*")) == "parsed")
         #expect(specError(rules("heads.intent_head.*")) ==
             "t.yaml:27:15: optimizer.rules[0].params: bad pattern 'heads.intent_head.*': matches no parameter (backbone has layers[0-1]; heads: intent, slots)")
         let noDecay = baseYAML + "optimizer:\n  no_decay: [\"*.bias\", \"*LayerNorm*\"]\n"
@@ -187,6 +191,51 @@ import Testing
         #expect(specError(rule("      unfreeze: slowly\n")) ==
             "t.yaml:28:17: optimizer.rules[0].unfreeze: expected 'gradual' or a mapping {start_epoch, layers_per_epoch}")
         #expect(specError(rule("      lr: 0\n")) == "t.yaml:28:11: optimizer.rules[0].lr: must be > 0, got 0.0")
+    }
+
+    /// An optimizer setting on parameters that never train would be silently without effect.
+    @Test func settingsOnFrozenParameters() {
+        let rule = { (body: String) in baseYAML + "optimizer:\n  rules:\n    - params: backbone.*\n\(body)" }
+        #expect(specError(rule("      frozen: true\n      lr: 1e-4\n")) ==
+            "t.yaml:29:11: optimizer.rules[0].lr: has no effect: the same rule sets frozen: true, and a frozen parameter never trains; remove lr, or set it in the rule that makes these parameters train")
+        #expect(specError(rule("      frozen: true\n      weight_decay: 0\n")) ==
+            "t.yaml:29:21: optimizer.rules[0].weight_decay: has no effect: the same rule sets frozen: true, and a frozen parameter never trains; remove weight_decay, or set it in the rule that makes these parameters train")
+        #expect(specError(rule("      frozen: false\n      lr: 1e-4\n")) == "parsed")
+        let later = baseYAML + "optimizer:\n  rules:\n    - params: backbone.layers[1].*\n      lr_scale: 2\n    - params: backbone.*\n      frozen: true\n"
+        #expect(specError(later) ==
+            "t.yaml:28:17: optimizer.rules[0].lr_scale: has no effect: every parameter this rule selects is frozen for the whole run by optimizer.rules[1]; remove lr_scale, or unfreeze the parameters")
+        // Only some of the selected parameters frozen: the setting still matters for the rest.
+        let partly = baseYAML + "optimizer:\n  rules:\n    - params: backbone.*\n      lr: 1e-4\n    - params: backbone.embeddings.*\n      frozen: true\n"
+        #expect(specError(partly) == "parsed")
+        // Unfrozen again by a later rule: the lr applies.
+        let thawed = later + "    - params: backbone.layers[1].*\n      frozen: false\n"
+        #expect(specError(thawed) == "parsed")
+    }
+
+    /// optimizer.lr and layerwise_decay.base both set every parameter's lr; two different values
+    /// would leave one silently unused.
+    @Test func layerwiseBaseAgainstLr() {
+        #expect(specError(baseYAML + "optimizer:\n  lr: 1e-3\n  layerwise_decay: {base: 2e-4, decay: 0.9}\n") ==
+            "t.yaml:27:27: optimizer.layerwise_decay.base: 0.0002 differs from optimizer.lr 0.001 (26:7), which layer-wise decay would ignore: it sets every parameter's lr from base; give one of them (base defaults to optimizer.lr)")
+        #expect(specError(baseYAML + "optimizer:\n  lr: 2e-4\n  layerwise_decay: {base: 2e-4, decay: 0.9}\n") == "parsed")
+        #expect(specError(baseYAML + "optimizer:\n  layerwise_decay: {base: 2e-4, decay: 0.9}\n") == "parsed")
+    }
+
+    /// The name becomes runs/<name>: anything that is not one plain path component is refused.
+    @Test func specNames() {
+        let rule = "names may use letters, digits, '_', '-' and '.', start with a letter, digit or '_', and have at most 100 characters (the name becomes the folder runs/<name>)"
+        for bad in ["../../etc", ".hidden", "a/b", "-rf", "a b", String(repeating: "x", count: 101)] {
+            #expect(specError(edited("name: t", "name: \"\(bad)\"")) == "t.yaml:1:7: name: '\(bad)' is not a safe name; \(rule)")
+        }
+        #expect(specError(edited("name: t", "name: \"a\\0b\"")) == "t.yaml:1:7: name: 'a\\0b' is not a safe name; \(rule)")
+        #expect(specError(edited("name: t", "name: \"\"")) == "t.yaml:1:7: name: cannot be empty")
+        for good in ["t", "MiniLM-L6_v2.atis", "_x", "9"] {
+            #expect(specError(edited("name: t", "name: \(good)")) == "parsed")
+        }
+        let unnamed = edited("name: t\n", "")
+        #expect(specError(unnamed, path: "dir/my-spec.v2.yaml") == "parsed")
+        #expect(specError(unnamed, path: "dir/.yaml") ==
+            "dir/.yaml:1:1: name: no name given and the file name '.yaml' is not a safe name; set name: explicitly; \(rule)")
     }
 
     @Test func badOptimizerSettings() {

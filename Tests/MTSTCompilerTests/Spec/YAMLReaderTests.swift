@@ -60,6 +60,27 @@ import Testing
         #expect(error?.description == "f.yaml:2:1: YAML syntax error: a spec is one YAML document, found a second one")
     }
 
+    /// Each limit names itself: document size, node count, alias expansion, nesting depth.
+    @Test func limitsSayWhichLimit() {
+        let big = String(repeating: "#", count: YAMLReader.maxBytes) + "\n"
+        #expect((#expect(throws: SpecError.self) { try YAMLReader.read(big, file: "f.yaml") })?.description ==
+            "f.yaml:1:1: YAML syntax error: the document is \(YAMLReader.maxBytes + 1) bytes, more than the \(YAMLReader.maxBytes) a spec may have")
+        let list = "a:\n" + String(repeating: "- 1\n", count: YAMLReader.maxNodes)
+        #expect((#expect(throws: SpecError.self) { try YAMLReader.read(list, file: "f.yaml") })?.description ==
+            "f.yaml:200001:3: YAML syntax error: the document has 200003 YAML nodes, more than the 200000 a spec may have")
+        var laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for (name, previous) in zip(["b", "c", "d", "e", "f"], ["a", "b", "c", "d", "e"]) {
+            laughs += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let expanded = #expect(throws: SpecError.self) { try YAMLReader.read(laughs, file: "f.yaml") }
+        #expect(expanded?.description.hasSuffix("YAML syntax error: expanding aliases gives more than 200000 YAML nodes, the most a spec may have; an alias is repeated too often") == true)
+        let deep = "a: " + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "\n"
+        #expect((#expect(throws: SpecError.self) { try YAMLReader.read(deep, file: "f.yaml") })?.description ==
+            "f.yaml:1:259: YAML syntax error: values are nested more than 256 levels deep, the most a spec may have")
+        // Just inside the limits parses.
+        #expect(throws: Never.self) { try YAMLReader.read("a:\n" + String(repeating: "- 1\n", count: 1000), file: "f.yaml") }
+    }
+
     @Test func nonScalarKeysAreErrors() {
         let error = #expect(throws: SpecError.self) { try YAMLReader.read("? [a, b]\n: 1\n", file: "f.yaml") }
         #expect(error?.description == "f.yaml:1:3: YAML syntax error: mapping keys must be plain words, not lists or mappings")

@@ -20,6 +20,10 @@ import Testing
         (#"{"tokens": []}"#, #"j:1:1: "tokens" is empty"#),
         (#"["a"]"#, #"j:1:1: not a JSON object; expected {"tokens": [...], "tags": [...], "label": "..."}"#),
         ("{\"tokens\": [\"a\"]}\n{oops", "j:2:1: not valid JSON"),
+        // A misspelled key would drop that field from the example without a word.
+        (#"{"tokens": ["a"], "lable": "x"}"#, #"j:1:1: unknown key "lable"; the keys are "tokens", "tags" and "label""#),
+        (#"{"tokens": ["a"], "label": ""}"#, #"j:1:1: "label" is an empty string; leave the key out for no label"#),
+        (#"{"tokens": ["a", "b"], "tags": ["O", ""]}"#, #"j:1:1: "tags"[1] is an empty string"#),
     ])
     func malformedRecordsNameFileAndLine(text: String, message: String) {
         let error = #expect(throws: DataError.self) { try DatasetFormat.jsonl.parse(text, file: "j") }
