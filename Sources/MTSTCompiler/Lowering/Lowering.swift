@@ -94,9 +94,7 @@ public struct Lowering {
         x = try dropout(x, m.hiddenDropout, "backbone.embeddings.dropout", origin: o)
 
         for i in 0..<m.layers {
-            let before = graph.nodes.count
             x = try encoderLayer(x, mask: mask, index: i)
-            if i == 0 { try checkNodeBudget(perLayer: graph.nodes.count - before) }
         }
         graph.outputs["tokens"] = x
 
@@ -135,16 +133,6 @@ public struct Lowering {
                 total = try op(.add, [total, l], "loss.sum\(i)", origin: "losses")
             }
             graph.outputs["loss"] = total
-        }
-    }
-
-    /// A training graph has about three nodes per forward node; refuse a layer count whose graph
-    /// would pass `PlanLimits.maxNodes` before building it (the compiler's own memory).
-    func checkNodeBudget(perLayer: Int) throws {
-        let projected = SizeMath.multiply(perLayer, model.layers).flatMap { SizeMath.multiply($0, 3) }
-        guard let projected, projected <= PlanLimits.maxNodes else {
-            throw GraphError.shape(node: "backbone", op: .param, origin: "backbone.num_layers",
-                                   message: "\(model.layers) layers of \(perLayer) nodes make a graph of more than \(PlanLimits.maxNodes) nodes")
         }
     }
 

@@ -36,14 +36,15 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     /// Resident bytes once the model runs.
     public var steady: Int { runtime + weights + gradients + moments + arena + updateArena }
-    /// Resident bytes while the checkpoint is read.
-    public var loading: Int { runtime + weights + weightsLoad }
+    /// Resident bytes while the checkpoint is read: the file's bytes and their decoded floats,
+    /// then the floats while they are copied into the parameters (the file is released first).
+    public var loading: Int { runtime + max(weightsLoad, weightsLoad / 2 + weights) }
     public var peak: Int { max(steady, loading) }
 
     /// Measured on this code (see Docs/ARCHITECTURE.md, "Memory prediction"): the process with
     /// its libraries and BLAS threads before a model is loaded, and the tokenizer per vocabulary entry.
-    public static let runtimeBase = 30 << 20
-    public static let tokenizerBytesPerEntry = 160
+    public static let runtimeBase = 26 << 20
+    public static let tokenizerBytesPerEntry = 112
 
     /// At the plan's maxima: the training program and the evaluation (inference) program when
     /// the plan trains, the inference program alone otherwise.

@@ -14,7 +14,9 @@ public struct PlanLimits: Sendable, Equatable {
     /// Ids and labels travel as floats, exact below 2^24.
     public static let maxIndex = 1 << 24
     public static let maxNodes = 1 << 20
-    public static let maxParams = 1 << 20
+    /// Parameter tensors: about 4,000 BERT layers. Spec reading lists them to resolve the
+    /// optimizer rules, so this also bounds the compiler's own time and memory.
+    public static let maxParams = 1 << 16
 
     public init(maxMemory: Int = PlanLimits.physicalMemory) {
         self.maxMemory = maxMemory
