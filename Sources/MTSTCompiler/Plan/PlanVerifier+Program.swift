@@ -70,6 +70,10 @@ extension PlanVerifier {
         guard node.shape.checkedBytes(batch: g.maxBatch, seq: g.maxSeq) != nil else {
             throw Unsafe("\(field).shape = \(node.shape) overflows at \(g.maxBatch)×\(g.maxSeq)")
         }
+        // Dimensions become BLAS's 32-bit sizes and leading dimensions.
+        for d in node.shape.dims where (d.checkedValue(batch: g.maxBatch, seq: g.maxSeq) ?? Int.max) > Int(Int32.max) {
+            throw Unsafe("\(field).shape = \(node.shape) has a dimension past 2^31−1 at \(g.maxBatch)×\(g.maxSeq)")
+        }
         let inferred: Shape
         do {
             inferred = try g.inferShape(of: node)

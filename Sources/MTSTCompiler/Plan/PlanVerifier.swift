@@ -73,8 +73,8 @@ public struct PlanVerifier {
         let params = plan.params
         guard params.count <= PlanLimits.maxParams else { throw Unsafe("params has \(params.count) entries (at most \(PlanLimits.maxParams))") }
         for (i, p) in params.enumerated() {
-            guard let count = p.checkedCount else {
-                throw Unsafe("params[\(i)].shape = \(p.shape) is not a tensor shape (dimensions ≥ 1, element count below 2^63)")
+            guard let count = p.checkedCount, p.shape.allSatisfy({ $0 <= Int(Int32.max) }) else {
+                throw Unsafe("params[\(i)].shape = \(p.shape) is not a tensor shape (dimensions from 1 to 2^31−1, element count below 2^63)")
             }
             guard let root = p.sliceOf else { continue }
             guard params.indices.contains(root), root != i, params[root].sliceOf == nil else {
