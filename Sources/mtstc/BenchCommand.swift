@@ -17,16 +17,17 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print time per op kind.") var profile = false
     @Option(help: "Minimum measured seconds.") var seconds: Double = 5
     @Option(help: "Minimum measured iterations.") var iterations: Int = 3
+    @OptionGroup var memory: MemoryOption
 
     func validate() throws {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
-        if let gemm, GemmBench.parse(gemm) == nil { throw ValidationError("--gemm expects M,N,K or M,N,K,NT") }
+        if let gemm, GemmBench.parse(gemm) == nil { throw ValidationError("--gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647") }
         if batch < 1 || seq < 2 { throw ValidationError("--batch must be ≥ 1 and --seq ≥ 2") }
     }
 
     func run() throws {
         if let gemm, let shape = GemmBench.parse(gemm) {
-            let rate = GemmBench.gflops(shape, seconds: seconds)
+            let rate = try GemmBench.gflops(shape, seconds: seconds, limits: memory.limits)
             if json {
                 let obj: [String: Any] = ["gemm": gemm, "gflops": rate, "blas": BLASInfo.name]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
@@ -36,8 +37,11 @@ struct Bench: ParsableCommand {
             return
         }
         guard let graph else { return }
-        let model = try Model(planPath: graph)
+        let limits = memory.limits
+        let model = try Model(plan: try Benchmark.check(try PlanCodec.read(path: graph, limits: limits), batch: batch, seq: seq,
+                                                        train: train, limits: limits))
         let bench = try Benchmark(model: model, batch: batch, seq: seq, train: train)
+        let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train)?.peak ?? 0
         try bench.step()  // warm-up: first touches of the arena and BLAS thread start-up
         try bench.step()
         if profile { bench.executors.forEach { $0.profile = [:] } }
@@ -53,7 +57,8 @@ struct Bench: ParsableCommand {
         let rss = ResourceUsage.peakRSSMegabytes()
         let mode = train ? "train" : "inference"
         if json {
-            var obj: [String: Any] = ["sentences_per_second": sps, "peak_rss_mb": rss, "batch": batch, "seq": seq,
+            var obj: [String: Any] = ["sentences_per_second": sps, "peak_rss_mb": rss, "predicted_peak_mb": Double(predicted) / 1_048_576,
+                                      "batch": batch, "seq": seq,
                                       "mode": mode, "iterations": iters, "seconds": elapsed, "blas": BLASInfo.name]
             if profile {
                 obj["profile"] = bench.profileTable().reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
@@ -62,8 +67,9 @@ struct Bench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB, BLAS %@",
-                         model.plan.name, mode, batch, seq, sps, 1000 * elapsed / Double(iters), iters, rss, BLASInfo.name))
+            print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@",
+                         model.plan.name, mode, batch, seq, sps, 1000 * elapsed / Double(iters), iters, rss,
+                         Double(predicted) / 1_048_576, BLASInfo.name))
             if profile {
                 let table = bench.profileTable()
                 let total = table.reduce(0) { $0 + $1.1 }

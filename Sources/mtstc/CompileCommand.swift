@@ -12,10 +12,12 @@ struct Compile: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object.") var json = false
     @Option(name: .customLong("dump-after"), help: "Print the graph after this pass (lower, \(Pipeline.passNames.joined(separator: ", "))).")
     var dumpAfter: String?
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
         var options = CompileDriver.Options(dumpAfter: dumpAfter)
         options.dump = { FileHandle.standardError.write(Data($0.utf8)) }
+        options.limits = memory.limits
         let start = Date()
         let plan = try CompileDriver.compile(specPath: spec, options: options)
         if let output { try PlanCodec.write(plan, to: output) }

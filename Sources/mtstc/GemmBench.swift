@@ -1,5 +1,6 @@
 import Foundation
 import MTSTKernels
+import MTSTCompiler
 import MTSTRuntime
 
 /// `mtstc bench --gemm M,N,K[,NT]`: the sgemm rate of the linked BLAS on one shape, the
@@ -12,9 +13,10 @@ enum GemmBench {
 
     static func parse(_ text: String) -> Shape? {
         let parts = text.split(separator: ",")
-        guard parts.count == 3 || parts.count == 4, let m = Int(parts[0]), let n = Int(parts[1]), let k = Int(parts[2]),
+        // BLAS takes 32-bit sizes.
+        guard parts.count == 3 || parts.count == 4, let m = Int32(parts[0]), let n = Int32(parts[1]), let k = Int32(parts[2]),
               m > 0, n > 0, k > 0 else { return nil }
-        var s = Shape(m: m, n: n, k: k)
+        var s = Shape(m: Int(m), n: Int(n), k: Int(k))
         if parts.count == 4 {
             guard parts[3].count == 2, parts[3].allSatisfy({ $0 == "N" || $0 == "T" }) else { return nil }
             s.transA = parts[3].first == "T"
@@ -23,9 +25,20 @@ enum GemmBench {
         return s
     }
 
-    static func gflops(_ s: Shape, seconds: Double) -> Double {
+    /// Bytes of A, B and C, nil on overflow.
+    static func bytes(_ s: Shape) -> Int? {
+        let floats = [s.m * s.k, s.k * s.n, s.m * s.n].map { MemoryEstimate.mappedBytes(floats: $0) }
+        return SizeMath.sum(floats.map { $0 ?? Int.max })
+    }
+
+    static func gflops(_ s: Shape, seconds: Double, limits: PlanLimits) throws -> Double {
+        // Each of m, n, k is below 2^31, so their pairwise products fit; the three matrices must fit in memory.
+        let needed = bytes(s)
+        guard let needed, needed <= limits.maxMemory else {
+            throw BenchError.memory(needed: needed ?? Int.max, limit: limits.maxMemory, breakdown: "A, B and C of \(s.m)×\(s.k), \(s.k)×\(s.n), \(s.m)×\(s.n) floats")
+        }
         _ = BLASInfo.configureThreads  // as the executor does: BLIS would otherwise run on one core
-        let a = AlignedBuffer(count: s.m * s.k), b = AlignedBuffer(count: s.k * s.n), c = AlignedBuffer(count: s.m * s.n)
+        let a = try AlignedBuffer(count: s.m * s.k), b = try AlignedBuffer(count: s.k * s.n), c = try AlignedBuffer(count: s.m * s.n)
         var rng = SplitMix64(seed: 1)
         for i in 0..<a.count { a.pointer[i] = Float(rng.next() % 1000) / 1000 - 0.5 }
         for i in 0..<b.count { b.pointer[i] = Float(rng.next() % 1000) / 1000 - 0.5 }

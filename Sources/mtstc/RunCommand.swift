@@ -12,6 +12,7 @@ struct Run: ParsableCommand {
     @Option(help: "Output folder (default runs/<name>).") var out: String?
     @Option(help: "Continue from a run folder's last epoch (checkpoint, optimizer state).") var resume: String?
     @Option(help: "Use only the first N training and evaluation examples (smoke runs).") var limit: Int?
+    @OptionGroup var memory: MemoryOption
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -19,9 +20,13 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let model = try Model(planPath: graph)
+        let model = try Model(plan: try PlanCodec.read(path: graph, limits: memory.limits))
         let trainer = try Trainer(model: model, outDir: out ?? resume ?? "runs/\(model.plan.name)")
         try trainer.run(epochs: epochs, resume: resume, limit: limit)
+        if let e = MemoryEstimate.atMaxima(model.plan) {
+            print(String(format: "peak RSS %.0f MiB; predicted at most %.0f MiB (training and evaluation at the plan's maxima)",
+                         ResourceUsage.peakRSSMegabytes(), Double(e.peak) / 1_048_576))
+        }
     }
 }
 

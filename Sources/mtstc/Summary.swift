@@ -27,6 +27,9 @@ enum Summary {
         } else {
             out += "  training: none (the spec has no data.train)\n"
         }
+        if let e = MemoryEstimate.atMaxima(plan) {
+            out += "  predicted peak memory (\(plan.training != nil ? "training" : "inference") at the maxima): \(PlanLimits.format(e.peak)) (\(e.breakdown))\n"
+        }
         return out
     }
 
@@ -46,6 +49,10 @@ enum Summary {
                  "weight_decay": $0.weightDecayText, "train_from_epoch": $0.trainFromEpoch, "frozen": $0.frozen] as [String: Any]
             },
         ]
+        if let e = MemoryEstimate.atMaxima(plan) {
+            dict["predicted_peak_bytes"] = e.peak
+            dict["predicted_memory"] = e.json
+        }
         if plan.training != nil {
             dict["backward_ops"] = s.backwardOps
             dict["arena_bytes_train"] = s.arenaBytesTrain

@@ -42,6 +42,12 @@ public struct ParamEntry: Codable, Sendable, Equatable {
     }
 
     public var count: Int { shape.reduce(1, *) }
+    /// `count` for a table that came from a file: nil when a dimension is not positive or the
+    /// product overflows. The plan verifier checks this before anything reads `count`.
+    public var checkedCount: Int? {
+        guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else { return nil }
+        return SizeMath.product(shape)
+    }
     /// Trains at some point of the run (it needs a gradient in the training graph).
     public var trains: Bool { !frozen }
 }

@@ -19,6 +19,22 @@ public struct Shape: Hashable, Codable, Sendable, CustomStringConvertible {
         dims.isEmpty ? 0 : dims.reduce(1) { $0 * $1.value(batch: batch, seq: seq, tokens: tokens) }
     }
 
+    /// Element count at the given sizes, nil on overflow or a malformed dim.
+    public func checkedElementCount(batch: Int, seq: Int) -> Int? {
+        guard !dims.isEmpty else { return 0 }
+        var n = 1
+        for d in dims {
+            guard let v = d.checkedValue(batch: batch, seq: seq), let next = SizeMath.multiply(n, v) else { return nil }
+            n = next
+        }
+        return n
+    }
+
+    /// Float32 bytes at the given sizes, nil on overflow.
+    public func checkedBytes(batch: Int, seq: Int) -> Int? {
+        checkedElementCount(batch: batch, seq: seq).flatMap { SizeMath.multiply($0, MemoryLayout<Float>.stride) }
+    }
+
     public func resolved(batch: Int, seq: Int, tokens: Int? = nil) -> [Int] {
         dims.map { $0.value(batch: batch, seq: seq, tokens: tokens) }
     }

@@ -31,6 +31,9 @@ public struct Lowering {
         var e = ParamEntry(path: path, shape: shape, checkpointName: hf, initializer: initializer, layer: layer)
         e.isEmbedding = path.hasPrefix("backbone.embeddings.")
         e.isHead = path.hasPrefix("heads.")
+        guard e.checkedCount != nil else {
+            throw GraphError.shape(node: path, op: .param, origin: origin, message: "shape \(shape) has no element count that fits in 64 bits")
+        }
         return try graph.addParam(e, origin: origin)
     }
 

@@ -6,14 +6,10 @@ import MTSTKernels
 enum AttentionProbsOp: OpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
-        let wq = try ShapeRules.tokenMatrix(inputs[0], "q")
-        let wk = try ShapeRules.tokenMatrix(inputs[1], "k")
+        let width = try ShapeRules.attentionWidth(attrs)
+        try ShapeRules.columns(inputs[0], offset: attrs.qOffset, width: width, "q")
+        try ShapeRules.columns(inputs[1], offset: attrs.kOffset, width: width, "k")
         try ShapeRules.mask(inputs[2])
-        let width = attrs.heads * attrs.headDim
-        guard attrs.heads > 0, attrs.headDim > 0 else { throw ShapeRuleError("heads and head size must be positive") }
-        guard attrs.qOffset + width <= wq, attrs.kOffset + width <= wk else {
-            throw ShapeRuleError("\(attrs.heads) heads × \(attrs.headDim) do not fit q [·,\(wq)] at \(attrs.qOffset) / k [·,\(wk)] at \(attrs.kOffset)")
-        }
         return ShapeRules.attentionProbs(heads: attrs.heads)
     }
 
@@ -36,12 +32,10 @@ enum AttentionProbsOp: OpDef {
 enum AttentionContextOp: OpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
-        try ShapeRules.same(inputs[0], ShapeRules.attentionProbs(heads: attrs.heads), "probs")
-        let wv = try ShapeRules.tokenMatrix(inputs[1], "v")
-        guard attrs.vOffset + attrs.heads * attrs.headDim <= wv else {
-            throw ShapeRuleError("\(attrs.heads) heads × \(attrs.headDim) do not fit v [·,\(wv)] at \(attrs.vOffset)")
-        }
-        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+        try ShapeRules.probs(inputs[0], attrs, "probs")
+        let width = try ShapeRules.attentionWidth(attrs)
+        try ShapeRules.columns(inputs[1], offset: attrs.vOffset, width: width, "v")
+        return Shape(.tokens, .const(width))
     }
 
     static func run(_ a: KernelArgs) {
@@ -62,6 +56,7 @@ enum SoftmaxGradOp: BackwardOnlyOpDef {
     static var inPlaceInput: Int? { 0 }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
+        try ShapeRules.probs(inputs[1], attrs, "probs")
         try ShapeRules.same(inputs[0], inputs[1], "dprobs and probs")
         return inputs[0]
     }
@@ -75,8 +70,9 @@ enum SoftmaxGradOp: BackwardOnlyOpDef {
 enum AttentionContextGradProbsOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
-        _ = try ShapeRules.tokenMatrix(inputs[0], "dout")
-        _ = try ShapeRules.tokenMatrix(inputs[1], "v")
+        let width = try ShapeRules.attentionWidth(attrs)
+        try ShapeRules.columns(inputs[0], offset: 0, width: width, "dout")
+        try ShapeRules.columns(inputs[1], offset: attrs.vOffset, width: width, "v")
         return ShapeRules.attentionProbs(heads: attrs.heads)
     }
     static func run(_ a: KernelArgs) {
@@ -90,7 +86,10 @@ enum AttentionContextGradProbsOp: BackwardOnlyOpDef {
 enum AttentionContextGradVOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
-        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+        try ShapeRules.probs(inputs[0], attrs, "probs")
+        let width = try ShapeRules.attentionWidth(attrs)
+        try ShapeRules.columns(inputs[1], offset: 0, width: width, "dout")
+        return Shape(.tokens, .const(width))
     }
     static func run(_ a: KernelArgs) {
         Kernels.attentionContextGradV(probs: a.input(0), dout: a.input(1), ldo: a.cols(1), batch: a.batch,
@@ -103,7 +102,10 @@ enum AttentionContextGradVOp: BackwardOnlyOpDef {
 enum AttentionScoresGradQOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
-        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+        try ShapeRules.probs(inputs[0], attrs, "dscores")
+        let width = try ShapeRules.attentionWidth(attrs)
+        try ShapeRules.columns(inputs[1], offset: attrs.kOffset, width: width, "k")
+        return Shape(.tokens, .const(width))
     }
     static func run(_ a: KernelArgs) {
         Kernels.attentionScoresGradQ(dscores: a.input(0), k: a.input(1) + a.attrs.kOffset, ldk: a.cols(1), batch: a.batch,
@@ -116,7 +118,10 @@ enum AttentionScoresGradQOp: BackwardOnlyOpDef {
 enum AttentionScoresGradKOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
-        return Shape(.tokens, .const(attrs.heads * attrs.headDim))
+        try ShapeRules.probs(inputs[0], attrs, "dscores")
+        let width = try ShapeRules.attentionWidth(attrs)
+        try ShapeRules.columns(inputs[1], offset: attrs.qOffset, width: width, "q")
+        return Shape(.tokens, .const(width))
     }
     static func run(_ a: KernelArgs) {
         Kernels.attentionScoresGradK(dscores: a.input(0), q: a.input(1) + a.attrs.qOffset, ldq: a.cols(1), batch: a.batch,

@@ -21,6 +21,9 @@ enum CrossEntropyOp: OpDef {
 enum CrossEntropyGradOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
+        try ShapeRules.rank(inputs[0], 2, "logits")
+        try ShapeRules.vector(inputs[1], length: inputs[0][0], "labels")
+        try ShapeRules.scalar(inputs[2], "dloss")
         return inputs[0]
     }
     static func run(_ a: KernelArgs) {

@@ -71,8 +71,7 @@ enum DropoutOp: OpDef {
 enum DropoutGradOp: BackwardOnlyOpDef {
     static var inPlaceInput: Int? { 0 }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
-        try ShapeRules.arity(inputs, 1)
-        return inputs[0]
+        try DropoutOp.shape(inputs, attrs)
     }
     static func run(_ a: KernelArgs) {
         Kernels.dropoutGrad(a.input(0), a.output, count: a.outputCount, p: a.attrs.dropout, seed: a.dropoutSeed)
@@ -83,11 +82,13 @@ enum DropoutGradOp: BackwardOnlyOpDef {
 enum ConcatColumnsOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         guard !inputs.isEmpty, inputs.count == attrs.widths.count else { throw ShapeRuleError("widths do not match inputs") }
+        try ShapeRules.rank(inputs[0], 2, "part")
         let rows = inputs[0][0]
         for (s, w) in zip(inputs, attrs.widths) {
             guard s.rank == 2, s[0] == rows, s[1] == .const(w) else { throw ShapeRuleError("part \(s) does not fit [\(rows),\(w)]") }
         }
-        return Shape(rows, .const(attrs.widths.reduce(0, +)))
+        guard let total = SizeMath.sum(attrs.widths) else { throw ShapeRuleError("widths overflow") }
+        return Shape(rows, .const(total))
     }
     static func run(_ a: KernelArgs) {
         Kernels.concatColumns(a.inputs, widths: a.attrs.widths, rows: a.rows(0), a.output)

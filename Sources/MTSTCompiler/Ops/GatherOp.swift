@@ -21,6 +21,10 @@ enum GatherOp: OpDef {
 enum EmbeddingGradOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
+        try ShapeRules.rank(inputs[0], 2, "dy")
+        try ShapeRules.vector(inputs[1], length: inputs[0][0], "ids")
+        try ShapeRules.rank(inputs[2], 2, "table")
+        guard inputs[0][1] == inputs[2][1] else { throw ShapeRuleError("dy \(inputs[0]) does not fit table \(inputs[2])") }
         return inputs[2]
     }
     static func run(_ a: KernelArgs) {

@@ -43,6 +43,7 @@ enum BiasGeluGradOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
         try ShapeRules.same(inputs[0], inputs[1], "dy and x")
+        _ = try ShapeRules.rowBias([inputs[1], inputs[2]])
         return inputs[0]
     }
     static func run(_ a: KernelArgs) {

@@ -58,6 +58,8 @@ enum LayerNormGradOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
         try ShapeRules.same(inputs[0], inputs[1], "dy and x")
+        guard let c = inputs[0].last else { throw ShapeRuleError("x: expected rank ≥ 1") }
+        try ShapeRules.vector(inputs[2], length: c, "gamma")
         return inputs[0]
     }
     static func run(_ a: KernelArgs) {

@@ -27,6 +27,7 @@ private func optimizerShapes(_ inputs: [Shape], _ attrs: Attributes, arity: Int)
 /// Inputs: gradient, state.
 enum GradSquaredNormOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 2)
         try optimizerShapes(inputs, attrs, arity: 2)
         return .scalar
     }
@@ -42,6 +43,7 @@ enum GradSquaredNormOp: BackwardOnlyOpDef {
 enum ClipScaleOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try optimizerShapes(inputs, attrs, arity: 1)
+        for s in inputs.dropLast() { try ShapeRules.scalar(s, "squared norm") }
         return .scalar
     }
     static func run(_ a: KernelArgs) {
@@ -62,7 +64,9 @@ enum AdamWOp: BackwardOnlyOpDef {
     static var hasSideEffects: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try optimizerShapes(inputs, attrs, arity: 6)
+        guard inputs.count == 6 else { throw ShapeRuleError("expects 6 inputs, got \(inputs.count)") }
         for i in 1...3 { try ShapeRules.same(inputs[0], inputs[i], "parameter and its state") }
+        try ShapeRules.scalar(inputs[4], "scale")
         return .none
     }
     static func run(_ a: KernelArgs) {

@@ -28,6 +28,7 @@ enum MeanPoolOp: OpDef {
 enum MeanPoolGradOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
+        try ShapeRules.mask(inputs[1])
         return try tokenGradShape(inputs[0])
     }
     static func run(_ a: KernelArgs) {
@@ -74,7 +75,10 @@ enum MaxPoolOp: OpDef {
 enum MaxPoolGradOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
-        return try tokenGradShape(inputs[0])
+        let shape = try tokenGradShape(inputs[0])
+        try ShapeRules.same(inputs[1], shape, "hidden")
+        try ShapeRules.mask(inputs[2])
+        return shape
     }
     static func run(_ a: KernelArgs) {
         Kernels.maxPoolGrad(a.input(0), a.input(1), mask: a.input(2), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)

@@ -37,6 +37,34 @@ enum ShapeRules {
     }
 
     static func attentionProbs(heads: Int) -> Shape { Shape(heads * Dim.batch, .seq, .seq) }
+
+    /// Columns the attention kernels touch, `heads·headDim`, after checking both are positive
+    /// and their product fits: the kernels turn these attributes into pointer offsets.
+    static func attentionWidth(_ attrs: Attributes) throws(ShapeRuleError) -> Int {
+        guard attrs.heads > 0, attrs.headDim > 0 else { throw ShapeRuleError("heads and head size must be positive") }
+        guard let width = SizeMath.multiply(attrs.heads, attrs.headDim) else {
+            throw ShapeRuleError("\(attrs.heads) heads × \(attrs.headDim) overflows")
+        }
+        return width
+    }
+
+    /// A token matrix read from column `offset` for `width` columns (a Q, K or V part).
+    static func columns(_ s: Shape, offset: Int, width: Int, _ what: String) throws(ShapeRuleError) {
+        let w = try tokenMatrix(s, what)
+        guard offset >= 0, let end = SizeMath.add(offset, width), end <= w else {
+            throw ShapeRuleError("\(what): \(width) columns at \(offset) do not fit [·,\(w)]")
+        }
+    }
+
+    /// The probabilities (or their gradient) of an attention with `attrs.heads` heads.
+    static func probs(_ s: Shape, _ attrs: Attributes, _ what: String) throws(ShapeRuleError) {
+        _ = try attentionWidth(attrs)
+        try same(s, attentionProbs(heads: attrs.heads), what)
+    }
+
+    static func scalar(_ s: Shape, _ what: String) throws(ShapeRuleError) {
+        guard s == .scalar else { throw ShapeRuleError("\(what): expects a scalar [1], got \(s)") }
+    }
 }
 
 extension GradientBuilder {

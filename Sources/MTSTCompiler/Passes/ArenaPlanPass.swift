@@ -7,7 +7,7 @@ struct ArenaPlanPass: Pass {
     var name: String { "arena" }
 
     func run(_ graph: inout Graph, _ context: inout PassContext) throws {
-        context.arena = ArenaPlanner.plan(graph)
+        context.arena = try ArenaPlanner.plan(graph)
     }
 }
 
@@ -19,11 +19,12 @@ public enum ArenaPlanner {
         var offset = -1
     }
 
-    public static func needsStorage(_ node: Node) -> Bool {
-        node.kind != .param && !node.shape.isNone && !node.attrs.accumulatesGrad
-    }
+    /// Parameters and their gradients and moments live in the parameter store, gradient
+    /// accumulations write there, and effect-only nodes have no value: all others take a slot.
+    public static func needsStorage(_ node: Node) -> Bool { NodeStorage.of(node) == .arena }
 
-    public static func plan(_ graph: Graph) -> ArenaLayout {
+    /// Throws when a buffer's size at the maxima, or the arena's, does not fit in an `Int`.
+    public static func plan(_ graph: Graph) throws(GraphError) -> ArenaLayout {
         let n = graph.nodes.count
         let align = ArenaLayout.alignment
         var lastUse = Array(0..<n)
@@ -40,10 +41,13 @@ public enum ArenaPlanner {
         var inPlace = 0
         var naive = 0
         for node in graph.nodes where needsStorage(node) {
-            let bytes = node.shape.elementCount(batch: graph.maxBatch, seq: graph.maxSeq) * MemoryLayout<Float>.stride
-            let size = (bytes + align - 1) / align * align
+            guard let bytes = node.shape.checkedBytes(batch: graph.maxBatch, seq: graph.maxSeq),
+                  let size = SizeMath.roundUp(bytes, to: align), let sum = SizeMath.add(naive, size) else {
+                throw GraphError.shape(node: node.name, op: node.kind, origin: node.origin,
+                                       message: "\(node.shape) at \(graph.maxBatch)×\(graph.maxSeq) needs more bytes than fit in 64 bits")
+            }
             sizes[node.id] = size
-            naive += size
+            naive = sum
             if let i = node.kind.def.inPlaceInput {
                 let input = node.inputs[i]
                 let b = bufferOf[input]

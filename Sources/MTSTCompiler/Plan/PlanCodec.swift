@@ -8,6 +8,8 @@ public enum PlanError: UserFacingError {
     case checksum(String)
     case malformed(String, String)
     case unwritable(String, String)
+    /// Decoded and checksummed, but the verifier cannot prove it safe to run.
+    case unsafe(String, String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum PlanError: UserFacingError {
         case .checksum(let p): "\(p): plan checksum mismatch (file corrupted); recompile the spec"
         case let .malformed(p, why): "\(p): plan payload is malformed: \(why)"
         case let .unwritable(p, why): "\(p): cannot write plan: \(why)"
+        case let .unsafe(p, why): "\(p): unsafe plan: \(why)"
         }
     }
 }
@@ -42,7 +45,9 @@ public enum PlanCodec {
         return out
     }
 
-    public static func decode(_ bytes: [UInt8], path: String) throws -> Plan {
+    /// Checks the framing and checksum, decodes, then runs `PlanVerifier`: a plan comes back only
+    /// once it is proven safe to run within `limits`.
+    public static func decode(_ bytes: [UInt8], path: String, limits: PlanLimits = PlanLimits()) throws -> Plan {
         guard bytes.count >= 8, Array(bytes[0..<8]) == magic else {
             throw bytes.count < 8 && magic.starts(with: bytes) ? PlanError.truncated(path) : PlanError.notAPlan(path)
         }
@@ -56,21 +61,24 @@ public enum PlanCodec {
         var h = SHA256()
         h.update(payload)
         guard h.finalize() == Array(bytes[20..<52]) else { throw PlanError.checksum(path) }
+        let plan: Plan
         do {
-            return try JSONDecoder().decode(Plan.self, from: Data(payload))
+            plan = try JSONDecoder().decode(Plan.self, from: Data(payload))
         } catch {
             throw PlanError.malformed(path, String("\(error)".prefix(200)).replacingOccurrences("\n", with: " "))
         }
+        try PlanVerifier.verify(plan, path: path, limits: limits)
+        return plan
     }
 
-    public static func read(path: String) throws -> Plan {
+    public static func read(path: String, limits: PlanLimits = PlanLimits()) throws -> Plan {
         let data: Data
         do {
             data = try InputFile.read(path)
         } catch {
             throw PlanError.unreadable(path, reason: error.reason)
         }
-        return try decode([UInt8](data), path: path)
+        return try decode([UInt8](data), path: path, limits: limits)
     }
 
     /// Writes to a temporary file beside the target and renames it, so a failed or interrupted

@@ -8,6 +8,8 @@ public enum CompileDriver {
         public var dump: (String) -> Void = { _ in }
         /// Compute SHA-256 of weights and vocabulary (off only in tests that fake files).
         public var checksums = true
+        /// The predicted peak memory may not exceed `limits.maxMemory` (`--max-memory`).
+        public var limits = PlanLimits()
         public init(dumpAfter: String? = nil, dump: @escaping (String) -> Void = { _ in }) {
             self.dumpAfter = dumpAfter
             self.dump = dump
@@ -32,6 +34,8 @@ public enum CompileDriver {
         let trainData = try TrainingData.labelSources(spec)
         let model = try modelConfig(spec, trainData: trainData)
         let wantsTraining = spec.data.map { !$0.train.isEmpty } ?? false
+        try MemoryBudget.checkSizes(spec, model)
+        try MemoryBudget.checkParameters(spec, model, training: wantsTraining, limits: options.limits)
 
         let inference = try program(spec, model, mode: .inference, maxSeq: spec.tokenizer.maxLength, options: options)
         var training: (Program, PassContext)?
@@ -87,10 +91,18 @@ public enum CompileDriver {
         let data = spec.data.map { d in
             DataConfig(train: d.train.map(ref), eval: d.eval.map(ref))
         }
-        return Plan(name: spec.name, specPath: spec.path, model: model,
-                    tokenizer: TokenizerRef(vocab: vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength),
-                    weights: weights, params: params, inference: inference.0, training: training?.0, update: update,
-                    optimizer: optimizer, schedule: schedule, data: data, stats: stats)
+        let plan = Plan(name: spec.name, specPath: spec.path, model: model,
+                        tokenizer: TokenizerRef(vocab: vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength),
+                        weights: weights, params: params, inference: inference.0, training: training?.0, update: update,
+                        optimizer: optimizer, schedule: schedule, data: data, stats: stats)
+        try MemoryBudget.checkPlan(spec, plan, limits: options.limits)
+        // What a loader will verify holds for every plan compile writes.
+        do {
+            try PlanVerifier.verify(plan, path: spec.path, limits: options.limits)
+        } catch {
+            throw CompileError.file(spec.path, "internal: the compiled plan fails verification: \(error)")
+        }
+        return plan
     }
 
     static func ref(_ s: MTSTCompiler.DataSource) -> DataSourceRef {

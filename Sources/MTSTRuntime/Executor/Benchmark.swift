@@ -8,9 +8,31 @@ public final class Benchmark {
     let train: Bool
     var seed: UInt64 = 1
 
+    /// The memory a benchmark of `batch` sentences of `seq` tokens is predicted to need.
+    public static func estimate(_ plan: Plan, batch: Int, seq: Int, train: Bool) -> MemoryEstimate? {
+        guard let program = train ? plan.training : plan.inference else { return nil }
+        return MemoryEstimate.predict(plan, runs: [MemoryEstimate.Run(program, batch: batch, seq: seq)])
+    }
+
+    /// Refuses sizes past the plan's maxima or the memory limit before anything is allocated.
+    public static func check(_ plan: Plan, batch: Int, seq: Int, train: Bool, limits: PlanLimits) throws -> Plan {
+        guard let program = train ? plan.training : plan.inference else { throw BenchError.noTraining }
+        let g = program.graph
+        guard batch >= 1, seq >= 1, batch <= g.maxBatch, seq <= g.maxSeq else {
+            throw ExecutorError.batchTooLarge(batch: batch, seq: seq, maxBatch: g.maxBatch, maxSeq: g.maxSeq)
+        }
+        if let e = estimate(plan, batch: batch, seq: seq, train: train), e.peak > limits.maxMemory {
+            throw BenchError.memory(needed: e.peak, limit: limits.maxMemory, breakdown: e.breakdown)
+        }
+        return plan
+    }
+
     public init(model: Model, batch: Int, seq: Int, train: Bool) throws {
         self.model = model
         self.train = train
+        let checked = train ? model.training : model.inference
+        guard let checked else { throw BenchError.noTraining }
+        try checked.setShape(batch: batch, seq: seq)
         var rng = SplitMix64(seed: 42)
         // Ordinary word pieces: past BERT's special and unused entries when the vocabulary has
         // them, and always inside both the tokenizer's and the embedding table's range.
@@ -71,5 +93,12 @@ public final class Benchmark {
 
 public enum BenchError: UserFacingError {
     case noTraining
-    public var description: String { "the plan has no training program (add data.train to the spec, or leave out --train)" }
+    case memory(needed: Int, limit: Int, breakdown: String)
+    public var description: String {
+        switch self {
+        case .noTraining: "the plan has no training program (add data.train to the spec, or leave out --train)"
+        case let .memory(needed, limit, breakdown):
+            "this benchmark needs \(PlanLimits.format(needed)) (\(breakdown)), over --max-memory \(PlanLimits.format(limit))"
+        }
+    }
 }

@@ -29,6 +29,8 @@ public final class Executor {
     /// Row offsets of the sentences (`batch + 1`) when the token rows are packed.
     private let startsStorage: UnsafeMutablePointer<Int32>
     private var packed = false
+    /// The `output` of nodes that have no value, so that none of them points into live data.
+    private let sink: UnsafeMutablePointer<Float>
     /// Per-op-kind wall time in seconds, when profiling.
     public var profile: [OpKind: Double]?
     /// The same time split by forward and backward nodes, when profiling.
@@ -43,29 +45,42 @@ public final class Executor {
         let g = program.graph
         startsStorage = .allocate(capacity: g.maxBatch + 1)
         startsStorage.initialize(repeating: 0, count: g.maxBatch + 1)
+        let sink = UnsafeMutablePointer<Float>.allocate(capacity: 16)
+        sink.initialize(repeating: 0, count: 16)
+        self.sink = sink
         let base = UnsafeMutableRawPointer(arena.pointer)
+        // The plan verifier has proven that every node read or written here has storage: a
+        // parameter-store buffer, a gradient buffer or an arena slot inside the arena.
         func pointer(_ id: NodeID) -> UnsafeMutablePointer<Float> {
             let node = g[id]
-            if let p = node.attrs.param {
+            switch NodeStorage.of(node) {
+            case .store:
+                let p = node.attrs.param ?? -1
+                precondition(store.params.indices.contains(p) && (node.kind == .param || store.trainOffsets[p] >= 0),
+                             "verified plan: parameter state without a parameter that trains")
                 switch node.kind {
-                case .param: return store.pointer(p)
                 case .gradient: return store.grads.pointer + store.trainOffsets[p]
                 case .moment1: return store.m.pointer + store.trainOffsets[p]
                 case .moment2: return store.v.pointer + store.trainOffsets[p]
-                default: break
+                default: return store.pointer(p)
                 }
+            case .gradient:
+                guard let p = node.attrs.param, let grad = store.gradPointer(p) else {
+                    preconditionFailure("verified plan: gradient accumulation without a gradient buffer")
+                }
+                return grad
+            case .arena:
+                let offset = program.arena.offsets[id]
+                precondition(offset >= 0 && offset <= program.arena.bytes, "verified plan: node without an arena slot")
+                return (base + offset).assumingMemoryBound(to: Float.self)
+            case .none:
+                // An effect-only node (AdamW) has no value; its kernel never writes `output`.
+                return sink
             }
-            let offset = program.arena.offsets[id]
-            // Nodes without storage (gradient accumulations) never read their own slot.
-            return (base + max(offset, 0)).assumingMemoryBound(to: Float.self)
         }
         steps = g.nodes.compactMap { node in
             guard !node.kind.def.isSource || node.kind == .constant else { return nil }
-            var out = pointer(node.id)
-            if node.kind == .gradAccumulate || node.attrs.accumulatesGrad, let p = node.attrs.param, let grad = store.gradPointer(p) {
-                out = grad
-            }
-            return (node, node.inputs.map { g[$0].shape }, node.inputs.map(pointer), out)
+            return (node, node.inputs.map { g[$0].shape }, node.inputs.map(pointer), pointer(node.id))
         }
     }
 
@@ -75,7 +90,10 @@ public final class Executor {
         return (UnsafeMutableRawPointer(arena.pointer) + program.arena.offsets[node.id]).assumingMemoryBound(to: Float.self)
     }
 
-    deinit { startsStorage.deallocate() }
+    deinit {
+        startsStorage.deallocate()
+        sink.deallocate()
+    }
 
     /// A padded batch: `batch` sentences of `seq` token rows each, padding masked out.
     public func setShape(batch: Int, seq: Int) throws {

@@ -39,7 +39,7 @@ public final class Model {
         guard tokenizer.vocabulary.count <= plan.model.vocabSize else {
             throw ModelError.vocabularyTooLarge(plan.tokenizer.vocab.path, tokens: tokenizer.vocabulary.count, rows: plan.model.vocabSize)
         }
-        store = ParamStore(params: plan.params)
+        store = try ParamStore(params: plan.params)
         if let weights = plan.weights {
             try Model.check(weights, what: "weights", verify: verifyChecksums)
             let file = try SafeTensorFile.read(path: weights.path)
@@ -52,12 +52,12 @@ public final class Model {
             store.initialize(seed: plan.model.initSeed)
         }
         let bytes = max(plan.inference.arena.bytes, plan.training?.arena.bytes ?? 0)
-        let arena = AlignedBuffer(count: (bytes + 3) / 4)
+        let arena = try AlignedBuffer(count: (bytes + 3) / 4)
         let store = self.store
         self.arena = arena
         inference = Executor(program: plan.inference, store: store, arena: arena)
         training = plan.training.map { Executor(program: $0, store: store, arena: arena) }
-        optimizer = Optimizer(store: store, config: plan.optimizer, program: plan.update)
+        optimizer = try Optimizer(store: store, config: plan.optimizer, program: plan.update)
     }
 
     public convenience init(planPath: String) throws {

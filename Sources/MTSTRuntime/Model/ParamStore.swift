@@ -32,29 +32,19 @@ public final class ParamStore {
     public let m: AlignedBuffer
     public let v: AlignedBuffer
 
-    public init(params: [ParamEntry]) {
+    /// Allocates from the table's `ParamLayout`; a table whose sizes overflow (possible only for
+    /// a table that was not verified) or a failed mapping is an error, not a trap.
+    public init(params: [ParamEntry]) throws(AllocationError) {
+        guard let layout = ParamLayout(params: params) else {
+            throw AllocationError(bytes: Int.max, reason: "the parameter sizes overflow")
+        }
         self.params = params
-        var offsets = Array(repeating: 0, count: params.count)
-        var total = 0
-        for (i, p) in params.enumerated() where p.sliceOf == nil {
-            offsets[i] = total
-            total += (p.count + 15) / 16 * 16
-        }
-        for (i, p) in params.enumerated() {
-            if let root = p.sliceOf { offsets[i] = offsets[root] + p.sliceOffset }
-        }
-        var trainOffsets = Array(repeating: -1, count: params.count)
-        var trainTotal = 0
-        for (i, p) in params.enumerated() where p.sliceOf == nil && p.trains {
-            trainOffsets[i] = trainTotal
-            trainTotal += (p.count + 15) / 16 * 16
-        }
-        self.offsets = offsets
-        self.trainOffsets = trainOffsets
-        values = AlignedBuffer(count: total)
-        grads = AlignedBuffer(count: trainTotal)
-        m = AlignedBuffer(count: trainTotal)
-        v = AlignedBuffer(count: trainTotal)
+        offsets = layout.offsets
+        trainOffsets = layout.trainOffsets
+        values = try AlignedBuffer(count: layout.values)
+        grads = try AlignedBuffer(count: layout.trainable)
+        m = try AlignedBuffer(count: layout.trainable)
+        v = try AlignedBuffer(count: layout.trainable)
     }
 
     public func pointer(_ i: Int) -> UnsafeMutablePointer<Float> { values.pointer + offsets[i] }

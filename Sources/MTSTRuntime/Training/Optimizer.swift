@@ -17,10 +17,14 @@ public final class Optimizer {
 
     /// The update program gets its own few hundred bytes rather than the shared arena, so the
     /// training program's inputs survive an update (a benchmark feeds them once).
-    public init(store: ParamStore, config: OptimizerConfig, program: Program?) {
+    public init(store: ParamStore, config: OptimizerConfig, program: Program?) throws(AllocationError) {
         self.store = store
         self.config = config
-        executor = program.map { Executor(program: $0, store: store, arena: AlignedBuffer(count: $0.arena.bytes / 4 + 16)) }
+        if let program {
+            executor = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
+        } else {
+            executor = nil
+        }
     }
 
     /// Applies update number `update` (1-based, global) of an epoch with `updatesPerEpoch` updates.

@@ -216,10 +216,10 @@ struct GradientCase {
     }
 
     func check() throws {
-        let layout = ArenaPlanner.plan(graph)
-        let store = ParamStore(params: graph.params)
+        let layout = try ArenaPlanner.plan(graph)
+        let store = try ParamStore(params: graph.params)
         for (p, values) in initial { for (i, v) in values.enumerated() { store.pointer(p)[i] = v } }
-        let arena = AlignedBuffer(count: layout.bytes / 4 + 16)
+        let arena = try AlignedBuffer(count: layout.bytes / 4 + 16)
         let exec = Executor(program: Program(graph: graph, arena: layout), store: store, arena: arena)
         try exec.setShape(batch: GradientCheckTests.batch, seq: GradientCheckTests.seq)
         let base = UnsafeMutableRawPointer(arena.pointer)

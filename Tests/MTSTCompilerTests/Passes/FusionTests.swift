@@ -13,13 +13,13 @@ func tinyModel(layers: Int = 2, normalize: NormMode = .l2, pooling: PoolMode = .
 
 /// Runs a compiled inference graph on a fixed batch and returns its outputs by name.
 func runInference(_ graph: Graph, values: [String: [Float]], batch: Int = 3, seq: Int = 5) throws -> [String: [Float]] {
-    let layout = ArenaPlanner.plan(graph)
-    let store = ParamStore(params: graph.params)
+    let layout = try ArenaPlanner.plan(graph)
+    let store = try ParamStore(params: graph.params)
     for (i, p) in graph.params.enumerated() where p.sliceOf == nil || values[p.path] != nil {
         guard let v = values[p.path] else { continue }
         for j in v.indices { store.pointer(i)[j] = v[j] }
     }
-    let exec = Executor(program: Program(graph: graph, arena: layout), store: store, arena: AlignedBuffer(count: layout.bytes / 4 + 16))
+    let exec = Executor(program: Program(graph: graph, arena: layout), store: store, arena: try AlignedBuffer(count: layout.bytes / 4 + 16))
     let lengths = [5, 3, 1]
     let ids = (0..<batch).map { b in (0..<lengths[b]).map { Int32(($0 * 7 + b * 11) % 50) } }
     try TokenBatch(sequences: ids, rows: Array(0..<batch)).feed(exec)

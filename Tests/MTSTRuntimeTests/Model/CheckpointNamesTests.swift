@@ -59,7 +59,7 @@ struct CheckpointNamesTests {
             try SafeTensorsBytes.file(header: header, data: Array(repeating: 0, count: 48)).write(to: URL(fileURLWithPath: path))
             let infos = try SafeTensorFile.readHeader(path: path)
             #expect(infos == Self.infos([("embeddings.LayerNorm.weight", .i32, [4]), ("encoder.layer.0.output.dense.weight", .f32, [4, 2])]))
-            let store = ParamStore(params: Self.params)
+            let store = try ParamStore(params: Self.params)
             let error = #expect(throws: WeightsError.self) { try store.load(try SafeTensorFile.read(path: path)) }
             #expect(error?.description == "\(path): tensor embeddings.LayerNorm.weight has dtype I32, which is not supported for weights (F32, F16, BF16 or F64)")
 

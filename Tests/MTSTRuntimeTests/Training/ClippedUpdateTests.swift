@@ -32,7 +32,7 @@ struct ClippedUpdateTests {
     @Test(arguments: [(0.25, 1.0), (4.0, 1.0), (0.5, 0.5)])
     func clippedAdamWMatchesReference(clipFactor: Double, gradScale: Double) throws {
         let params = Self.params()
-        let store = ParamStore(params: params)
+        let store = try ParamStore(params: params)
         var rng = SplitMix64(seed: 17)
         var reference: [[Double]] = []
         for i in params.indices {
@@ -60,7 +60,7 @@ struct ClippedUpdateTests {
             let program = try CompileDriver.updateProgram(params: params, beta1: Self.beta1, beta2: Self.beta2, eps: Self.eps, clipNorm: clip)
             #expect(program.graph.count(of: .gradSquaredNorm) == 4 && program.graph.count(of: .clipScale) == 1)
             // The moments live in the store; the program is rebuilt only because clip is set from the first norm.
-            let optimizer = Optimizer(store: store, config: OptimizerConfig(), program: program)
+            let optimizer = try Optimizer(store: store, config: OptimizerConfig(), program: program)
             try optimizer.step(lrFactor: 1, epoch: epoch, update: update, updatesPerEpoch: updatesPerEpoch, gradScale: Float(gradScale))
             for i in active {
                 let step = Double(update - params[i].trainFromEpoch * updatesPerEpoch)

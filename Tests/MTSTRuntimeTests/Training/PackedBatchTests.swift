@@ -23,9 +23,9 @@ struct PackedBatchTests {
         for i in graph.params.indices { graph.params[i].lr = 1e-3 }
         let context = try Pipeline.run(&graph, mode: mode)
         let program = Program(graph: graph, arena: try #require(context.arena))
-        let store = ParamStore(params: graph.params)
+        let store = try ParamStore(params: graph.params)
         store.initialize(seed: 7)
-        return (Executor(program: program, store: store, arena: AlignedBuffer(count: program.arena.bytes / 4 + 16)), store)
+        return (Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16)), store)
     }
 
     /// The padded layout: every sentence padded to the longest with [PAD] = 0 and masked.

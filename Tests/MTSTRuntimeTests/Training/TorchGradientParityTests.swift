@@ -31,10 +31,10 @@ struct TorchGradientParityTests {
         let context = try Pipeline.run(&graph, mode: .training)
         #expect(context.fusions["qkv"] == 2)  // the packed path is the one under test
         let program = Program(graph: graph, arena: try #require(context.arena))
-        let store = ParamStore(params: graph.params)
+        let store = try ParamStore(params: graph.params)
         let weights = file.tensors.filter { !$0.key.contains(".") || !["input", "loss", "grad", "after"].contains(String($0.key.split(separator: ".")[0])) }
         try store.load(tensors: weights.mapValues { ($0.shape, $0.data) }, file: "grad_step.safetensors", requireHeads: true)
-        let exec = Executor(program: program, store: store, arena: AlignedBuffer(count: program.arena.bytes / 4 + 16))
+        let exec = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
 
         let ids = try file.tensor("input.ids").data, mask = try file.tensor("input.mask").data
         let lengths = (0..<3).map { b in Int((0..<7).reduce(Float(0)) { $0 + mask[b * 7 + $1] }) }
@@ -72,7 +72,7 @@ struct TorchGradientParityTests {
 
         let update = try CompileDriver.updateProgram(params: graph.params, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 0)
         #expect(update.graph.count(of: .adamw) == graph.params.filter { $0.sliceOf == nil }.count)
-        let optimizer = Optimizer(store: store, config: OptimizerConfig(), program: update)
+        let optimizer = try Optimizer(store: store, config: OptimizerConfig(), program: update)
         try optimizer.step(lrFactor: 1, epoch: 0, update: 1, updatesPerEpoch: 1)
         #expect(Array(store.grads.buffer).allSatisfy { $0 == 0 }, "the update nodes clear the gradients")
         for (i, p) in graph.params.enumerated() {

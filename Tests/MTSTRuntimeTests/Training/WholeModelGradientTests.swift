@@ -21,14 +21,14 @@ struct WholeModelGradientTests {
         for i in graph.params.indices { graph.params[i].lr = 1e-3 }
         let context = try Pipeline.run(&graph, mode: .training)
         let program = Program(graph: graph, arena: try #require(context.arena))
-        let store = ParamStore(params: graph.params)
+        let store = try ParamStore(params: graph.params)
         store.initialize(seed: 11)
         // Non-trivial LayerNorm gains and biases, so their gradients are exercised too.
         var rng = SplitMix64(seed: 5)
         for (i, p) in graph.params.enumerated() where p.initializer != .normal(std: config.initStd) && p.sliceOf == nil {
             for j in 0..<p.count { store.pointer(i)[j] += Float(rng.nextGaussian()) * 0.2 }
         }
-        let exec = Executor(program: program, store: store, arena: AlignedBuffer(count: program.arena.bytes / 4 + 16))
+        let exec = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
         try TokenBatch(sequences: [[2, 7, 9, 11, 3], [2, 5, 3]], rows: [0, 1]).feed(exec)
         try #require(exec.inputPointer(.labels(head: "intent"))).update(from: [2, 0], count: 2)
         try #require(exec.inputPointer(.labels(head: "slots"))).update(from: [-1, 1, 2, -1, -1, -1, 3, -1], count: 8)

@@ -1,0 +1,140 @@
+import Foundation
+
+/// The resident memory a plan will need, predicted from the plan alone before anything is
+/// allocated: what `compile` checks against `--max-memory` and prints, what the verifier checks
+/// on load, and what `run` and `bench` print beside the measured peak.
+///
+/// Buffers are anonymous mappings backed only when touched, so the arena term is the pages the
+/// programs actually write at the given batch and sequence length (each buffer from its offset
+/// for its size at those sizes), not the arena's planned size; at the plan's maxima the two
+/// agree up to page rounding. Gradients, AdamW moments and the update program's arena count
+/// only when a training program runs. Reading a checkpoint briefly holds the mapped file and
+/// its decoded floats beside the parameters, which can be the peak of a short run.
+public struct MemoryEstimate: Sendable, Equatable {
+    /// A program run at a batch size and a (padded) sequence length.
+    public struct Run: Sendable {
+        public var program: Program
+        public var batch: Int
+        public var seq: Int
+        public init(_ program: Program, batch: Int, seq: Int) {
+            self.program = program
+            self.batch = batch
+            self.seq = seq
+        }
+    }
+
+    public var weights = 0
+    public var gradients = 0
+    /// AdamW's first and second moments together.
+    public var moments = 0
+    public var arena = 0
+    public var updateArena = 0
+    /// Transient while a checkpoint is read: the mapped file and its decoded floats.
+    public var weightsLoad = 0
+    /// The process before any model buffer: Swift runtime, BLAS and its thread buffers, tokenizer.
+    public var runtime = 0
+
+    /// Resident bytes once the model runs.
+    public var steady: Int { runtime + weights + gradients + moments + arena + updateArena }
+    /// Resident bytes while the checkpoint is read: the file's bytes and their decoded floats,
+    /// then the floats while they are copied into the parameters (the file is released first).
+    public var loading: Int { runtime + max(weightsLoad, weightsLoad / 2 + weights) }
+    public var peak: Int { max(steady, loading) }
+
+    /// Measured on this code (see Docs/ARCHITECTURE.md, "Memory prediction"): the process with
+    /// its libraries and BLAS threads before a model is loaded, and the tokenizer per vocabulary entry.
+    public static let runtimeBase = 26 << 20
+    public static let tokenizerBytesPerEntry = 112
+
+    /// At the plan's maxima: the training program and the evaluation (inference) program when
+    /// the plan trains, the inference program alone otherwise.
+    public static func atMaxima(_ plan: Plan) -> MemoryEstimate? {
+        var runs = [Run(plan.inference, batch: plan.inference.graph.maxBatch, seq: plan.inference.graph.maxSeq)]
+        if let t = plan.training { runs.append(Run(t, batch: t.graph.maxBatch, seq: t.graph.maxSeq)) }
+        return predict(plan, runs: runs)
+    }
+
+    /// For the programs that will run, each at its batch and sequence length; nil on overflow.
+    public static func predict(_ plan: Plan, runs: [Run]) -> MemoryEstimate? {
+        guard let layout = ParamLayout(params: plan.params) else { return nil }
+        var e = MemoryEstimate()
+        guard let values = mappedBytes(floats: layout.values), let trainable = mappedBytes(floats: layout.trainable),
+              let base = SizeMath.multiply(plan.model.vocabSize, tokenizerBytesPerEntry).flatMap({ SizeMath.add($0, runtimeBase) }),
+              let arena = touchedBytes(runs) else { return nil }
+        e.runtime = base
+        e.weights = values
+        e.arena = arena
+        let trains = runs.contains { $0.program.graph.outputs["loss"] != nil }
+        if trains {
+            e.gradients = trainable
+            e.moments = 2 * trainable
+            if let update = plan.update {
+                guard let bytes = touchedBytes([Run(update, batch: 1, seq: 1)]) else { return nil }
+                e.updateArena = bytes
+            }
+        }
+        if plan.weights != nil {
+            let counts = plan.params.filter { $0.checkpointName != nil }.map { $0.checkedCount ?? Int.max }
+            guard let floats = SizeMath.sum(counts), let bytes = SizeMath.multiply(floats, 2 * MemoryLayout<Float>.stride) else { return nil }
+            e.weightsLoad = bytes
+        }
+        guard SizeMath.sum([e.runtime, e.weights, e.gradients, e.moments, e.arena, e.updateArena, e.weightsLoad]) != nil else { return nil }
+        return e
+    }
+
+    public static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
+
+    /// What an `AlignedBuffer` of `floats` floats maps: whole pages, at least one.
+    public static func mappedBytes(floats: Int) -> Int? {
+        guard floats >= 0, let bytes = SizeMath.multiply(max(floats, 1), MemoryLayout<Float>.stride) else { return nil }
+        return SizeMath.roundUp(bytes, to: pageSize)
+    }
+
+    /// Pages of the shared arena written by the runs: the union over every arena-stored node of
+    /// its offset up to its size at the run's batch and sequence length.
+    static func touchedBytes(_ runs: [Run]) -> Int? {
+        let page = pageSize
+        var ranges: [(Int, Int)] = []
+        for run in runs {
+            let g = run.program.graph
+            for (i, node) in g.nodes.enumerated() where i < run.program.arena.offsets.count {
+                let offset = run.program.arena.offsets[i]
+                guard offset >= 0, let bytes = node.shape.checkedBytes(batch: run.batch, seq: run.seq) else {
+                    if offset >= 0 { return nil }
+                    continue
+                }
+                guard bytes > 0 else { continue }
+                guard let end = SizeMath.add(offset, bytes), let upper = SizeMath.roundUp(end, to: page) else { return nil }
+                ranges.append((offset / page * page, upper))
+            }
+        }
+        ranges.sort { $0.0 < $1.0 }
+        var total = 0, current: (Int, Int)?
+        for r in ranges {
+            if let c = current, r.0 <= c.1 {
+                current = (c.0, max(c.1, r.1))
+            } else {
+                if let c = current { total += c.1 - c.0 }
+                current = r
+            }
+        }
+        if let c = current { total += c.1 - c.0 }
+        return total
+    }
+
+    /// One line: the peak and its parts, for `compile`'s summary and error messages.
+    public var breakdown: String {
+        var parts = ["weights \(PlanLimits.format(weights))"]
+        if gradients > 0 { parts.append("gradients \(PlanLimits.format(gradients))") }
+        if moments > 0 { parts.append("AdamW moments \(PlanLimits.format(moments))") }
+        parts.append("arena \(PlanLimits.format(arena + updateArena))")
+        parts.append("runtime \(PlanLimits.format(runtime))")
+        if loading > steady { parts.append("checkpoint load \(PlanLimits.format(weightsLoad))") }
+        return parts.joined(separator: ", ")
+    }
+
+    public var json: [String: Int] {
+        ["predicted_peak_bytes": peak, "weights": weights, "gradients": gradients, "moments": moments,
+         "arena": arena, "update_arena": updateArena, "checkpoint_load": weightsLoad, "runtime": runtime]
+    }
+}

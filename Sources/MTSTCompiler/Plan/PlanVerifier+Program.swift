@@ -1,0 +1,160 @@
+extension PlanVerifier {
+    func checkProgram(_ name: String, _ program: Program) throws(Unsafe) {
+        let g = program.graph
+        let arena = program.arena
+        guard g.params == plan.params else { throw Unsafe("\(name).params differs from the plan's parameter table") }
+        try Self.range(g.maxBatch, 1...PlanLimits.maxBatch, "\(name).maxBatch")
+        try Self.range(g.maxSeq, 1...PlanLimits.maxSeq, "\(name).maxSeq")
+        guard g.maxBatch * g.maxSeq <= PlanLimits.maxTokens else {
+            throw Unsafe("\(name).maxBatch × maxSeq = \(g.maxBatch) × \(g.maxSeq) exceeds \(PlanLimits.maxTokens) token rows")
+        }
+        let n = g.nodes.count
+        try Self.range(n, 1...PlanLimits.maxNodes, "\(name).nodes.count")
+        guard arena.offsets.count == n, arena.sizes.count == n else {
+            throw Unsafe("\(name).arena has \(arena.offsets.count) offsets and \(arena.sizes.count) sizes for \(n) nodes")
+        }
+        try Self.range(arena.bytes, 0...Int.max / 2, "\(name).arena.bytes")
+        var seenInputs = Set<InputKind>()
+        for (i, node) in g.nodes.enumerated() {
+            let field = "\(name).nodes[\(i)]"
+            guard node.id == i else { throw Unsafe("\(field).id = \(node.id), expected \(i)") }
+            for (j, input) in node.inputs.enumerated() {
+                guard (0..<n).contains(input) else { throw Unsafe("\(field).inputs[\(j)] = \(input) is out of range (\(n) nodes)") }
+                guard input < i else { throw Unsafe("\(field).inputs[\(j)] = \(input) does not come before the node") }
+                guard [.store, .arena].contains(NodeStorage.of(g.nodes[input])) else {
+                    throw Unsafe("\(field).inputs[\(j)] = \(input) has no value to read (node \(input) only writes a gradient or an update)")
+                }
+            }
+            try checkParamAttribute(field, node)
+            try checkShape(field, node, in: g)
+            if node.kind == .input {
+                guard let kind = node.attrs.input else { throw Unsafe("\(field).attrs.input is missing") }
+                guard seenInputs.insert(kind).inserted else { throw Unsafe("\(field).attrs.input = \(kind) appears twice") }
+                try checkInput(field, node, kind, in: g)
+            }
+            if node.kind == .gather { try checkTable(field, ids: node.inputs[1], table: node.inputs[0], in: g) }
+            if node.kind == .embeddingGrad { try checkTable(field, ids: node.inputs[1], table: node.inputs[2], in: g) }
+            if node.kind == .adamw { try checkUpdate(field, node, in: g) }
+            if NodeStorage.of(node) == .arena { try checkSlot(name, i, program) }
+        }
+        for (key, id) in g.outputs.sorted(by: { $0.key < $1.key }) {
+            guard (0..<n).contains(id) else { throw Unsafe("\(name).outputs[\(key)] = \(id) is out of range (\(n) nodes)") }
+            guard NodeStorage.of(g.nodes[id]) == .arena else { throw Unsafe("\(name).outputs[\(key)] = \(id) has no arena slot") }
+        }
+    }
+
+    /// Parameter indices are in the table; nodes that write a gradient or an update write one
+    /// that exists (a trainable root), with the parameter's shape.
+    func checkParamAttribute(_ field: String, _ node: Node) throws(Unsafe) {
+        let needsParam: Set<OpKind> = [.param, .gradient, .moment1, .moment2, .gradAccumulate, .adamw, .gradSquaredNorm]
+        guard let p = node.attrs.param else {
+            if needsParam.contains(node.kind) || node.attrs.accumulatesGrad { throw Unsafe("\(field).attrs.param is missing") }
+            return
+        }
+        guard plan.params.indices.contains(p) else { throw Unsafe("\(field).attrs.param = \(p) is out of range (\(plan.params.count) parameters)") }
+        let writesState = needsParam.subtracting([.param]).contains(node.kind) || node.attrs.accumulatesGrad
+        guard !writesState || (layout?.trainOffsets[p] ?? -1) >= 0 else {
+            throw Unsafe("\(field).attrs.param = \(p) (\(plan.params[p].path)) has no gradient buffer (a slice or a frozen parameter)")
+        }
+        let shape = Shape(plan.params[p].shape.map(Dim.const))
+        if node.attrs.accumulatesGrad, node.shape != shape {
+            throw Unsafe("\(field).shape = \(node.shape) accumulates into \(plan.params[p].path) of shape \(shape)")
+        }
+    }
+
+    /// Well-formed dims, a size that fits at the maxima, and the shape the op table's rule gives.
+    func checkShape(_ field: String, _ node: Node, in g: Graph) throws(Unsafe) {
+        for d in node.shape.dims where d.coefficient < 1 || !(0...1).contains(d.batchPower) || !(0...1).contains(d.seqPower) {
+            throw Unsafe("\(field).shape = \(node.shape) has a malformed dimension")
+        }
+        guard node.shape.checkedBytes(batch: g.maxBatch, seq: g.maxSeq) != nil else {
+            throw Unsafe("\(field).shape = \(node.shape) overflows at \(g.maxBatch)×\(g.maxSeq)")
+        }
+        // Dimensions become BLAS's 32-bit sizes and leading dimensions.
+        for d in node.shape.dims where (d.checkedValue(batch: g.maxBatch, seq: g.maxSeq) ?? Int.max) > Int(Int32.max) {
+            throw Unsafe("\(field).shape = \(node.shape) has a dimension past 2^31−1 at \(g.maxBatch)×\(g.maxSeq)")
+        }
+        let inferred: Shape
+        do {
+            inferred = try g.inferShape(of: node)
+        } catch {
+            let message = if case let .shape(_, _, _, m)? = error as? GraphError { m } else { "\(error)" }
+            throw Unsafe("\(field) (\(node.kind.rawValue) \(node.name)): \(message)")
+        }
+        guard inferred == node.shape else { throw Unsafe("\(field).shape = \(node.shape), but its inputs give \(inferred)") }
+        if node.kind == .gradAccumulate, let p = node.attrs.param, g.nodes[node.inputs[0]].shape != Shape(plan.params[p].shape.map(Dim.const)) {
+            throw Unsafe("\(field).inputs[0] has shape \(g.nodes[node.inputs[0]].shape), not the shape of \(plan.params[p].path)")
+        }
+    }
+
+    /// An activation's slot lies inside the arena at the maxima.
+    func checkSlot(_ name: String, _ i: Int, _ program: Program) throws(Unsafe) {
+        let g = program.graph
+        let offset = program.arena.offsets[i]
+        let field = "\(name).arena.offsets[\(i)] = \(offset)"
+        guard offset >= 0 else { throw Unsafe("\(field): node \(i) (\(g.nodes[i].name)) has no storage") }
+        guard offset % ArenaLayout.alignment == 0 else { throw Unsafe("\(field) is not \(ArenaLayout.alignment)-byte aligned") }
+        let bytes = g.nodes[i].shape.checkedBytes(batch: g.maxBatch, seq: g.maxSeq) ?? Int.max
+        guard let end = SizeMath.add(offset, bytes), end <= program.arena.bytes else {
+            throw Unsafe("\(field): node \(i) needs \(bytes) bytes at \(g.maxBatch)×\(g.maxSeq), past the arena's \(program.arena.bytes) bytes")
+        }
+    }
+
+    /// The shape the runtime writes for each input, and a head for every label input.
+    func checkInput(_ field: String, _ node: Node, _ kind: InputKind, in g: Graph) throws(Unsafe) {
+        let expected: Shape
+        switch kind {
+        case .tokenIds, .tokenTypes, .positions: expected = Shape(.tokens)
+        case .mask: expected = Shape(.batch, .seq)
+        case .optimizerState: expected = Shape(.const(OptimizerState.count))
+        case .labels(let head):
+            guard let h = plan.model.taskHeads.first(where: { $0.name == head }) else {
+                throw Unsafe("\(field).attrs.input = \(kind) names no head of the model")
+            }
+            expected = Shape(h.kind == .classification ? .batch : .tokens)
+        }
+        guard node.shape == expected else { throw Unsafe("\(field).shape = \(node.shape), but the runtime feeds \(kind) as \(expected)") }
+    }
+
+    /// An embedding table has a row for every id the runtime can feed its ids input.
+    func checkTable(_ field: String, ids: NodeID, table: NodeID, in g: Graph) throws(Unsafe) {
+        let rows = g.nodes[table].shape[0].coefficient
+        let needed: Int
+        switch g.nodes[ids].attrs.input {
+        case .tokenIds?: needed = plan.model.vocabSize
+        case .positions?: needed = g.maxSeq
+        case .tokenTypes?: needed = 1
+        default: throw Unsafe("\(field).inputs[1] = \(ids) is not a token id, position or token type input")
+        }
+        guard g.nodes[table].shape[0].isConstant, rows >= needed else {
+            throw Unsafe("\(field).inputs = table of \(rows) rows, but ids reach \(needed - 1)")
+        }
+    }
+
+    /// AdamW writes its first four inputs: they must be its parameter's value, gradient and moments.
+    func checkUpdate(_ field: String, _ node: Node, in g: Graph) throws(Unsafe) {
+        let kinds: [OpKind] = [.param, .gradient, .moment1, .moment2]
+        for (j, kind) in kinds.enumerated() where g.nodes[node.inputs[j]].kind != kind || g.nodes[node.inputs[j]].attrs.param != node.attrs.param {
+            throw Unsafe("\(field).inputs[\(j)] = \(node.inputs[j]) is not the \(kind.rawValue) of parameter \(node.attrs.param ?? -1)")
+        }
+    }
+
+    /// The outputs the runtime reads: the embedding (`[B, hidden]`), each head's logits
+    /// (`[B or B·T, labels]`, as the predictor indexes labels by argmax) and the loss.
+    func checkHeads(_ name: String, _ program: Program, training: Bool) throws(Unsafe) {
+        let g = program.graph
+        func output(_ key: String, _ expected: Shape) throws(Unsafe) {
+            guard let id = g.outputs[key] else { throw Unsafe("\(name).outputs[\(key)] is missing") }
+            guard g.nodes[id].shape == expected else { throw Unsafe("\(name).outputs[\(key)] has shape \(g.nodes[id].shape), expected \(expected)") }
+        }
+        try output("embedding", Shape(.batch, .const(plan.model.hidden)))
+        for head in plan.model.taskHeads {
+            try output("logits.\(head.name)", Shape(head.kind == .classification ? .batch : .tokens, .const(head.labels.count)))
+        }
+        if training { try output("loss", .scalar) }
+        let positions = g.nodes.contains { $0.kind == .input && $0.attrs.input == .positions }
+        if positions, g.maxSeq > plan.model.maxPositions {
+            throw Unsafe("\(name).maxSeq = \(g.maxSeq) exceeds model.maxPositions \(plan.model.maxPositions)")
+        }
+    }
+}
