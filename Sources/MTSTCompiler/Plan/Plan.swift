@@ -2,7 +2,7 @@
 /// programs with their arena layouts, the parameter table with optimizer groups, and checksummed
 /// references to the weights and vocabulary.
 public struct Plan: Codable, Sendable {
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     public var name: String
     public var specPath: String

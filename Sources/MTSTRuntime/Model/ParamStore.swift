@@ -6,12 +6,24 @@ public enum WeightsError: UserFacingError {
     case missing(file: String, tensor: String)
     case unexpected(file: String, tensor: String)
     case shape(file: String, tensor: String, expected: [Int], found: [Int])
+    case nonFinite(file: String, tensor: String, index: Int, value: Float)
 
     public var description: String {
         switch self {
         case let .missing(file, tensor): "\(file): tensor \(tensor) is missing"
         case let .unexpected(file, tensor): "\(file): unexpected tensor \(tensor) (not part of a BERT backbone or this spec's heads)"
         case let .shape(file, tensor, expected, found): "\(file): tensor \(tensor) has shape \(found), the spec expects \(expected)"
+        case let .nonFinite(file, tensor, index, value):
+            "\(file): tensor \(tensor) holds \(value) at element \(index); weights must be finite"
+        }
+    }
+}
+
+extension WeightsError {
+    /// A NaN or an infinity in loaded weights would turn every output into NaN without a word.
+    static func requireFinite(_ values: [Float], file: String, tensor: String) throws(WeightsError) {
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFinite(file: file, tensor: tensor, index: bad, value: values[bad])
         }
     }
 }
@@ -95,6 +107,7 @@ public final class ParamStore: @unchecked Sendable {
             guard t.shape == p.shape || (t.shape.reduce(1, *) == p.count && t.shape.filter { $0 != 1 } == p.shape.filter { $0 != 1 }) else {
                 throw WeightsError.shape(file: file, tensor: key, expected: p.shape, found: t.shape)
             }
+            try WeightsError.requireFinite(t.data, file: file, tensor: key)
             t.data.withUnsafeBufferPointer { Kernels.copy($0.baseAddress!, pointer(i), count: p.count) }
             used.insert(key)
         }
