@@ -5,14 +5,21 @@ import MTSTRuntime
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train and evaluate as the spec says; write metrics.jsonl, checkpoint.safetensors and predictions.jsonl.")
+        abstract: "Train and evaluate as the spec says; write metrics.jsonl, checkpoint.safetensors and predictions.jsonl.",
+        discussion: """
+            Every epoch is saved as a whole (epoch-N/ and the 'latest' pointer in the run folder), so a killed \
+            run continues exactly with --resume. Ctrl-C finishes the current step, saves, and exits with status 130.
+            """)
 
     @Option(name: .long, help: "Compiled plan.") var graph: String
     @Option(help: "Override the spec's number of epochs.") var epochs: Int?
     @Option(help: "Output folder (default runs/<name>).") var out: String?
-    @Option(help: "Continue from a run folder's last epoch (checkpoint, optimizer state).") var resume: String?
+    @Option(help: "Continue from a run folder's latest snapshot (weights, optimizer state, position).") var resume: String?
     @Option(help: "Use only the first N training and evaluation examples (smoke runs).") var limit: Int?
     @OptionGroup var memory: MemoryOption
+    @Flag(help: "Replace the run already in --out (only the files mtstc wrote there are removed).") var overwrite = false
+    @Flag(name: .customLong("check-numerics"), help: "Check every op's output, to name the first that is NaN or infinite when training goes bad.")
+    var checkNumerics = false
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -22,7 +29,12 @@ struct Run: ParsableCommand {
     func run() throws {
         let model = try Model(plan: try PlanCodec.read(path: graph, limits: memory.limits))
         let trainer = try Trainer(model: model, outDir: out ?? resume ?? "runs/\(model.plan.name)")
-        try trainer.run(epochs: epochs, resume: resume, limit: limit)
+        trainer.checkNumerics = checkNumerics
+        Interrupt.install()
+        trainer.shouldStop = { Interrupt.requested }
+        if case .interrupted = try trainer.run(epochs: epochs, resume: resume, limit: limit, overwrite: overwrite) {
+            Foundation.exit(130)
+        }
         if let e = MemoryEstimate.atMaxima(model.plan) {
             print(String(format: "peak RSS %.0f MiB; predicted at most %.0f MiB (training and evaluation at the plan's maxima)",
                          ResourceUsage.peakRSSMegabytes(), Double(e.peak) / 1_048_576))
@@ -47,7 +59,7 @@ struct Predict: ParsableCommand {
         let examples = sentences.map { s in
             Example(words: s.split(whereSeparator: \.isWhitespace).map(String.init), source: SourceLocation(file: "<input>"))
         }
-        let predictions = try model.predict(examples.map { encoder.encode($0, route: (nil, nil)) })
+        let predictions = try model.predict(examples.map { encoder.encode($0, route: (nil, nil)) }, texts: sentences)
         let heads = model.plan.model.taskHeads
         var out = ""
         for (e, p) in zip(examples, predictions) {

@@ -2,6 +2,9 @@
 /// gradient, one global clipping factor, and an AdamW update node. The runtime runs it once per
 /// optimizer step, after the backward pass of the last accumulated micro-batch.
 public enum OptimizerLowering {
+    /// The update program's output `[scale, ‖g‖]` (see `ClipScaleOp`).
+    public static let clipOutput = "optimizer.clip"
+
     public static func lower(params: [ParamEntry], beta1: Double, beta2: Double, eps: Double, clipNorm: Double) throws -> Graph {
         var g = Graph(maxBatch: 1, maxSeq: 1)
         g.params = params
@@ -24,9 +27,8 @@ public enum OptimizerLowering {
             pa.optimizer = o
             let param = try g.add(.param, [], attrs: pa, name: p.path, origin: "optimizer")
             let grad = try g.add(.gradient, [], attrs: pa, name: "\(p.path).grad", origin: "optimizer")
-            if clipNorm > 0 {
-                norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
-            }
+            // Computed even without clipping: the runtime stops on a non-finite norm.
+            norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
             updates.append((i, param, grad, o))
         }
         guard !updates.isEmpty else { throw CompileError.nothingToTrain("every parameter is frozen") }
@@ -35,6 +37,7 @@ public enum OptimizerLowering {
         clip.clipNorm = clipNorm
         ca.optimizer = clip
         let scale = try g.add(.clipScale, norms + [state], attrs: ca, name: "optimizer.clip_scale", origin: "optimizer")
+        g.outputs[OptimizerLowering.clipOutput] = scale
         for u in updates {
             var ua = Attributes()
             ua.param = u.index

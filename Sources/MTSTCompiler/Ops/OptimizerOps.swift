@@ -37,14 +37,16 @@ enum GradSquaredNormOp: BackwardOnlyOpDef {
     }
 }
 
-/// The factor every gradient is multiplied by: the accumulation scale, times
-/// `clip/‖g‖` when the global norm exceeds `clip` (as `clip_grad_norm_`). Inputs: every
-/// parameter's squared norm, then the state.
+/// `[scale, ‖g‖]`: the factor every gradient is multiplied by (the accumulation scale, times
+/// `clip/‖g‖` when the global norm exceeds `clip`, as `clip_grad_norm_`) and the global norm
+/// itself, which the runtime reads to stop on a non-finite gradient. A non-finite norm makes the
+/// scale NaN, so AdamW leaves every weight as it was. Inputs: every parameter's squared norm,
+/// then the state.
 enum ClipScaleOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try optimizerShapes(inputs, attrs, arity: 1)
         for s in inputs.dropLast() { try ShapeRules.scalar(s, "squared norm") }
-        return .scalar
+        return Shape(.const(2))
     }
     static func run(_ a: KernelArgs) {
         var total = 0.0
@@ -52,8 +54,13 @@ enum ClipScaleOp: BackwardOnlyOpDef {
         let norm = total.squareRoot()
         let clip = a.attrs.optimizer?.clipNorm ?? 0
         var scale = Double(state(a, OptimizerState.gradScale))
-        if clip > 0, norm > clip { scale *= clip / (norm + 1e-6) }
-        a.output.pointee = Float(scale)
+        if !norm.isFinite {
+            scale = .nan
+        } else if clip > 0, norm > clip {
+            scale *= clip / (norm + 1e-6)
+        }
+        a.output[0] = Float(scale)
+        a.output[1] = Float(norm)
     }
 }
 
@@ -66,7 +73,7 @@ enum AdamWOp: BackwardOnlyOpDef {
         try optimizerShapes(inputs, attrs, arity: 6)
         guard inputs.count == 6 else { throw ShapeRuleError("expects 6 inputs, got \(inputs.count)") }
         for i in 1...3 { try ShapeRules.same(inputs[0], inputs[i], "parameter and its state") }
-        try ShapeRules.scalar(inputs[4], "scale")
+        guard inputs[4] == Shape(.const(2)) else { throw ShapeRuleError("scale: expects clipScale's [scale, norm] [2], got \(inputs[4])") }
         return .none
     }
     static func run(_ a: KernelArgs) {
@@ -76,10 +83,11 @@ enum AdamWOp: BackwardOnlyOpDef {
         guard active(a), let o = a.attrs.optimizer else { return }
         let update = Int(state(a, OptimizerState.update))
         let step = update - o.fromEpoch * Int(state(a, OptimizerState.updatesPerEpoch))
-        guard step >= 1 else { return }
+        let scale = a.input(4).pointee
+        guard step >= 1, scale.isFinite else { return }
         Kernels.adamw(param: a.inputs[0], grad: a.input(1), m: a.inputs[2], v: a.inputs[3], count: count,
                       lr: Float(o.lr * Double(state(a, OptimizerState.lrFactor))), beta1: Float(o.beta1),
                       beta2: Float(o.beta2), eps: Float(o.eps), weightDecay: Float(o.weightDecay), step: step,
-                      gradScale: a.input(4).pointee)
+                      gradScale: scale)
     }
 }

@@ -2,7 +2,8 @@
 /// programs with their arena layouts, the parameter table with optimizer groups, and checksummed
 /// references to the weights and vocabulary.
 public struct Plan: Codable, Sendable {
-    /// 2: `model.initSeed` (plans of version 1 seeded initialisation with the training seed).
+    /// 2: `model.initSeed` (version 1 seeded initialisation with the training seed), and the
+    /// update program's `clipScale` outputs `[scale, ‖g‖]` (version 1: the scale alone).
     public static let formatVersion: UInt32 = 2
 
     public var name: String

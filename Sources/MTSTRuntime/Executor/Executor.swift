@@ -35,6 +35,12 @@ public final class Executor {
     public var profile: [OpKind: Double]?
     /// The same time split by forward and backward nodes, when profiling.
     public private(set) var phaseProfile: [Phase: Double] = [:]
+    /// When set, `run` reads every node's output after the node runs and records the first that
+    /// holds a NaN or an infinity (`mtstc run --check-numerics`). Off by default: it costs a
+    /// second pass over every activation.
+    public var checkNumerics = false
+    /// The first node of the last run whose output was not finite, when `checkNumerics` is set.
+    public private(set) var firstNonFinite: Node?
 
     public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
         precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
@@ -137,9 +143,26 @@ public final class Executor {
                 profile![step.node.kind, default: 0] += seconds
                 phaseProfile[step.node.phase, default: 0] += seconds
             }
+        } else if checkNumerics {
+            firstNonFinite = nil
+            for step in steps {
+                execute(step, seed)
+                if firstNonFinite == nil, !isFinite(step) { firstNonFinite = step.node }
+            }
         } else {
             for step in steps { execute(step, seed) }
         }
+    }
+
+    private func isFinite(_ step: (node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>)) -> Bool {
+        let node = step.node
+        var count = node.shape.elementCount(batch: batch, seq: seq, tokens: tokens)
+        // A gradient accumulation has no value of its own; it writes into the parameter's gradient.
+        if node.shape.isNone, node.kind == .gradAccumulate || node.attrs.accumulatesGrad,
+           let p = node.attrs.param, store.gradPointer(p) == step.output {
+            count = store.params[p].count
+        }
+        return UnsafeBufferPointer(start: step.output, count: count).allSatisfy(\.isFinite)
     }
 
     @inline(__always)

@@ -83,6 +83,9 @@ public final class Model {
             try batch.feed(inference)
             inference.run()
             let out = try inference.output("embedding")
+            if let b = NumericsError.firstBadRow(out, width: hidden) {
+                throw NumericsError.output(index: batch.rows[b], text: texts[batch.rows[b]], output: "embedding")
+            }
             for (b, row) in batch.rows.enumerated() { result[row] = Array(out[(b * hidden)..<((b + 1) * hidden)]) }
         }
         return result

@@ -7,6 +7,7 @@ public enum WeightsError: UserFacingError {
     case unexpected(file: String, tensor: String)
     case shape(file: String, tensor: String, expected: [Int], found: [Int])
     case dtype(file: String, tensor: String, dtype: String)
+    case nonFinite(file: String, tensor: String, index: Int, value: Float)
 
     public var description: String {
         switch self {
@@ -15,6 +16,17 @@ public enum WeightsError: UserFacingError {
         case let .shape(file, tensor, expected, found): "\(file): tensor \(tensor) has shape \(found), the spec expects \(expected)"
         case let .dtype(file, tensor, dtype):
             "\(file): tensor \(tensor) has dtype \(dtype), which is not supported for weights (F32, F16, BF16 or F64)"
+        case let .nonFinite(file, tensor, index, value):
+            "\(file): tensor \(tensor) holds \(value) at element \(index); weights must be finite"
+        }
+    }
+}
+
+extension WeightsError {
+    /// A NaN or an infinity in loaded weights would turn every output into NaN without a word.
+    static func requireFinite(_ values: [Float], file: String, tensor: String) throws(WeightsError) {
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFinite(file: file, tensor: tensor, index: bad, value: values[bad])
         }
     }
 }
@@ -89,6 +101,7 @@ public final class ParamStore {
             guard let t = tensors[key], t.data.count == params[i].count else {
                 throw WeightsError.shape(file: file, tensor: key, expected: params[i].shape, found: tensors[key]?.shape ?? [])
             }
+            try WeightsError.requireFinite(t.data, file: file, tensor: key)
             t.data.withUnsafeBufferPointer { source in
                 if let base = source.baseAddress { Kernels.copy(base, pointer(i), count: params[i].count) }
             }

@@ -52,6 +52,7 @@ public enum Checkpoint {
                 guard let t = file.tensors[prefix + p.path], t.data.count == p.count else {
                     throw WeightsError.missing(file: path, tensor: prefix + p.path)
                 }
+                try WeightsError.requireFinite(t.data, file: path, tensor: prefix + p.path)
                 t.data.withUnsafeBufferPointer { (buffer.pointer + store.trainOffsets[i]).update(from: $0.baseAddress!, count: p.count) }
             }
         }

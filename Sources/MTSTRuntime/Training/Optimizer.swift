@@ -14,6 +14,16 @@ public final class Optimizer {
     public let store: ParamStore
     public let config: OptimizerConfig
     let executor: Executor?
+    /// Check every update node's output (`mtstc run --check-numerics`).
+    public var checkNumerics: Bool {
+        get { executor?.checkNumerics ?? false }
+        set { executor?.checkNumerics = newValue }
+    }
+    /// The first update node with a non-finite output in the last step, when checking.
+    public var firstNonFinite: Node? { executor?.firstNonFinite }
+    /// The global norm of the last step's gradient (after the accumulation scale, before
+    /// clipping). A non-finite norm means the step left every weight as it was.
+    public private(set) var lastGradientNorm: Float?
 
     /// The update program gets its own few hundred bytes rather than the shared arena, so the
     /// training program's inputs survive an update (a benchmark feeds them once).
@@ -39,6 +49,7 @@ public final class Optimizer {
         state[OptimizerState.update] = Float(update)
         state[OptimizerState.updatesPerEpoch] = Float(updatesPerEpoch)
         executor.run()
+        lastGradientNorm = try? executor.output(OptimizerLowering.clipOutput)[1]
     }
 
     /// Linear warmup then the configured decay, as `get_linear_schedule_with_warmup` (the k-th

@@ -9,8 +9,9 @@ public struct Prediction: Sendable {
 }
 
 extension Model {
-    /// Runs the inference program over encoded examples, in batches of similar length.
-    public func predict(_ examples: [EncodedExample]) throws -> [Prediction] {
+    /// Runs the inference program over encoded examples, in batches of similar length. `texts`
+    /// (one per example) name an input whose logits are not finite.
+    public func predict(_ examples: [EncodedExample], texts: [String] = []) throws -> [Prediction] {
         var result = Array(repeating: Prediction(), count: examples.count)
         let heads = plan.model.taskHeads
         let maxBatch = plan.inference.graph.maxBatch
@@ -23,6 +24,11 @@ extension Model {
                 let logits = try inference.output("logits.\(head.name)")
                 let classes = head.labels.count
                 let rows = logits.count / classes
+                if let r = NumericsError.firstBadRow(logits, width: classes) {
+                    let b = head.kind == .classification ? r : batch.starts.lastIndex { $0 <= r } ?? 0
+                    let row = batch.rows[b]
+                    throw NumericsError.output(index: row, text: row < texts.count ? texts[row] : "", output: "\(head.name) logits")
+                }
                 argmax.withUnsafeMutableBufferPointer {
                     Kernels.argmaxRows(logits.baseAddress!, rows: rows, cols: classes, $0.baseAddress!)
                 }

@@ -6,6 +6,8 @@ public enum TrainingError: UserFacingError {
     case noData(String)
     case noExamples(files: [String])
     case resume(String, String)
+    case folder(String, String)
+    case existingRun(String)
 
     public var description: String {
         switch self {
@@ -14,39 +16,47 @@ public enum TrainingError: UserFacingError {
         case .noExamples(let files):
             "\(files.joined(separator: ", ")): no training examples (the file\(files.count == 1 ? " is" : "s are") empty or blank); check the spec's data.train"
         case let .resume(dir, why): "\(dir): cannot resume: \(why)"
+        case let .folder(dir, why): "\(dir): \(why)"
+        case .existingRun(let dir):
+            "\(dir): already holds a run; continue it with --resume \(dir), or replace it with --overwrite"
         }
     }
 }
 
-/// One line of `metrics.jsonl`.
-public struct EpochMetrics: Codable, Sendable {
-    public var epoch: Int
-    public var loss: Double
-    public var intent_acc: Double?
-    public var slot_f1: Double?
-    public var sentence_acc: Double
-    public var train_seconds: Double
-    public var sentences_per_second: Double
-    public var peak_rss_mb: Double
-    public var eval_seconds: Double
+/// How `Trainer.run` ended.
+public enum RunOutcome: Equatable, Sendable {
+    case finished
+    /// Stopped on request (Ctrl-C) after a whole optimizer step; the state was saved here.
+    case interrupted(snapshot: String)
 }
 
 /// `mtstc run`: the epoch loop with shuffling, gradient accumulation, the lr schedule, gradual
-/// unfreezing through each parameter's first epoch, evaluation, metrics and checkpoints.
+/// unfreezing through each parameter's first epoch, evaluation, and one atomic snapshot per
+/// epoch (`RunFolder`) from which `--resume` continues exactly.
 public final class Trainer {
     public let model: Model
     public let outDir: String
     let encoder: ExampleEncoder
+    let folder: RunFolder
     public var log: (String) -> Void = {
         print($0)
         fflush(nil)  // progress must reach logs and pipes as it happens
     }
+    /// Warnings (an exploding loss) go to stderr.
+    public var warn: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     public var progress: ProgressReporter
+    /// Polled after every optimizer update: true saves the state there and stops (Ctrl-C).
+    public var shouldStop: () -> Bool = { false }
+    /// Find the first op with a non-finite output when the loss or gradient goes bad.
+    public var checkNumerics = false
+    /// A finite micro-batch loss above this multiple of the run's first one draws a warning.
+    public static let explosionFactor = 1000.0
 
     public init(model: Model, outDir: String, progress: ProgressReporter = ProgressReporter()) throws {
         guard let training = model.training else { throw TrainingError.noTrainingProgram(model.plan.name) }
         self.model = model
         self.outDir = outDir
+        folder = RunFolder(path: outDir)
         self.progress = progress
         encoder = ExampleEncoder(heads: model.plan.model.taskHeads, tokenizer: model.tokenizer,
                                  maxLength: min(model.plan.tokenizer.maxLength, training.program.graph.maxSeq))
@@ -73,10 +83,35 @@ public final class Trainer {
         return out
     }
 
-    /// `limit` keeps the first N training and evaluation examples (smoke runs).
-    public func run(epochs requested: Int? = nil, resume: String? = nil, limit: Int? = nil) throws {
+    /// Trains into `outDir`, from scratch or from the latest snapshot of the run folder `resume`.
+    /// `limit` keeps the first N training and evaluation examples (smoke runs); `overwrite`
+    /// allows a new run to replace mtstc's files in an existing run folder.
+    @discardableResult
+    public func run(epochs requested: Int? = nil, resume: String? = nil, limit requestedLimit: Int? = nil,
+                    overwrite: Bool = false) throws -> RunOutcome {
         let plan = model.plan
         guard let data = plan.data else { throw TrainingError.noData("training") }
+        guard let executor = model.training else { throw TrainingError.noTrainingProgram(plan.name) }
+        let planSHA256 = SHA256.hex(try PlanCodec.encode(plan))
+        var position = Position()
+        var resumedFrom: String?
+        var epochs = requested ?? plan.schedule.epochs
+        var limit = requestedLimit
+        if let resume {
+            let (dir, state) = try RunFolder(path: resume).readLatest(planSHA256: planSHA256)
+            if let requestedLimit, requestedLimit != state.limit {
+                throw TrainingError.resume(resume, "--limit \(requestedLimit) differs from the run's \(state.limit.map { "--limit \($0)" } ?? "full data")")
+            }
+            limit = state.limit
+            epochs = requested ?? state.epochs
+            guard epochs > state.epoch || (epochs == state.epoch && state.step == 0) else {
+                throw TrainingError.resume(resume, "it is past --epochs \(epochs) already (at \(state.id.name))")
+            }
+            position = try restore(from: dir, state: state)
+            resumedFrom = dir
+            log("resuming from \(dir): \(state.epoch) epochs and \(state.step) steps done, update \(state.update)"
+                + (epochs != state.epochs ? "; the lr schedule now spans \(epochs) epochs, not \(state.epochs)" : ""))
+        }
         var train = try load(data.train, training: true)
         var eval = try load(data.eval)
         if let limit {
@@ -84,78 +119,53 @@ public final class Trainer {
             eval = Array(eval.prefix(limit))
         }
         guard !train.isEmpty else { throw TrainingError.noExamples(files: data.train.map(\.path)) }
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-        let epochs = requested ?? plan.schedule.epochs
-        let batchSize = plan.schedule.batchSize
-        let accumulation = max(1, plan.schedule.gradientAccumulation)
-        let microBatches = (train.count + batchSize - 1) / batchSize
-        let updatesPerEpoch = (microBatches + accumulation - 1) / accumulation
-        let totalUpdates = updatesPerEpoch * epochs
-        var startEpoch = 0
-        var update = 0
-        if let resume {
-            (startEpoch, update) = try restore(from: resume)
-            log("resuming from \(resume) after epoch \(startEpoch), update \(update)")
+
+        let sameFolder = resume.map { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: outDir).standardized } ?? false
+        if sameFolder {
+            folder.removeLeftovers(after: position.id)
+            try folder.refreshViews(from: folder.file(position.id.name))
+        } else if folder.holdsRun {
+            guard overwrite else { throw TrainingError.existingRun(outDir) }
+            folder.clear()
         } else {
-            try? FileManager.default.removeItem(atPath: outDir + "/metrics.jsonl")
+            folder.removeLeftovers(after: nil)
         }
-        log("training \(plan.name): \(train.count) examples, \(eval.count) for evaluation, \(epochs) epochs × \(updatesPerEpoch) updates (batch \(batchSize)\(accumulation > 1 ? " × \(accumulation) accumulated" : ""))")
-        log(String(groupTable().dropLast()))
-        guard let executor = model.training else { throw TrainingError.noTrainingProgram(plan.name) }
-        let heads = plan.model.taskHeads
-        var lastReport: EvaluationReport?
-        for epoch in startEpoch..<epochs {
-            var rng = SplitMix64(seed: plan.schedule.seed &+ UInt64(epoch) &* 1_000_003)
-            var order = Array(train.indices)
-            order.shuffle(using: &rng)
-            let start = Date()
-            var lossSum = 0.0
-            var lossCount = 0
-            progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
-            for m in 0..<microBatches {
-                let rows = order[(m * batchSize)..<min((m + 1) * batchSize, order.count)]
-                try executor.feed(rows.map { train[$0].1 }, heads: heads)
-                executor.run(seed: plan.schedule.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
-                let loss = Double(try executor.output("loss")[0])
-                lossSum += loss
-                lossCount += 1
-                if (m + 1) % accumulation == 0 || m == microBatches - 1 {
-                    let factor = Optimizer.lrFactor(update: update, total: totalUpdates, config: plan.optimizer)
-                    update += 1
-                    try model.optimizer.step(lrFactor: factor, epoch: epoch, update: update, updatesPerEpoch: updatesPerEpoch,
-                                             gradScale: 1 / Float(accumulation))
-                }
-                progress.step(m + 1, loss: lossSum / Double(lossCount), sentences: (m + 1) * batchSize,
-                              seconds: Date().timeIntervalSince(start))
-            }
-            let trainSeconds = Date().timeIntervalSince(start)
-            progress.end()
-            let evalStart = Date()
-            let (report, predictions) = try evaluate(eval)
-            lastReport = report
-            let metrics = EpochMetrics(epoch: epoch + 1, loss: lossSum / Double(max(lossCount, 1)),
-                                       intent_acc: report.intent.map { $0.value * 100 }, slot_f1: report.slots.map { $0.f1 * 100 },
-                                       sentence_acc: report.sentence.value * 100, train_seconds: trainSeconds,
-                                       sentences_per_second: Double(train.count) / trainSeconds,
-                                       peak_rss_mb: ResourceUsage.peakRSSMegabytes(),
-                                       eval_seconds: Date().timeIntervalSince(evalStart))
-            try appendMetrics(metrics)
-            log(String(format: "epoch %d/%d: loss %.4f | %@ | %.0f s, %.1f sentences/s, peak RSS %.0f MiB",
-                       epoch + 1, epochs, metrics.loss, report.summary, trainSeconds, metrics.sentences_per_second,
-                       metrics.peak_rss_mb))
-            try writePredictions(eval.map(\.0), predictions)
-            try Checkpoint.save(model, to: outDir + "/checkpoint.safetensors", extra: ["mtstc.epoch": "\(epoch + 1)"])
-            try Checkpoint.saveOptimizer(model, to: outDir + "/optimizer.safetensors")
-            try saveState(epoch: epoch + 1, update: update)
+        let created = try folder.create()
+        var session = Session(trainer: self, executor: executor, epochs: epochs, limit: limit, planSHA256: planSHA256,
+                              resumedFrom: resumedFrom)
+        do {
+            return try session.train(train: train, eval: eval, from: position)
+        } catch {
+            if created && !session.committed { folder.removeIfEmpty() }
+            throw error
         }
-        if let lastReport { log("final: \(lastReport.summary)") }
+    }
+
+    /// Loads a snapshot's weights and AdamW moments, and returns the position it records.
+    func restore(from dir: String, state: RunState) throws -> Position {
+        try Checkpoint.load(dir + "/" + RunFolder.checkpoint, into: model)
+        try Checkpoint.loadOptimizer(dir + "/" + RunFolder.optimizer, into: model)
+        var p = Position(epoch: state.epoch, step: state.step, update: state.update, lossSum: state.lossSum,
+                         lossCount: state.lossCount, firstLoss: state.firstLoss, trainSeconds: state.trainSeconds)
+        let text = String(decoding: FileManager.default.contents(atPath: dir + "/" + RunFolder.metrics) ?? Data(), as: UTF8.self)
+        p.metrics = text.split(separator: "\n").map { $0 + "\n" }
+        let epochsInMetrics = p.metrics.map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["epoch"] as? Int
+        }
+        guard epochsInMetrics == (0..<state.epoch).map({ $0 + 1 }) else {
+            throw TrainingError.resume(dir, "\(RunFolder.metrics) does not hold one row for each of its \(state.epoch) epochs")
+        }
+        if state.files[RunFolder.predictions] != nil {
+            p.predictions = FileManager.default.contents(atPath: dir + "/" + RunFolder.predictions).map { Array($0) }
+        }
+        return p
     }
 
     public func evaluate(_ examples: [(Example, EncodedExample)]) throws -> (EvaluationReport, [Prediction]) {
         guard !examples.isEmpty else {
             return (EvaluationReport.evaluate(gold: [], predictedLabels: nil, predictedTags: nil), [])
         }
-        let predictions = try model.predict(examples.map(\.1))
+        let predictions = try model.predict(examples.map(\.1), texts: examples.map { $0.0.words.joined(separator: " ") })
         let heads = model.plan.model.taskHeads
         let labelHead = heads.first { $0.kind == .classification }?.name
         let tagHead = heads.first { $0.kind == .tagging }?.name
@@ -166,19 +176,7 @@ public final class Trainer {
         return (report, predictions)
     }
 
-    func appendMetrics(_ m: EpochMetrics) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let line = String(decoding: try encoder.encode(m), as: UTF8.self) + "\n"
-        let path = outDir + "/metrics.jsonl"
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw CompileError.file(path, "cannot write metrics") }
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        handle.write(Data(line.utf8))
-    }
-
-    func writePredictions(_ examples: [Example], _ predictions: [Prediction]) throws {
+    func predictionLines(_ examples: [Example], _ predictions: [Prediction]) throws -> [UInt8] {
         let heads = model.plan.model.taskHeads
         let labelHead = heads.first { $0.kind == .classification }?.name
         let tagHead = heads.first { $0.kind == .tagging }?.name
@@ -190,23 +188,6 @@ public final class Trainer {
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
             out += String(decoding: data, as: UTF8.self) + "\n"
         }
-        try AtomicFile.write(Array(out.utf8), to: outDir + "/predictions.jsonl")
+        return Array(out.utf8)
     }
-
-    func saveState(epoch: Int, update: Int) throws {
-        let json = "{\"epoch\": \(epoch), \"update\": \(update), \"plan\": \(JSONText.quote(model.plan.name))}\n"
-        try AtomicFile.write(Array(json.utf8), to: outDir + "/state.json")
-    }
-
-    func restore(from dir: String) throws -> (Int, Int) {
-        guard let data = FileManager.default.contents(atPath: dir + "/state.json"),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let epoch = obj["epoch"] as? Int, let update = obj["update"] as? Int else {
-            throw TrainingError.resume(dir, "state.json missing or malformed")
-        }
-        try Checkpoint.load(dir + "/checkpoint.safetensors", into: model)
-        try Checkpoint.loadOptimizer(dir + "/optimizer.safetensors", into: model)
-        return (epoch, update)
-    }
-
 }
