@@ -35,9 +35,9 @@ struct Run: ParsableCommand {
         if case .interrupted = try trainer.run(epochs: epochs, resume: resume, limit: limit, overwrite: overwrite) {
             Foundation.exit(130)
         }
-        if let e = MemoryEstimate.atMaxima(model.plan) {
-            print(String(format: "peak RSS %.0f MiB; predicted at most %.0f MiB (training and evaluation at the plan's maxima)",
-                         ResourceUsage.peakRSSMegabytes(), Double(e.peak) / 1_048_576))
+        if let e = trainer.memoryEstimate, let bound = MemoryEstimate.atMaxima(model.plan) {
+            print(String(format: "peak RSS %.0f MiB; predicted %.0f MiB for this data, at most %.0f MiB at the plan's maxima",
+                         ResourceUsage.peakRSSMegabytes(), Double(e.peak) / 1_048_576, Double(bound.peak) / 1_048_576))
         }
     }
 }

@@ -48,8 +48,9 @@ public struct Dim: Hashable, Codable, Sendable, CustomStringConvertible {
 
     /// `value` at the given sizes, or nil when a coefficient or power is negative or the product
     /// overflows: what the plan verifier and the arena planner use on untrusted sizes.
-    public func checkedValue(batch: Int, seq: Int) -> Int? {
+    public func checkedValue(batch: Int, seq: Int, tokens: Int? = nil) -> Int? {
         guard coefficient >= 0, batchPower >= 0, seqPower >= 0, batch >= 0, seq >= 0 else { return nil }
+        if let tokens, batchPower == 1, seqPower == 1 { return tokens >= 0 ? SizeMath.multiply(coefficient, tokens) : nil }
         var v = coefficient
         for _ in 0..<batchPower { guard let next = SizeMath.multiply(v, batch) else { return nil }; v = next }
         for _ in 0..<seqPower { guard let next = SizeMath.multiply(v, seq) else { return nil }; v = next }

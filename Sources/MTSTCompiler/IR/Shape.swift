@@ -20,19 +20,19 @@ public struct Shape: Hashable, Codable, Sendable, CustomStringConvertible {
     }
 
     /// Element count at the given sizes, nil on overflow or a malformed dim.
-    public func checkedElementCount(batch: Int, seq: Int) -> Int? {
+    public func checkedElementCount(batch: Int, seq: Int, tokens: Int? = nil) -> Int? {
         guard !dims.isEmpty else { return 0 }
         var n = 1
         for d in dims {
-            guard let v = d.checkedValue(batch: batch, seq: seq), let next = SizeMath.multiply(n, v) else { return nil }
+            guard let v = d.checkedValue(batch: batch, seq: seq, tokens: tokens), let next = SizeMath.multiply(n, v) else { return nil }
             n = next
         }
         return n
     }
 
     /// Float32 bytes at the given sizes, nil on overflow.
-    public func checkedBytes(batch: Int, seq: Int) -> Int? {
-        checkedElementCount(batch: batch, seq: seq).flatMap { SizeMath.multiply($0, MemoryLayout<Float>.stride) }
+    public func checkedBytes(batch: Int, seq: Int, tokens: Int? = nil) -> Int? {
+        checkedElementCount(batch: batch, seq: seq, tokens: tokens).flatMap { SizeMath.multiply($0, MemoryLayout<Float>.stride) }
     }
 
     public func resolved(batch: Int, seq: Int, tokens: Int? = nil) -> [Int] {

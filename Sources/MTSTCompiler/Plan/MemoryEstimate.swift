@@ -11,15 +11,18 @@ import Foundation
 /// only when a training program runs. Reading a checkpoint briefly holds the mapped file and
 /// its decoded floats beside the parameters, which can be the peak of a short run.
 public struct MemoryEstimate: Sendable, Equatable {
-    /// A program run at a batch size and a (padded) sequence length.
+    /// A program run at a batch size and a sequence length; `tokens`, when known, is the most
+    /// packed token rows any of its batches holds (fewer than batch × seq when lengths vary).
     public struct Run: Sendable {
         public var program: Program
         public var batch: Int
         public var seq: Int
-        public init(_ program: Program, batch: Int, seq: Int) {
+        public var tokens: Int?
+        public init(_ program: Program, batch: Int, seq: Int, tokens: Int? = nil) {
             self.program = program
             self.batch = batch
             self.seq = seq
+            self.tokens = tokens
         }
     }
 
@@ -99,7 +102,7 @@ public struct MemoryEstimate: Sendable, Equatable {
             let g = run.program.graph
             for (i, node) in g.nodes.enumerated() where i < run.program.arena.offsets.count {
                 let offset = run.program.arena.offsets[i]
-                guard offset >= 0, let bytes = node.shape.checkedBytes(batch: run.batch, seq: run.seq) else {
+                guard offset >= 0, let bytes = node.shape.checkedBytes(batch: run.batch, seq: run.seq, tokens: run.tokens) else {
                     if offset >= 0 { return nil }
                     continue
                 }

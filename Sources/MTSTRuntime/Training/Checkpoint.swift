@@ -7,10 +7,10 @@ public enum Checkpoint {
     public static let labelsKey = "mtstc.labels"
 
     public static func save(_ model: Model, to path: String, extra: [String: String] = [:]) throws {
-        var tensors: [(name: String, shape: [Int], data: [Float])] = []
+        var tensors: [SafeTensorsWriter.TensorView] = []
         for (i, p) in model.plan.params.enumerated() {
             guard let name = p.checkpointName else { continue }
-            tensors.append((name, p.shape, model.store.values(of: i)))
+            tensors.append((name, p.shape, UnsafeBufferPointer(start: model.store.pointer(i), count: p.count)))
         }
         var metadata = extra
         metadata["format"] = "pt"
@@ -35,11 +35,11 @@ public enum Checkpoint {
 
     /// AdamW moments and per-parameter step counts, for `mtstc run --resume`.
     public static func saveOptimizer(_ model: Model, to path: String) throws {
-        var tensors: [(name: String, shape: [Int], data: [Float])] = []
-        for (i, p) in model.plan.params.enumerated() {
-            guard let state = model.optimizer.state(of: i) else { continue }
-            tensors.append(("m." + p.path, p.shape, state.m))
-            tensors.append(("v." + p.path, p.shape, state.v))
+        var tensors: [SafeTensorsWriter.TensorView] = []
+        let store = model.store
+        for (i, p) in model.plan.params.enumerated() where store.trainOffsets[i] >= 0 {
+            tensors.append(("m." + p.path, p.shape, UnsafeBufferPointer(start: store.m.pointer + store.trainOffsets[i], count: p.count)))
+            tensors.append(("v." + p.path, p.shape, UnsafeBufferPointer(start: store.v.pointer + store.trainOffsets[i], count: p.count)))
         }
         try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: [:])
     }

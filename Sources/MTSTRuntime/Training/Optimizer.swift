@@ -59,11 +59,4 @@ public final class Optimizer {
                                     decay: ScheduleSpec.Decay(rawValue: config.decay) ?? .linear)
         return schedule.factor(step: k, totalSteps: total)
     }
-
-    public func state(of i: Int) -> (m: [Float], v: [Float])? {
-        let o = store.trainOffsets[i]
-        guard o >= 0 else { return nil }
-        let n = store.params[i].count
-        return (Array(UnsafeBufferPointer(start: store.m.pointer + o, count: n)), Array(UnsafeBufferPointer(start: store.v.pointer + o, count: n)))
-    }
 }

@@ -49,6 +49,9 @@ public final class Trainer {
     public var shouldStop: () -> Bool = { false }
     /// Find the first op with a non-finite output when the loss or gradient goes bad.
     public var checkNumerics = false
+    /// Resident memory predicted for this run's data (the longest sentences it trains and
+    /// evaluates on), set once the data is loaded; `compile` predicts at the plan's maxima.
+    public private(set) var memoryEstimate: MemoryEstimate?
     /// A finite micro-batch loss above this multiple of the run's first one draws a warning.
     public static let explosionFactor = 1000.0
 
@@ -119,6 +122,7 @@ public final class Trainer {
             eval = Array(eval.prefix(limit))
         }
         guard !train.isEmpty else { throw TrainingError.noExamples(files: data.train.map(\.path)) }
+        memoryEstimate = Self.predictMemory(plan, train: train.map(\.1), eval: eval.map(\.1), epochs: epochs)
 
         let sameFolder = resume.map { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: outDir).standardized } ?? false
         if sameFolder {
@@ -139,6 +143,31 @@ public final class Trainer {
             if created && !session.committed { folder.removeIfEmpty() }
             throw error
         }
+    }
+
+    /// The batches this run will feed: each epoch's training batches in its shuffled order, and
+    /// the evaluation batches `predict` forms. The arena pages a run touches are those of its
+    /// largest batch: the most packed token rows, and the most sentences times the longest one
+    /// for the per-sentence buffers (mask, attention probabilities).
+    static func predictMemory(_ plan: Plan, train: [EncodedExample], eval: [EncodedExample], epochs: Int) -> MemoryEstimate? {
+        guard let training = plan.training else { return nil }
+        let batchSize = min(plan.schedule.batchSize, training.graph.maxBatch)
+        var tokens = 1, seq = 1
+        for epoch in 0..<max(epochs, 1) {
+            let order = Session.order(epoch: epoch, count: train.count, seed: plan.schedule.seed)
+            for start in stride(from: 0, to: order.count, by: batchSize) {
+                let lengths = order[start..<min(start + batchSize, order.count)].map { train[$0].ids.count }
+                tokens = max(tokens, lengths.reduce(0, +))
+                seq = max(seq, lengths.max() ?? 1)
+            }
+        }
+        var runs = [MemoryEstimate.Run(training, batch: batchSize, seq: seq, tokens: tokens)]
+        let evalBatches = TokenBatch.buckets(eval.map(\.ids), maxBatch: plan.inference.graph.maxBatch)
+        if let most = evalBatches.map(\.tokens).max() {
+            runs.append(MemoryEstimate.Run(plan.inference, batch: evalBatches.map(\.batch).max() ?? 1,
+                                           seq: evalBatches.map(\.seq).max() ?? 1, tokens: most))
+        }
+        return MemoryEstimate.predict(plan, runs: runs)
     }
 
     /// Loads a snapshot's weights and AdamW moments, and returns the position it records.

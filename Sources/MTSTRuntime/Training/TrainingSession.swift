@@ -21,6 +21,15 @@ struct Position {
 /// One invocation of `Trainer.run`: the epoch loop from a position, the numerics guard, and the
 /// snapshots it commits.
 struct Session {
+    /// The order an epoch visits the training examples in: a seeded shuffle per epoch, so a
+    /// resumed run and a memory prediction see the same batches as an uninterrupted run.
+    static func order(epoch: Int, count: Int, seed: UInt64) -> [Int] {
+        var rng = SplitMix64(seed: seed &+ UInt64(epoch) &* 1_000_003)
+        var order = Array(0..<count)
+        order.shuffle(using: &rng)
+        return order
+    }
+
     let trainer: Trainer
     let executor: Executor
     let epochs: Int
@@ -61,9 +70,7 @@ struct Session {
         var position = start
         var lastReport: EvaluationReport?
         for epoch in position.epoch..<epochs {
-            var rng = SplitMix64(seed: plan.schedule.seed &+ UInt64(epoch) &* 1_000_003)
-            var order = Array(train.indices)
-            order.shuffle(using: &rng)
+            let order = Self.order(epoch: epoch, count: train.count, seed: plan.schedule.seed)
             let start = Date()
             trainer.progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
             for m in position.step..<microBatches {

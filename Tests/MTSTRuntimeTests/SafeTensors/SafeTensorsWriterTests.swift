@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func headerIsAlignedAndTensorsAreInNameOrder() throws {
-        let header = SafeTensorsWriter.headerBytes([("a", [1], [1]), ("b", [2], [2, 3])], metadata: ["k": "v"])
+        let header = SafeTensorsWriter.headerBytes([("a", [1], 1), ("b", [2], 2)], metadata: ["k": "v"])
         #expect(header.count % 8 == 0)
         let text = String(decoding: header, as: UTF8.self)
         #expect(text.trimmingCharacters(in: .whitespaces)
