@@ -23,13 +23,19 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
         /// A file of the repository, by its path from the root.
         case copy(String)
         case absent
+        /// A symbolic link to the given path.
+        case symlink(String)
+        /// A named pipe: a command that opened it to write would block, so a hang is a failure.
+        case fifo
     }
 
-    /// What happens before the command under test: an mtstc command that must succeed, or a
-    /// file replaced by another (an input changing after compile).
+    /// What happens before the command under test: an mtstc command that must succeed, a file
+    /// replaced by another (an input changing after compile), or a file's bytes changed (a
+    /// crafted plan, a damaged or poisoned file) and written back or under a new name.
     enum Step: Sendable {
         case mtstc([String])
         case copy(String, to: String)
+        case edit(String, BadInputEdit, to: String? = nil)
     }
 
     var kind: Kind
