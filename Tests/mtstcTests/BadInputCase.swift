@@ -13,7 +13,10 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
         case weights = "Weight files"
         case data = "Data files"
         case plan = "Plan files"
-        case arguments = "Command-line arguments and output paths"
+        case sizes = "Sizes and memory limits"
+        case outputs = "Output paths and run folders"
+        case numerics = "NaN and infinity"
+        case arguments = "Command-line arguments"
     }
 
     enum Content: Sendable {
