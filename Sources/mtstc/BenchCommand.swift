@@ -38,8 +38,14 @@ struct Bench: ParsableCommand {
         }
         guard let graph else { return }
         let limits = memory.limits
-        let model = try Model(plan: try Benchmark.check(try PlanCodec.read(path: graph, limits: limits), batch: batch, seq: seq,
-                                                        train: train, limits: limits))
+        let plan = try PlanCodec.read(path: graph, limits: limits)
+        let checked: Plan
+        do {
+            checked = try Benchmark.check(plan, batch: batch, seq: seq, train: train, limits: limits)
+        } catch let error as UserFacingError {
+            throw CompileError.file(graph, error.description)  // which plan the sizes are checked against
+        }
+        let model = try Model(plan: checked)
         let bench = try Benchmark(model: model, batch: batch, seq: seq, train: train)
         let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train)?.peak ?? 0
         try bench.step()  // warm-up: first touches of the arena and BLAS thread start-up

@@ -13,7 +13,10 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
         case weights = "Weight files"
         case data = "Data files"
         case plan = "Plan files"
-        case arguments = "Command-line arguments and output paths"
+        case sizes = "Sizes and memory limits"
+        case outputs = "Output paths and run folders"
+        case numerics = "NaN and infinity"
+        case arguments = "Command-line arguments"
     }
 
     enum Content: Sendable {
@@ -23,13 +26,19 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
         /// A file of the repository, by its path from the root.
         case copy(String)
         case absent
+        /// A symbolic link to the given path.
+        case symlink(String)
+        /// A named pipe: a command that opened it to write would block, so a hang is a failure.
+        case fifo
     }
 
-    /// What happens before the command under test: an mtstc command that must succeed, or a
-    /// file replaced by another (an input changing after compile).
+    /// What happens before the command under test: an mtstc command that must succeed, a file
+    /// replaced by another (an input changing after compile), or a file's bytes changed (a
+    /// crafted plan, a damaged or poisoned file) and written back or under a new name.
     enum Step: Sendable {
         case mtstc([String])
         case copy(String, to: String)
+        case edit(String, BadInputEdit, to: String? = nil)
     }
 
     var kind: Kind

@@ -16,6 +16,14 @@ extension BadInputTable {
             plan stores absolute paths, so errors raised by `run`, `embed` and `predict` about files
             the plan names show them absolute (`$DIR` below). Spec positions are 1-based.
 
+            Every case starts from a valid 2-layer spec, `spec.yaml`, with its vocabulary and data
+            (`Tests/mtstcTests/BadInputFixture.swift`). Unless a row's title says otherwise,
+            `p.plan` is what `mtstc compile spec.yaml -o p.plan` writes, and rows about an
+            existing run folder `r` start after `mtstc run --graph p.plan --out r`. Rows marked
+            *crafted* change one field of the plan's JSON payload and write a fresh SHA-256, as
+            someone sharing a plan could: a checksum proves only that the bytes are the ones
+            written, so every plan is verified on load.
+
             """
         for kind in BadInputCase.Kind.allCases {
             let rows = cases.filter { $0.kind == kind }

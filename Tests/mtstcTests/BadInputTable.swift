@@ -1,4 +1,5 @@
 import Foundation
+import MTSTCompiler
 
 /// Every bad input the CLI must refuse with one actionable line. To add a case, add a row:
 /// files (beside `BadInputFixture.files`), the command, the exact first line of stderr, and the
@@ -17,7 +18,8 @@ enum BadInputTable {
         ["spec.yaml": .text(fixture.specWithWeights()), "w.safetensors": .bytes(bytes)]
     }
 
-    static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + argumentCases
+    static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + sizeCases
+        + outputCases + numericCases + argumentCases
 
     static let specCases: [Case] = [
         Case(kind: .spec, title: "unclosed flow list", files: spec(("  max_length: 32", "  max_length: [32")),
@@ -267,6 +269,184 @@ enum BadInputTable {
              args: ["run", "--graph", "p.plan"], firstLine: "error: p.plan: not an mtstc plan (bad magic); compile one with `mtstc compile SPEC -o PLAN`", fix: "Pass a plan written by `mtstc compile -o`."),
         Case(kind: .plan, title: "plan truncated", files: ["p.plan": .text("MTSTPLAN")],
              args: ["inspect", "p.plan"], firstLine: "error: p.plan: plan file is truncated; recompile the spec", fix: "Recompile the spec."),
+        Case(kind: .plan, title: "plan cut in half (an interrupted copy)", setup: compileSetup + [.edit("p.plan", .firstHalf)],
+             args: embed, firstLine: "error: p.plan: plan file is truncated; recompile the spec", fix: "Copy the plan again, or recompile the spec."),
+        Case(kind: .plan, title: "plan damaged after it was written", setup: compileSetup + [.edit("p.plan", .lastByteFlipped)],
+             args: embed, firstLine: "error: p.plan: plan checksum mismatch (file corrupted); recompile the spec", fix: "Copy the plan again, or recompile the spec."),
+        Case(kind: .plan, title: "plan of another format version", setup: compileSetup + [.edit("p.plan", .patch(at: 8, [1, 0, 0, 0]))],
+             args: embed, firstLine: "error: p.plan: plan format version 1, this mtstc reads version 2; recompile the spec",
+             fix: "Recompile the spec with this mtstc; plans are not converted between versions."),
+        Case(kind: .plan, title: "bytes after the payload", setup: compileSetup + [.edit("p.plan", BadInputEdit { $0 + Array("\n".utf8) })],
+             args: embed, firstLine: "error: p.plan: plan payload is malformed: trailing bytes after the payload; recompile the spec",
+             fix: "Copy the plan again (as binary), or recompile the spec."),
+        Case(kind: .plan, title: "crafted: a string where a number belongs",
+             setup: compileSetup + [.edit("p.plan", .planPayload(replacing: "\"maxBatch\":4", with: "\"maxBatch\":\"four\""))],
+             args: embed, firstLine: "error: p.plan: plan payload is malformed: inference.graph.maxBatch: expected an integer, found \"four\"; recompile the spec",
+             fix: "Recompile the spec; do not edit plans by hand."),
+        Case(kind: .plan, title: "crafted: an unknown op kind",
+             setup: compileSetup + [.edit("p.plan", .planPayload(replacing: "\"kind\":\"biasGelu\"", with: "\"kind\":\"frobnicate\""))],
+             args: embed, firstLine: "error: p.plan: plan payload is malformed: inference.graph.nodes[29].kind: \"frobnicate\" is not a valid value; recompile the spec",
+             fix: "Recompile the spec with this mtstc; do not edit plans by hand."),
+        Case(kind: .plan, title: "crafted: a node without its inputs",
+             setup: compileSetup + [.edit("p.plan", .planPayload(replacing: "\"inputs\":[28,27],", with: ""))],
+             args: embed, firstLine: "error: p.plan: plan payload is malformed: inference.graph.nodes[29].inputs is missing; recompile the spec",
+             fix: "Recompile the spec; do not edit plans by hand."),
+        Case(kind: .plan, title: "crafted: a node input out of range", setup: compileSetup + [.edit("p.plan", .plan { $0.inference.graph.nodes[10].inputs[1] = 9999 })],
+             args: embed, firstLine: "error: p.plan: unsafe plan: inference.nodes[10].inputs[1] = 9999 is out of range (64 nodes)",
+             fix: "Recompile the spec; only run plans you compiled or trust (a plan's checksum proves its bytes, not their origin)."),
+        Case(kind: .plan, title: "crafted: a node input out of range, given to run",
+             setup: compileSetup + [.edit("p.plan", .plan { $0.training?.graph.nodes[72].inputs[0] = 9999 })],
+             args: ["run", "--graph", "p.plan", "--out", "r"], firstLine: "error: p.plan: unsafe plan: training.nodes[72].inputs[0] = 9999 is out of range (162 nodes)",
+             fix: "Recompile the spec; only run plans you compiled or trust."),
+        Case(kind: .plan, title: "crafted: an arena offset past the arena",
+             setup: compileSetup + [.edit("p.plan", .plan { $0.inference.arena.offsets[29] = $0.inference.arena.bytes })],
+             args: embed, firstLine: "error: p.plan: unsafe plan: inference.arena.offsets[29] = 75776: node 29 needs 16384 bytes at 4×32, past the arena's 75776 bytes",
+             fix: "Recompile the spec; only run plans you compiled or trust."),
+        Case(kind: .plan, title: "crafted: an arena smaller than its buffers", setup: compileSetup + [.edit("p.plan", .plan { $0.inference.arena.bytes = 64 })],
+             args: embed, firstLine: "error: p.plan: unsafe plan: inference.arena.offsets[0] = 73728: node 0 needs 512 bytes at 4×32, past the arena's 64 bytes",
+             fix: "Recompile the spec; only run plans you compiled or trust."),
+        Case(kind: .plan, title: "crafted: a node with no storage", setup: compileSetup + [.edit("p.plan", .plan { $0.inference.arena.offsets[29] = -1 })],
+             args: embed, firstLine: "error: p.plan: unsafe plan: inference.arena.offsets[29] = -1: node 29 (backbone.layers[0].ffn.gelu) has no storage",
+             fix: "Recompile the spec; only run plans you compiled or trust."),
+        Case(kind: .plan, title: "crafted: an absurd maxBatch", setup: compileSetup + [.edit("p.plan", .plan { $0.inference.graph.maxBatch = 1_000_000_000 })],
+             args: embed, firstLine: "error: p.plan: unsafe plan: inference.maxBatch = 1000000000 is out of range (1...65536)",
+             fix: "Recompile the spec; set a larger batch with compile.max_batch (at most 65536)."),
+        Case(kind: .plan, title: "crafted: an absurd parameter shape",
+             setup: compileSetup + [.edit("p.plan", .plan { BadInputTable.setParamShape(&$0, 0, [1 << 40, 1 << 40]) })],
+             args: embed, firstLine: "error: p.plan: unsafe plan: params[0].shape = [1099511627776, 1099511627776] is not a tensor shape (dimensions from 1 to 2^31−1, element count below 2^63)",
+             fix: "Recompile the spec; only run plans you compiled or trust."),
+        Case(kind: .plan, title: "crafted: a parameter shape the graph was not built for",
+             setup: compileSetup + [.edit("p.plan", .plan { BadInputTable.setParamShape(&$0, 0, [1 << 24, 1 << 20]) })],
+             args: embed, firstLine: "error: p.plan: unsafe plan: inference.nodes[4].shape = [65,16], but its inputs give [16777216,1048576]",
+             fix: "Recompile the spec; only run plans you compiled or trust."),
+    ]
+
+    static let embed = ["embed", "--graph", "p.plan", "hi"]
+
+    /// A parameter's shape changed consistently in the plan's table and every program's copy.
+    static func setParamShape(_ plan: inout Plan, _ index: Int, _ shape: [Int]) {
+        plan.params[index].shape = shape
+        plan.inference.graph.params[index].shape = shape
+        plan.training?.graph.params[index].shape = shape
+        plan.update?.graph.params[index].shape = shape
+    }
+
+    static let sizeCases: [Case] = [
+        Case(kind: .sizes, title: "hidden size of ten million", files: spec(("  hidden_size: 16", "  hidden_size: 10000000")),
+             args: ["compile", "spec.yaml", "--max-memory", "8G"],
+             firstLine: "error: spec.yaml:4:16: backbone.hidden_size: the weights, gradients and AdamW moments alone need 11920971.72 GiB, over --max-memory 8.00 GiB",
+             fix: "Use a realistic hidden size; the check runs before anything is allocated."),
+        Case(kind: .sizes, title: "a billion layers", files: spec(("  num_layers: 2", "  num_layers: 1000000000")),
+             args: compile, firstLine: "error: spec.yaml:5:15: backbone.num_layers: 1000000000 layers make 16000000009 parameter tensors; at most 65536 are supported",
+             fix: "Use a realistic layer count (BERT models have 2 to 48)."),
+        Case(kind: .sizes, title: "max_batch past the supported maximum", files: spec(("data:\n", "compile:\n  max_batch: 100000\ndata:\n")),
+             args: compile, firstLine: "error: spec.yaml:23:14: compile.max_batch: 100000 exceeds the supported maximum 65536", fix: "Use compile.max_batch ≤ 65536."),
+        Case(kind: .sizes, title: "activations over --max-memory", files: spec(("data:\n", "compile:\n  max_batch: 4\ndata:\n")),
+             args: ["compile", "spec.yaml", "--max-memory", "26.2M"],
+             firstLine: "error: spec.yaml:23:14: compile.max_batch: predicted peak memory 26.5 MiB (weights 28.0 KiB, gradients 28.0 KiB, AdamW moments 56.0 KiB, arena 372.0 KiB, runtime 26.0 MiB) exceeds --max-memory 26.2 MiB",
+             fix: "Lower compile.max_batch (or tokenizer.max_length), or raise --max-memory."),
+        Case(kind: .sizes, title: "--max-memory below what mtstc itself needs", args: ["compile", "spec.yaml", "--max-memory", "1M"],
+             firstLine: "error: spec.yaml: predicted peak memory 26.5 MiB (weights 28.0 KiB, gradients 28.0 KiB, AdamW moments 56.0 KiB, arena 372.0 KiB, runtime 26.0 MiB) exceeds --max-memory 1.0 MiB, which is below the 26.0 MiB mtstc and its tokenizer need before any model buffer; raise --max-memory",
+             fix: "Raise --max-memory; no spec fits under the process's own needs."),
+        Case(kind: .sizes, title: "--max-memory not a size", args: ["compile", "spec.yaml", "--max-memory", "lots"],
+             firstLine: "Error: --max-memory expects a size such as 8G, 512M or a byte count, got 'lots'", fix: "Write a size such as 8G or 512M."),
+        Case(kind: .sizes, title: "plan over --max-memory at load", setup: compileSetup, args: ["run", "--graph", "p.plan", "--max-memory", "1M", "--out", "r"],
+             firstLine: "error: p.plan: unsafe plan: it needs 26.5 MiB (weights 28.0 KiB, gradients 28.0 KiB, AdamW moments 56.0 KiB, arena 372.0 KiB, runtime 26.0 MiB), over the memory limit of 1.0 MiB",
+             fix: "Raise --max-memory (the default is the machine's RAM), or recompile with a smaller compile.max_batch."),
+        Case(kind: .sizes, title: "GEMM benchmark of 100000³", args: ["bench", "--gemm", "100000,100000,100000", "--max-memory", "8G"],
+             firstLine: "error: this benchmark needs 111.76 GiB (A, B and C of 100000×100000, 100000×100000, 100000×100000 floats), over --max-memory 8.00 GiB",
+             fix: "Benchmark smaller matrices, or raise --max-memory if the machine has the memory."),
+        Case(kind: .sizes, title: "GEMM benchmark past BLAS's 32-bit sizes", args: ["bench", "--gemm", "4000000000,10,10"],
+             firstLine: "Error: --gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647", fix: "Keep each size below 2^31."),
+        Case(kind: .sizes, title: "benchmark batch past the plan's maximum", setup: compileSetup, args: ["bench", "--graph", "p.plan", "--batch", "100000000"],
+             firstLine: "error: p.plan: batch 100000000×32 exceeds the plan's maximum 4×32; raise compile.max_batch / max_seq in the spec",
+             fix: "Use --batch ≤ the plan's maximum, or recompile with a larger compile.max_batch."),
+    ]
+
+    static let outputCases: [Case] = [
+        Case(kind: .outputs, title: "-o onto a symbolic link", files: ["keep.txt": .text("keep"), "link.plan": .symlink("keep.txt")],
+             args: ["compile", "spec.yaml", "-o", "link.plan"], firstLine: "error: link.plan: cannot write plan: a symbolic link is in the way; only a regular file is ever replaced",
+             fix: "Write the plan to a new name, or remove the link first."),
+        Case(kind: .outputs, title: "-o onto a FIFO", files: ["fifo.plan": .fifo],
+             args: ["compile", "spec.yaml", "-o", "fifo.plan"], firstLine: "error: fifo.plan: cannot write plan: a FIFO is in the way; only a regular file is ever replaced",
+             fix: "Write the plan to a regular file."),
+        Case(kind: .outputs, title: "-o onto a directory", files: ["plans": .directory],
+             args: ["compile", "spec.yaml", "-o", "plans"], firstLine: "error: plans: cannot write plan: a directory is in the way; only a regular file is ever replaced",
+             fix: "Name the file: `-o plans/model.plan`."),
+        Case(kind: .outputs, title: "-o under a regular file", files: ["notes": .text("x")],
+             args: ["compile", "spec.yaml", "-o", "notes/p.plan"], firstLine: "error: notes/p.plan: cannot write plan: $DIR/notes is a regular file, not a directory",
+             fix: "Write the plan into a directory."),
+        Case(kind: .outputs, title: "-o into a missing directory", args: ["compile", "spec.yaml", "-o", "no/such/dir/p.plan"],
+             firstLine: "error: no/such/dir/p.plan: cannot write plan: directory $DIR/no/such/dir does not exist", fix: "Create the directory first."),
+        Case(kind: .outputs, title: "run --out onto an existing run", setup: compileSetup + [.mtstc(["run", "--graph", "p.plan", "--out", "r"])],
+             args: ["run", "--graph", "p.plan", "--out", "r"], firstLine: "error: r: already holds a run; continue it with --resume r, or replace it with --overwrite",
+             fix: "Continue it with `--resume r`, replace it with `--overwrite` (only mtstc's files are removed), or pick another --out."),
+        Case(kind: .outputs, title: "run --out under a regular file", files: ["notes": .text("x")], setup: compileSetup,
+             args: ["run", "--graph", "p.plan", "--out", "notes/r"], firstLine: "error: notes/r: cannot create the folder: notes is a regular file, not a folder",
+             fix: "Put the run folder inside a directory."),
+        Case(kind: .outputs, title: "run --out is a regular file", files: ["notes": .text("x")], setup: compileSetup,
+             args: ["run", "--graph", "p.plan", "--out", "notes"], firstLine: "error: notes: a regular file is in the way; --out must name a folder",
+             fix: "Name a folder (new or holding a run) for --out."),
+        Case(kind: .outputs, title: "run --resume of a folder that does not exist", setup: compileSetup,
+             args: ["run", "--graph", "p.plan", "--resume", "nope"], firstLine: "error: nope: cannot resume: no such run folder",
+             fix: "Give the run folder that `run --out` wrote."),
+        Case(kind: .outputs, title: "run --resume of a folder that is not a run", files: ["stuff": .directory, "stuff/notes.txt": .text("x")], setup: compileSetup,
+             args: ["run", "--graph", "p.plan", "--resume", "stuff"],
+             firstLine: "error: stuff: cannot resume: it holds no saved epoch (no 'latest' file): not a run folder, or a run stopped before its first epoch; start a new run with --out",
+             fix: "Start a new run with `--out`; a run is resumable once its first epoch is saved."),
+        Case(kind: .outputs, title: "run --resume of a tampered checkpoint",
+             setup: compileSetup + [.mtstc(["run", "--graph", "p.plan", "--out", "r"]), .edit("r/epoch-0001/checkpoint.safetensors", .lastByteFlipped)],
+             args: ["run", "--graph", "p.plan", "--resume", "r"],
+             firstLine: "error: r: cannot resume: epoch-0001/checkpoint.safetensors does not match its SHA-256 in state.json (the file changed or is damaged)",
+             fix: "Restore the snapshot's files, or start a new run; a snapshot is only resumed whole."),
+        Case(kind: .outputs, title: "run --resume with a recompiled plan",
+             files: ["spec2.yaml": .text(fixture.spec([("  epochs: 1", "  epochs: 2")]))],
+             setup: compileSetup + [.mtstc(["run", "--graph", "p.plan", "--out", "r"]), .mtstc(["compile", "spec2.yaml", "-o", "q.plan"])],
+             args: ["run", "--graph", "q.plan", "--resume", "r"],
+             firstLine: "error: r: cannot resume: it was trained with another plan named 't' (recompiled, or compiled from another spec or other files); resume with the plan that started it",
+             fix: "Resume with the plan file the run started with; to change settings, start a new run."),
+        Case(kind: .outputs, title: "run --resume with another model's plan",
+             files: ["u.yaml": .text(fixture.spec([("name: t", "name: u")]))],
+             setup: compileSetup + [.mtstc(["run", "--graph", "p.plan", "--out", "r"]), .mtstc(["compile", "u.yaml", "-o", "u.plan"])],
+             args: ["run", "--graph", "u.plan", "--resume", "r"], firstLine: "error: r: cannot resume: it was trained with plan 't', not 'u'; resume with the plan that started it",
+             fix: "Resume with the plan file the run started with."),
+    ]
+
+    static let numericCases: [Case] = [
+        Case(kind: .numerics, title: "NaN in the weights", files: weights(fixture.safetensors(fixture.backbone(changing: "encoder.layer.1.attention.self.key.weight") { $0.value = .nan })),
+             setup: compileSetup, args: embed,
+             firstLine: "error: $DIR/w.safetensors: tensor encoder.layer.1.attention.self.key.weight holds NaN at element 0; weights must be finite",
+             fix: "Download or export the weights again; a NaN means the file is damaged or came from a diverged run."),
+        Case(kind: .numerics, title: "infinity in a checkpoint given to predict",
+             setup: compileSetup + [.mtstc(["run", "--graph", "p.plan", "--out", "r"]),
+                                    .edit("r/checkpoint.safetensors", .poison("heads.intent.weight", with: .infinity), to: "c.safetensors")],
+             args: ["predict", "--graph", "p.plan", "--weights", "c.safetensors", "show me flights"],
+             firstLine: "error: c.safetensors: tensor heads.intent.weight holds inf at element 0; weights must be finite",
+             fix: "Use a checkpoint from a run that finished; mtstc never saves non-finite weights."),
+        Case(kind: .numerics, title: "weights so large the embedding overflows",
+             files: weights(fixture.safetensors(fixture.backbone.map { t in
+                 var t = t
+                 if ["embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight"].contains(t.name) { t.value = 3e38 }
+                 return t
+             })),
+             setup: compileSetup, args: ["embed", "--graph", "p.plan", "show me flights"],
+             firstLine: "error: input 1 (\"show me flights\"): NaN or infinity in its embedding; the weights or an activation overflowed",
+             fix: "Check the weights: values near 3e38 overflow float32 (the sum of two such embeddings is infinite)."),
+        Case(kind: .numerics, title: "loss becomes NaN (lr 1e30)",
+             files: spec(("training:\n", "optimizer:\n  lr: 1e30\ntraining:\n"), ("  batch_size: 4", "  batch_size: 1")), setup: compileSetup,
+             args: ["run", "--graph", "p.plan", "--out", "r"],
+             firstLine: "error: epoch 1 step 2/3: the loss is NaN; head losses: intent NaN, slots NaN; rerun with --check-numerics to find the op that produced it; nothing was saved",
+             fix: "Lower optimizer.lr; a run that saved an epoch before diverging stays resumable from it."),
+        Case(kind: .numerics, title: "loss becomes NaN, with --check-numerics",
+             files: spec(("training:\n", "optimizer:\n  lr: 1e30\ntraining:\n"), ("  batch_size: 4", "  batch_size: 1")), setup: compileSetup,
+             args: ["run", "--graph", "p.plan", "--out", "r", "--check-numerics"],
+             firstLine: "error: epoch 1 step 2/3: the loss is NaN; head losses: intent NaN, slots NaN; first non-finite output: node backbone.layers[0].attention.qkv.bias_add (linear); nothing was saved",
+             fix: "Lower the learning rate; the named op is where the values first overflowed."),
+        Case(kind: .numerics, title: "the last update overflows the weights (lr 1e30)",
+             files: spec(("training:\n", "optimizer:\n  lr: 1e30\ntraining:\n")), setup: compileSetup,
+             args: ["run", "--graph", "p.plan", "--out", "r"],
+             firstLine: "error: epoch 1: NaN or infinity in the intent logits of evaluation example $DIR/test.txt:1:1; the weights overflowed in training (is the lr too high?); nothing was saved",
+             fix: "Lower the learning rate; nothing from the diverged epoch is saved."),
     ]
 
     static let argumentCases: [Case] = [
@@ -284,7 +464,5 @@ enum BadInputTable {
              firstLine: "error: nope.txt: cannot read input file: no such file or directory", fix: "Check the path."),
         Case(kind: .arguments, title: "--input is a directory", files: ["in": .directory], setup: compileSetup,
              args: ["embed", "--graph", "p.plan", "--input", "in"], firstLine: "error: in: cannot read input file: it is a directory", fix: "Pass a text file, one sentence per line."),
-        Case(kind: .arguments, title: "-o into a missing directory", args: ["compile", "spec.yaml", "-o", "no/such/dir/p.plan"],
-             firstLine: "error: no/such/dir/p.plan: cannot write plan: directory $DIR/no/such/dir does not exist", fix: "Create the directory first."),
     ]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MTSTCompiler
 
 /// The real binary over every row of `BadInputTable`: a non-zero exit, exactly the expected first
 /// line on stderr, and no file created or removed by the failing command. Docs/ERRORS.md is
@@ -16,8 +17,15 @@ import Testing
                 let setup = try CLI.run(command, cwd: dir)
                 try #require(setup.status == 0, "setup \(command) failed: \(setup.stderr)")
             case .copy(let source, let target):
-                try FileManager.default.removeItem(at: dir.appendingPathComponent(target))
-                try FileManager.default.copyItem(at: dir.appendingPathComponent(source), to: dir.appendingPathComponent(target))
+                let url = dir.appendingPathComponent(target)
+                if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+                try FileManager.default.copyItem(at: dir.appendingPathComponent(source), to: url)
+            case .edit(let source, let edit, let target):
+                let bytes = try edit.apply([UInt8](try Data(contentsOf: dir.appendingPathComponent(source))))
+                let url = dir.appendingPathComponent(target ?? source)
+                // A new file, not a write through the old one: run folders hard-link their files.
+                if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+                try Data(bytes).write(to: url)
             }
         }
         let before = try Self.listing(dir)
@@ -26,7 +34,8 @@ import Testing
         let firstLine = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         #expect(result.status != 0, "exit status 0; stdout: \(result.stdout.prefix(300))")
         #expect(firstLine == expected)
-        #expect(try Self.listing(dir) == before, "the failing command changed the folder")
+        let after = try Self.listing(dir)
+        #expect(after == before, "the failing command changed \(Set(after.keys).union(before.keys).filter { after[$0] != before[$0] }.sorted())")
     }
 
     @Test func errorsDocumentMatchesTheTable() throws {
@@ -59,18 +68,28 @@ import Testing
             case .directory: try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             case .copy(let path): try FileManager.default.copyItem(at: CLI.root.appendingPathComponent(path), to: url)
             case .absent: break
+            case .symlink(let target): try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: target)
+            case .fifo: try #require(mkfifo(url.path, 0o644) == 0, "mkfifo \(name)")
             }
         }
     }
 
-    /// Every path under `dir` with its size, so a created, removed or rewritten file shows.
-    static func listing(_ dir: URL) throws -> [String: Int] {
-        var result: [String: Int] = [:]
-        let base = dir.resolvingSymlinksInPath().path
-        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.fileSizeKey]) else { return [:] }
-        for case let url as URL in walker {
-            let path = String(url.resolvingSymlinksInPath().path.dropFirst(base.count))
-            result[path] = try url.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? -1
+    /// Every entry under `dir` (links not followed) with its kind, and for a regular file its
+    /// size, inode and modification time, so a file created, removed, replaced or rewritten shows.
+    /// A directory's own times are left out: a temporary file made and removed leaves no trace.
+    static func listing(_ dir: URL) throws -> [String: String] {
+        var result: [String: String] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: dir.path) else { return [:] }
+        for case let path as String in walker {
+            var st = stat()
+            guard lstat(dir.path + "/" + path, &st) == 0 else {
+                result[path] = "vanished"
+                continue
+            }
+            let kind = FileKind.of(dir.path + "/" + path).map { "\($0)" } ?? "?"
+            result[path] = (st.st_mode & S_IFMT) == S_IFREG
+                ? "\(kind) \(st.st_size) bytes, inode \(st.st_ino), modified \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+                : kind
         }
         return result
     }

@@ -38,10 +38,15 @@ import Testing
             #expect(r.status == 1)
             #expect(r.stderr == "error: \(dir.path)/\(message)\n")
         }
+        // Over the limit by the arena: the batch size is what to lower.
         let small = try Self.spec("max_batch: 4", "max_batch: 4", in: dir)
-        let r = try CLI.run(["compile", small, "--max-memory", "1M"])
+        let r = try CLI.run(["compile", small, "--max-memory", "26.2M"])
         #expect(r.stderr.hasPrefix("error: \(dir.path)/spec.yaml:58:14: compile.max_batch: predicted peak memory "))
-        #expect(r.stderr.hasSuffix(" exceeds --max-memory 1.0 MiB\n"))
+        #expect(r.stderr.hasSuffix(" exceeds --max-memory 26.2 MiB\n"))
+        // Below what the process needs before any model: no setting of the spec can help.
+        let tiny = try CLI.run(["compile", small, "--max-memory", "1M"])
+        #expect(tiny.stderr.hasPrefix("error: \(dir.path)/spec.yaml: predicted peak memory "))
+        #expect(tiny.stderr.hasSuffix(" exceeds --max-memory 1.0 MiB, which is below the 26.0 MiB mtstc and its tokenizer need before any model buffer; raise --max-memory\n"))
     }
 
     @Test func compilePrintsThePredictedPeak() throws {
@@ -69,7 +74,7 @@ import Testing
         let plan = dir.appendingPathComponent("tiny.plan").path
         #expect(try CLI.run(["compile", "Graphs/tiny.yaml", "-o", plan]).status == 0)
         let batch = try CLI.run(["bench", "--graph", plan, "--batch", "100000000"])
-        #expect(batch.stderr == "error: batch 100000000×32 exceeds the plan's maximum 4×32; raise compile.max_batch / max_seq in the spec\n")
+        #expect(batch.stderr == "error: \(plan): batch 100000000×32 exceeds the plan's maximum 4×32; raise compile.max_batch / max_seq in the spec\n")
         let ok = try CLI.run(["bench", "--graph", plan, "--batch", "4", "--seq", "16", "--seconds", "0", "--iterations", "1", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
         #expect((json["predicted_peak_mb"] as? Double ?? 0) > 0)

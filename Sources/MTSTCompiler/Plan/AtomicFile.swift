@@ -19,7 +19,8 @@ public enum AtomicFile {
         let parent = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw AtomicFileError(path: path, reason: "directory \(parent) does not exist")
+            let reason = FileKind.of(parent).map { "\(parent) is \($0.name), not a directory" } ?? "directory \(parent) does not exist"
+            throw AtomicFileError(path: path, reason: reason)
         }
         if let kind = FileKind.of(path), kind != .regular {
             throw AtomicFileError(path: path, reason: "\(kind.name) is in the way; only a regular file is ever replaced")

@@ -18,7 +18,7 @@ public enum PlanError: UserFacingError {
         case let .version(p, found): "\(p): plan format version \(found), this mtstc reads version \(Plan.formatVersion); recompile the spec"
         case .truncated(let p): "\(p): plan file is truncated; recompile the spec"
         case .checksum(let p): "\(p): plan checksum mismatch (file corrupted); recompile the spec"
-        case let .malformed(p, why): "\(p): plan payload is malformed: \(why)"
+        case let .malformed(p, why): "\(p): plan payload is malformed: \(why); recompile the spec"
         case let .unwritable(p, why): "\(p): cannot write plan: \(why)"
         case let .unsafe(p, why): "\(p): unsafe plan: \(why)"
         }
@@ -65,7 +65,7 @@ public enum PlanCodec {
         do {
             plan = try JSONDecoder().decode(Plan.self, from: Data(payload))
         } catch {
-            throw PlanError.malformed(path, String("\(error)".prefix(200)).replacingOccurrences("\n", with: " "))
+            throw PlanError.malformed(path, malformedReason(error, payload: payload))
         }
         try PlanVerifier.verify(plan, path: path, limits: limits)
         return plan

@@ -35,6 +35,11 @@ enum MemoryBudget {
             throw CompileError.located(spec.location(of: "compile"), "compile: the predicted memory overflows 64 bits")
         }
         guard e.peak > limits.maxMemory else { return }
+        guard e.runtime < limits.maxMemory else {
+            // No setting in the spec can help: blaming one would send the user to the wrong place.
+            throw CompileError.file(spec.path, "predicted peak memory \(PlanLimits.format(e.peak)) (\(e.breakdown)) exceeds --max-memory \(PlanLimits.format(limits.maxMemory)), "
+                                    + "which is below the \(PlanLimits.format(e.runtime)) mtstc and its tokenizer need before any model buffer; raise --max-memory")
+        }
         let key = e.arena > e.weights + e.gradients + e.moments ? (plan.training != nil ? "compile.max_batch" : "tokenizer.max_length") : sizeKey(spec)
         throw CompileError.located(spec.location(of: key),
                                    "\(key): predicted peak memory \(PlanLimits.format(e.peak)) (\(e.breakdown)) exceeds --max-memory \(PlanLimits.format(limits.maxMemory))")

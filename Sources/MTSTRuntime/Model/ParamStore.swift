@@ -17,7 +17,7 @@ public enum WeightsError: UserFacingError {
         case let .dtype(file, tensor, dtype):
             "\(file): tensor \(tensor) has dtype \(dtype), which is not supported for weights (F32, F16, BF16 or F64)"
         case let .nonFinite(file, tensor, index, value):
-            "\(file): tensor \(tensor) holds \(value) at element \(index); weights must be finite"
+            "\(file): tensor \(tensor) holds \(NumericsError.text(Double(value))) at element \(index); weights must be finite"
         }
     }
 }

@@ -9,6 +9,8 @@ public enum NumericsError: UserFacingError {
     /// and the last good state.
     case loss(step: String, value: Double, detail: String)
     case gradient(step: String, norm: Double, detail: String)
+    /// Evaluating after `epoch` gave a non-finite `output` for the example read at `source`.
+    case evaluation(epoch: Int, source: String, output: String, detail: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum NumericsError: UserFacingError {
             return "input \(index + 1) (\(JSONText.quote(shown))): NaN or infinity in its \(output); the weights or an activation overflowed"
         case let .loss(step, value, detail): return "\(step): the loss is \(Self.text(value)); \(detail)"
         case let .gradient(step, norm, detail): return "\(step): the gradient norm is \(Self.text(norm)); \(detail)"
+        case let .evaluation(epoch, source, output, detail):
+            return "epoch \(epoch): NaN or infinity in the \(output) of evaluation example \(source); the weights overflowed in training (is the lr too high?); \(detail)"
         }
     }
 

@@ -45,7 +45,8 @@ struct RunFolder {
             for component in path.split(separator: "/") {
                 current += "/" + component
                 if mkdir(current, 0o755) == 0 || errno == EEXIST && FileKind.of(current) == .directory { continue }
-                let why = errno == EEXIST ? "\(current) is \(FileKind.of(current)?.name ?? "in the way"), not a folder" : "\(current): \(POSIXFailure.current)"
+                let shown = current.hasPrefix("./") ? String(current.dropFirst(2)) : current
+                let why = errno == EEXIST ? "\(shown) is \(FileKind.of(current)?.name ?? "in the way"), not a folder" : "\(shown): \(POSIXFailure.current)"
                 throw TrainingError.folder(path, "cannot create the folder: \(why)")
             }
             return true
@@ -142,14 +143,15 @@ struct RunFolder {
 
     // MARK: Reading
 
-    /// The snapshot `latest` names, after checking that it is whole and belongs to this plan.
-    func readLatest(planSHA256: String) throws -> (dir: String, state: RunState) {
+    /// The snapshot `latest` names, after checking that it is whole and belongs to this plan
+    /// (`planName`, whose encoding has the SHA-256 `planSHA256`).
+    func readLatest(planSHA256: String, planName: String) throws -> (dir: String, state: RunState) {
         func refuse(_ why: String) -> TrainingError { .resume(path, why) }
         guard FileKind.of(path) == .directory else { throw refuse("no such run folder") }
         guard FileKind.of(file(Self.latest)) == .regular, let data = FileManager.default.contents(atPath: file(Self.latest)) else {
             throw refuse(FileKind.of(file(Self.state)) == .regular
                 ? "it was written by an older mtstc (no 'latest' snapshot); start a new run"
-                : "no saved epoch ('latest' is missing)")
+                : "it holds no saved epoch (no 'latest' file): not a run folder, or a run stopped before its first epoch; start a new run with --out")
         }
         let name = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let id = SnapshotID(name: name) else { throw refuse("'latest' does not name a snapshot") }
@@ -160,7 +162,10 @@ struct RunFolder {
         guard state.format == RunState.currentFormat else { throw refuse("\(name)/\(Self.state) has format \(state.format), this mtstc reads \(RunState.currentFormat)") }
         guard state.id == id else { throw refuse("\(name)/\(Self.state) is for \(state.id.name), not \(name)") }
         guard state.planSHA256 == planSHA256 else {
-            throw refuse("it was trained with another plan (\(state.plan), SHA-256 \(state.planSHA256.prefix(12))…); resume with the plan that started it")
+            // Named, not by checksum: a SHA-256 prefix tells a user nothing to act on.
+            throw refuse(state.plan == planName
+                ? "it was trained with another plan named '\(state.plan)' (recompiled, or compiled from another spec or other files); resume with the plan that started it"
+                : "it was trained with plan '\(state.plan)', not '\(planName)'; resume with the plan that started it")
         }
         for required in [Self.checkpoint, Self.optimizer, Self.metrics] where state.files[required] == nil {
             throw refuse("\(name) lacks \(required)")

@@ -101,7 +101,7 @@ public final class Trainer {
         var epochs = requested ?? plan.schedule.epochs
         var limit = requestedLimit
         if let resume {
-            let (dir, state) = try RunFolder(path: resume).readLatest(planSHA256: planSHA256)
+            let (dir, state) = try RunFolder(path: resume).readLatest(planSHA256: planSHA256, planName: plan.name)
             if let requestedLimit, requestedLimit != state.limit {
                 throw TrainingError.resume(resume, "--limit \(requestedLimit) differs from the run's \(state.limit.map { "--limit \($0)" } ?? "full data")")
             }

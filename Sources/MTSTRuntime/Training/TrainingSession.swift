@@ -104,7 +104,13 @@ struct Session {
             let trainSeconds = position.trainSeconds + Date().timeIntervalSince(start)
             trainer.progress.end()
             let evalStart = Date()
-            let (report, predictions) = try trainer.evaluate(eval)
+            let (report, predictions): (EvaluationReport, [Prediction])
+            do {
+                (report, predictions) = try trainer.evaluate(eval)
+            } catch NumericsError.output(let index, _, let output) where eval.indices.contains(index) {
+                // Finite losses and gradients, but the last update left weights that overflow.
+                throw NumericsError.evaluation(epoch: epoch + 1, source: "\(eval[index].0.source)", output: output, detail: saved)
+            }
             lastReport = report
             let metrics = EpochMetrics(epoch: epoch + 1, loss: position.lossSum / Double(max(position.lossCount, 1)),
                                        intent_acc: report.intent.map { $0.value * 100 }, slot_f1: report.slots.map { $0.f1 * 100 },

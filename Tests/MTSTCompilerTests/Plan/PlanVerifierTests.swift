@@ -180,6 +180,50 @@ import Testing
                 == "out.plan: unsafe plan: update is missing: a plan with a training program needs its optimizer program")
     }
 
+    /// `decode`'s error for the compiled plan's payload after `edit` (a fresh checksum, so only
+    /// the JSON itself is wrong).
+    static func payloadRejection(_ edit: (String) -> String) throws -> String {
+        let bytes = try PlanCodec.encode(Self.plan)
+        let payload = Array(edit(String(decoding: bytes[PlanCodec.headerSize...], as: UTF8.self)).utf8)
+        var framed = Array(bytes[0..<12])
+        withUnsafeBytes(of: UInt64(payload.count).littleEndian) { framed.append(contentsOf: $0) }
+        var h = SHA256()
+        h.update(payload)
+        framed += h.finalize() + payload
+        do {
+            _ = try PlanCodec.decode(framed, path: "out.plan")
+            return "accepted"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// A payload that is not a `Plan` is one line naming the JSON path, not a `DecodingError` dump.
+    @Test func malformedPayloadNamesTheField() throws {
+        func replacing(_ old: String, _ new: String) -> (String) -> String {
+            { text in
+                guard let r = text.range(of: old) else { return "no '\(old)' in the payload" }
+                return text.replacingCharacters(in: r, with: new)
+            }
+        }
+        let i = try Self.first(Self.plan.inference, .biasGelu)
+        let node = try String(decoding: JSONEncoder().encode(Self.plan.inference.graph.nodes[i].kind), as: UTF8.self)
+        #expect(try Self.payloadRejection(replacing("\"maxBatch\":4", "\"maxBatch\":\"four\""))
+                == "out.plan: plan payload is malformed: inference.graph.maxBatch: expected an integer, found \"four\"; recompile the spec")
+        #expect(try Self.payloadRejection(replacing("\"kind\":\(node)", "\"kind\":\"frobnicate\""))
+                == "out.plan: plan payload is malformed: inference.graph.nodes[\(i)].kind: \"frobnicate\" is not a valid value; recompile the spec")
+        #expect(try Self.payloadRejection(replacing("\"maxSeq\":32,", ""))
+                == "out.plan: plan payload is malformed: inference.graph.maxSeq is missing; recompile the spec")
+        #expect(try Self.payloadRejection(replacing("\"maxSeq\":32", "\"maxSeq\":null"))
+                == "out.plan: plan payload is malformed: inference.graph.maxSeq: expected an integer, found null; recompile the spec")
+        #expect(try Self.payloadRejection(replacing("\"vocabSize\":65", "\"vocabSize\":[65]"))
+                == "out.plan: plan payload is malformed: model.vocabSize: expected an integer, found a list; recompile the spec")
+        #expect(try Self.payloadRejection { "[" + $0 + "]" }
+                == "out.plan: plan payload is malformed: the payload: expected an object, found a list; recompile the spec")
+        #expect(try Self.payloadRejection { String($0.dropLast()) }
+                == "out.plan: plan payload is malformed: not valid JSON: unexpected end of file during JSON parse; recompile the spec")
+    }
+
     @Test func memoryItWouldMap() throws {
         let e = try #require(MemoryEstimate.atMaxima(Self.plan))
         #expect(try Self.rejection(limits: PlanLimits(maxMemory: 1 << 20)) { _ in }

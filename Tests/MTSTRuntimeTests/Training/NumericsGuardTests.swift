@@ -31,7 +31,7 @@ import Testing
             try model.store.load(tensors: tensors, file: "w.safetensors")
             Issue.record("NaN accepted")
         } catch {
-            #expect("\(error)" == "w.safetensors: tensor embeddings.word_embeddings.weight holds nan at element 7; weights must be finite")
+            #expect("\(error)" == "w.safetensors: tensor embeddings.word_embeddings.weight holds NaN at element 7; weights must be finite")
         }
     }
 
