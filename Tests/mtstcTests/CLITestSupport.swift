@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the built `mtstc` binary, as a user would.
@@ -20,8 +21,12 @@ struct CLI {
         var stderr: String
     }
 
+    /// Runs the binary and waits for it. A command that hangs (a regression that opens a FIFO
+    /// named by `-o`, a stuck worker) is killed after `timeout` seconds and reported, so the suite
+    /// fails instead of hanging. stderr is drained on its own thread, so a chatty command cannot
+    /// block on a full pipe while stdout is read.
     @discardableResult
-    static func run(_ arguments: [String], cwd: URL = root) throws -> Result {
+    static func run(_ arguments: [String], cwd: URL = root, timeout: Double = 300) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -30,11 +35,24 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let pid = process.processIdentifier
+        let timedOut = Mutex(false)
+        let watchdog = DispatchWorkItem {
+            timedOut.withLock { $0 = true }
+            kill(pid, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        let errReader = err.fileHandleForReading
+        let stderrData = Mutex(Data())
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { stderrData.withLock { $0 = errReader.readDataToEndOfFile() } }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
         process.waitUntilExit()
+        watchdog.cancel()
+        #expect(!timedOut.withLock { $0 }, "mtstc \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s and was killed")
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self))
     }
 
     static func temporaryDirectory() throws -> URL {
