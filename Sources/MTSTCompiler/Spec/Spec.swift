@@ -44,6 +44,11 @@ public struct Spec: Sendable {
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             throw .unreadable(file: path, reason: !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "permission denied or unreadable")
         }
+        return try parse(data: data, path: path)
+    }
+
+    /// Validates the bytes of a spec file already in memory, as `load(path:)` does after reading them.
+    public static func parse(data: Data, path: String) throws(SpecError) -> Spec {
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file: path, reason: "not UTF-8 text")
         }

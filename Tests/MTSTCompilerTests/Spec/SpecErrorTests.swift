@@ -18,6 +18,13 @@ import Testing
         #expect(error?.description == "\(dir): cannot read spec: is a directory")
     }
 
+    @Test func bytesInMemoryAreCheckedAsTheFileIs() throws {
+        #expect(throws: SpecError.unreadable(file: "mem.yaml", reason: "not UTF-8 text")) {
+            try Spec.parse(data: Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF]), path: "mem.yaml")
+        }
+        #expect(try Spec.parse(data: Data(baseYAML.utf8), path: "t.yaml").name == Spec.parse(yaml: baseYAML, path: "t.yaml").name)
+    }
+
     @Test func emptySpec() {
         #expect(specError("# nothing yet\n") == "t.yaml:1:1: the spec is empty; it needs at least backbone and tokenizer")
         #expect(specError("- a\n- b\n") == "t.yaml:1:1: expected a mapping, got a list")

@@ -37,6 +37,15 @@ import Testing
         }
     }
 
+    @Test func bytesInMemoryAreCheckedForUTF8AsTheFileIs() throws {
+        let good = try DatasetFormat.atis.parse(Data("a:O <=> x\r\n".utf8), file: "mem")
+        #expect(good == [Example(words: ["a"], tags: ["O"], label: "x", source: SourceLocation(file: "mem", line: 1, column: 1))])
+        let error = #expect(throws: DataError.self) {
+            try DatasetFormat.atis.parse(Data([0x61, 0x3A, 0x4F, 0x20, 0x3C, 0x3D, 0x3E, 0x20, 0x78, 0x0A, 0x62, 0xFF]), file: "mem")
+        }
+        #expect(error?.description == "mem:2:1: not valid UTF-8")
+    }
+
     @Test func invalidUTF8NamesTheLine() throws {
         try DataTestSupport.withTemporaryDirectory { directory in
             let path = directory + "/bad"
