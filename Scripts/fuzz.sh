@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# libFuzzer over every reader of untrusted bytes (see Docs/RELIABILITY.md, "Fuzzing and sanitizers").
+#
+#   Scripts/fuzz.sh [TARGET|all] [SECONDS]     default: all targets, 600 s each, one after another
+#   Scripts/fuzz.sh TARGET 0                   replay the seed and working corpora once, no fuzzing
+#   Scripts/fuzz.sh list                       the targets and what each covers
+#
+# Targets: spec plan safetensors vocabulary tokenizer atis conll jsonl.
+# The harness (Sources/mtstc-fuzz) is built with -sanitize=fuzzer,address in .build-fuzz; it is
+# part of the package only when MTSTC_FUZZ=1. Seeds come from Tests/Fuzz/Corpus/TARGET (in git);
+# what libFuzzer finds goes to .build-fuzz/corpus/TARGET, crash reproducers to
+# .build-fuzz/crashes/TARGET/, logs to .build-fuzz/logs/TARGET.log.
+# Environment: JOBS (build jobs), MTSTC_FUZZ_SPEC_COMPILE=1 (compile every spec that parses),
+# MTSTC_FUZZ_PLAN_RUN=1 (load every decoded plan and embed a sentence), MTSTC_FUZZ_ARGS (more
+# libFuzzer flags, e.g. "-jobs=2" or "-dict=...").
+# Exits 0 when every target ran clean, 1 at the first crash, hang or out-of-memory, 2 on misuse.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+all=(spec plan safetensors vocabulary tokenizer atis conll jsonl)
+target=${1:-all}
+seconds=${2:-600}
+scratch=.build-fuzz
+bin=$scratch/release/mtstc-fuzz
+
+if [[ "$target" == all ]]; then
+    targets=("${all[@]}")
+elif [[ "$target" == list ]]; then
+    targets=()
+elif [[ " ${all[*]} " == *" $target "* ]]; then
+    targets=("$target")
+else
+    echo "fuzz.sh: unknown target '$target'; targets: ${all[*]}" >&2
+    exit 2
+fi
+if ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
+    echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2
+    exit 2
+fi
+
+echo "== building the fuzz harness (release, -sanitize=fuzzer,address) in $scratch"
+MTSTC_FUZZ=1 swift build -c release --product mtstc-fuzz --scratch-path "$scratch" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld ${JOBS:+-j "$JOBS"} 2>&1 \
+    | grep -v "warning: .*asan.*\(local\|hidden\) symbol" || true
+[[ -x "$bin" ]] || { echo "fuzz.sh: build failed" >&2; exit 1; }
+
+if [[ "$target" == list ]]; then
+    MTSTC_FUZZ_TARGET=none "$bin" 2>&1 | tail -n +2 || true
+    exit 0
+fi
+
+for t in "${targets[@]}"; do
+    work=$scratch/corpus/$t
+    crashes=$scratch/crashes/$t/
+    log=$scratch/logs/$t.log
+    mkdir -p "$work" "$crashes" "$(dirname "$log")"
+    if [[ "$seconds" == 0 ]]; then
+        limits=(-runs=0)
+        echo "== $t: replaying $(ls Tests/Fuzz/Corpus/$t | wc -l) seeds and $(ls "$work" | wc -l) found inputs"
+    else
+        limits=(-max_total_time="$seconds")
+        echo "== $t: fuzzing for $seconds s (log: $log)"
+    fi
+    set +e
+    # -timeout: one input taking 10 s is a hang; -rss_limit_mb: libFuzzer's default 2 GB, stated
+    # so a finding of "absurd size accepted" reads as such.
+    MTSTC_FUZZ_TARGET=$t "$bin" "$work" "Tests/Fuzz/Corpus/$t" "${limits[@]}" \
+        -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$crashes" -print_final_stats=1 \
+        ${MTSTC_FUZZ_ARGS:-} >"$log" 2>&1
+    status=$?
+    set -e
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    corpus=$(ls "$work" | wc -l)
+    if [[ $status == 0 ]]; then
+        echo "   $t: clean, ${runs:-?} executions, $corpus inputs in $work"
+        continue
+    fi
+    reproducer=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
+    kind=$(grep -m1 -o 'ERROR: libFuzzer: [a-z-]*\|ERROR: AddressSanitizer: [a-z-]*\|Fatal error: .*\|fuzz invariant violated: .*' "$log" || echo "exit status $status")
+    echo "   $t: FAILED after ${runs:-?} executions: $kind"
+    echo "   reproducer: ${reproducer:-none written, see $log}"
+    [[ -n "$reproducer" ]] && echo "   rerun: MTSTC_FUZZ_TARGET=$t $bin $reproducer"
+    echo "   log: $log"
+    exit 1
+done
