@@ -31,6 +31,13 @@ import Testing
         #expect(error?.description == message)
     }
 
+    /// Found by the atis fuzz target: NULs from the line were copied into the message.
+    @Test func controlCharactersInAQuotedTokenAreEscaped() {
+        let bytes = Data([0, 0, 0, 9, 9, 9, 9, 9] + Array(":_<=>? \n".utf8))
+        let error = #expect(throws: DataError.self) { try DatasetFormat.atis.parse(bytes, file: "f") }
+        #expect(error?.description == #"f:1:1: token '\0\0\0' has no ':TAG'"#)
+    }
+
     @Test func missingFileIsReported() {
         #expect(throws: DataError(.fileNotFound, at: SourceLocation(file: "/no/such/train_dev"))) {
             try DatasetFormat.atis.read(path: "/no/such/train_dev")
