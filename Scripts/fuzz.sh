@@ -64,7 +64,8 @@ for t in "${targets[@]}"; do
     set +e
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: libFuzzer's default 2 GB, stated
     # so a finding of "absurd size accepted" reads as such.
-    MTSTC_FUZZ_TARGET=$t "$bin" "$work" "Tests/Fuzz/Corpus/$t" "${limits[@]}" \
+    # Swift's own crash backtracer would fight ASan over the crashed process; libFuzzer reports.
+    SWIFT_BACKTRACE=enable=no MTSTC_FUZZ_TARGET=$t "$bin" "$work" "Tests/Fuzz/Corpus/$t" "${limits[@]}" \
         -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$crashes" -print_final_stats=1 \
         ${MTSTC_FUZZ_ARGS:-} >"$log" 2>&1
     status=$?
@@ -79,7 +80,7 @@ for t in "${targets[@]}"; do
     kind=$(grep -m1 -o 'ERROR: libFuzzer: [a-z-]*\|ERROR: AddressSanitizer: [a-z-]*\|Fatal error: .*\|fuzz invariant violated: .*' "$log" || echo "exit status $status")
     echo "   $t: FAILED after ${runs:-?} executions: $kind"
     echo "   reproducer: ${reproducer:-none written, see $log}"
-    [[ -n "$reproducer" ]] && echo "   rerun: MTSTC_FUZZ_TARGET=$t $bin $reproducer"
+    [[ -n "$reproducer" ]] && echo "   rerun: SWIFT_BACKTRACE=enable=no MTSTC_FUZZ_TARGET=$t $bin $reproducer"
     echo "   log: $log"
     exit 1
 done

@@ -20,9 +20,11 @@ struct FuzzTarget: Sendable {
     nonisolated(unsafe) static var selected: FuzzTarget?
 }
 
-/// The fuzzed code broke a promise: trap, so libFuzzer saves the input as a reproducer.
+/// The fuzzed code broke a promise: say which (an -O build drops precondition messages) and
+/// abort, so libFuzzer saves the input as a reproducer.
 func violated(_ message: String) -> Never {
-    preconditionFailure("fuzz invariant violated: \(message)")
+    FileHandle.standardError.write(Data("fuzz invariant violated: \(message)\n".utf8))
+    abort()
 }
 
 /// A rejection must be a typed, one-line error that names the file it is about, as the CLI prints it.
@@ -31,7 +33,11 @@ func checkRejection(_ error: any Error, file: String) {
         violated("\(type(of: error)) is not a UserFacingError: \(error)")
     }
     let message = error.description
-    if message.contains("\n") { violated("message spans several lines: \(message)") }
+    // A line break or control character copied from the input would split the message or move
+    // the terminal's cursor; tabs are harmless.
+    if message.unicodeScalars.contains(where: { ($0.properties.generalCategory == .control && $0 != "\t") || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+        violated("message is not one clean line: \(message.debugDescription)")
+    }
     if !message.hasPrefix(file) { violated("message does not start with the file \(file): \(message)") }
 }
 
