@@ -20,26 +20,25 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
 public protocol UserFacingError: Error, CustomStringConvertible, Sendable {}
 
 extension String {
-    /// This text as one line of an error message. Messages quote what the user wrote (a YAML
-    /// value or key, a data line, a tensor name), and that may hold line breaks or other control
-    /// characters; written as escapes (`\n`, `\u{7F}`), they can neither split the message nor
-    /// move the terminal's cursor. Tabs stay: they are harmless on one line.
-    public var oneLine: String {
-        guard unicodeScalars.contains(where: Self.breaksLine) else { return self }
+    /// The text with control characters written as escapes (`\n`, `\0`, `\u{1B}`), so a message
+    /// quoting a user's value, or any message at all, stays one printable line.
+    public var escapingControlCharacters: String {
         var out = ""
         for scalar in unicodeScalars {
             switch scalar {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
+            case "\t": out += "\\t"
             case "\0": out += "\\0"
-            case _ where Self.breaksLine(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            default: out.unicodeScalars.append(scalar)
+            default:
+                let category = scalar.properties.generalCategory
+                if category == .control || category == .format {
+                    out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out
-    }
-
-    private static func breaksLine(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.properties.generalCategory == .control && scalar != "\t") || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }

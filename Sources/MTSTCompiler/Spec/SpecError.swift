@@ -33,8 +33,8 @@ public enum SpecError: UserFacingError, Equatable {
         keyPath.isEmpty ? "" : "\(keyPath): "
     }
 
-    /// One line whatever the spec holds: quoted values and keys are escaped (`String.oneLine`).
-    public var description: String { message.oneLine }
+    /// One line whatever the spec holds: quoted values and keys are escaped (`String.escapingControlCharacters`).
+    public var description: String { message.escapingControlCharacters }
 
     private var message: String {
         switch self {

@@ -18,8 +18,8 @@ public struct DataError: UserFacingError, Equatable {
         self.location = location
     }
 
-    /// One line whatever the file holds: a quoted line or token is escaped (`String.oneLine`).
-    public var description: String { message.oneLine }
+    /// One line whatever the file holds: a quoted line or token is escaped (`String.escapingControlCharacters`).
+    public var description: String { message.escapingControlCharacters }
 
     private var message: String {
         switch kind {

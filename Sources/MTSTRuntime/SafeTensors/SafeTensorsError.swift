@@ -26,8 +26,8 @@ public struct SafeTensorsError: UserFacingError, Equatable {
         self.kind = kind
     }
 
-    /// One line whatever the header holds: tensor names and JSON details are escaped (`String.oneLine`).
-    public var description: String { "\(path): \(message)".oneLine }
+    /// One line whatever the header holds: tensor names and JSON details are escaped (`String.escapingControlCharacters`).
+    public var description: String { "\(path): \(message)".escapingControlCharacters }
 
     private var message: String {
         switch kind {
