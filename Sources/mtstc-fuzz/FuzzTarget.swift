@@ -8,9 +8,12 @@ struct FuzzTarget: Sendable {
     /// What the target drives, for `mtstc-fuzz` without a target and for the docs.
     let covers: String
     let run: @Sendable (Data) -> Void
+    /// Seeds made by the current code (file name → bytes), for inputs whose format changes with
+    /// it: `Scripts/fuzz.sh` writes them to a seed directory beside the ones in git.
+    var seeds: @Sendable () -> [String: Data] = { [:] }
 
     static let all: [FuzzTarget] = [
-        .spec, .plan, .safetensors, .vocabulary, .tokenizer,
+        .spec, .compile, .plan, .safetensors, .vocabulary, .tokenizer,
         .dataset(.atis), .dataset(.conll), .dataset(.jsonl),
     ]
 

@@ -24,6 +24,25 @@ extension FuzzTarget {
             return
         }
         if runPlans { embedOnce(plan) }
+    } seeds: {
+        planSeeds()
+    }
+
+    /// The payloads of `Graphs/tiny.yaml` compiled with and without its training program, so the
+    /// seeds always follow the current plan format.
+    private static func planSeeds() -> [String: Data] {
+        var seeds: [String: Data] = [:]
+        var options = CompileDriver.Options()
+        options.checksums = false
+        do {
+            var spec = try Spec.load(path: repositoryRoot + "/Graphs/tiny.yaml")
+            seeds["tiny-training.json"] = Data(try PlanCodec.encode(CompileDriver.compile(spec: spec, options: options)).dropFirst(planHeaderSize))
+            spec.data = nil
+            seeds["tiny-inference.json"] = Data(try PlanCodec.encode(CompileDriver.compile(spec: spec, options: options)).dropFirst(planHeaderSize))
+        } catch {
+            FileHandle.standardError.write(Data("mtstc-fuzz: no plan seeds from Graphs/tiny.yaml: \(error)\n".utf8))
+        }
+        return seeds
     }
 
     /// Loads the plan as `mtstc embed` would, but with the tiny vocabulary, seeded weights and no
@@ -46,6 +65,8 @@ extension FuzzTarget {
 
 /// `MTSTPLAN`, the format version, the payload length and its SHA-256, then the payload: the
 /// layout `PlanCodec.encode` writes.
+let planHeaderSize = 8 + 4 + 8 + 32
+
 func framedPlan(payload: Data) -> [UInt8] {
     var out = Array("MTSTPLAN".utf8)
     withUnsafeBytes(of: Plan.formatVersion.littleEndian) { out.append(contentsOf: $0) }

@@ -12,6 +12,15 @@ guard let target = FuzzTarget.named(name) else {
 }
 FuzzTarget.selected = target
 
+if let directory = ProcessInfo.processInfo.environment["MTSTC_FUZZ_SEED_DIR"] {
+    for (name, bytes) in target.seeds() {
+        guard FileManager.default.createFile(atPath: directory + "/" + name, contents: bytes) else {
+            FileHandle.standardError.write(Data("mtstc-fuzz: cannot write seed \(directory)/\(name)\n".utf8))
+            exit(2)
+        }
+    }
+}
+
 var argc = CommandLine.argc
 var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
 exit(LLVMFuzzerRunDriver(&argc, &argv) { bytes, count in
