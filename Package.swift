@@ -51,3 +51,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harness (Scripts/fuzz.sh): only with MTSTC_FUZZ=1, because it calls libFuzzer's
+// driver, which links only under -sanitize=fuzzer, and the normal build and tests do not use that.
+if ProcessInfo.processInfo.environment["MTSTC_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Sources/CFuzzerDriver"),
+        .executableTarget(name: "mtstc-fuzz", dependencies: ["CFuzzerDriver", "MTSTCompiler", "MTSTRuntime"], swiftSettings: optimize),
+    ]
+}

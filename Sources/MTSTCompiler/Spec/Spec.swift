@@ -42,6 +42,11 @@ public struct Spec: Sendable {
         } catch {
             throw .unreadable(file: path, reason: error.reason)
         }
+        return try parse(data: data, path: path)
+    }
+
+    /// Validates the bytes of a spec file already in memory, as `load(path:)` does after reading them.
+    public static func parse(data: Data, path: String) throws(SpecError) -> Spec {
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file: path, reason: "not UTF-8 text")
         }

@@ -33,7 +33,10 @@ public enum SpecError: UserFacingError, Equatable {
         keyPath.isEmpty ? "" : "\(keyPath): "
     }
 
-    public var description: String {
+    /// One line whatever the spec holds: quoted values and keys are escaped (`String.escapingControlCharacters`).
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch self {
         case .unreadable(let file, let reason):
             return "\(file): cannot read spec: \(reason)"

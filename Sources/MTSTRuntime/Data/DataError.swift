@@ -18,7 +18,10 @@ public struct DataError: UserFacingError, Equatable {
         self.location = location
     }
 
-    public var description: String {
+    /// One line whatever the file holds: a quoted line or token is escaped (`String.escapingControlCharacters`).
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch kind {
         case .fileNotFound: "\(location): data file not found"
         case .unreadable(let reason): "\(location): cannot read data file: \(reason)"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The data file formats, by the name a spec or command line uses for them. Each format's reader
 /// parses lines already read; reading the file and its errors are shared here.
 public enum DatasetFormat: String, Sendable, Codable, CaseIterable {
@@ -7,6 +9,11 @@ public enum DatasetFormat: String, Sendable, Codable, CaseIterable {
 
     public func read(path: String) throws(DataError) -> [Example] {
         try parse(TextLines.read(path: path))
+    }
+
+    /// Parses file bytes already in memory, as `read(path:)` does after reading them.
+    public func parse(_ bytes: Data, file: String) throws(DataError) -> [Example] {
+        try parse(TextLines(bytes: bytes, file: file))
     }
 
     /// Parses text already in memory; `file` is used for sources and messages.

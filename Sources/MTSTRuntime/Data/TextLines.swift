@@ -13,10 +13,15 @@ struct TextLines {
         } catch {
             throw DataError(error.isMissing ? .fileNotFound : .unreadable(reason: error.reason), at: SourceLocation(file: path))
         }
+        return try TextLines(bytes: bytes, file: path)
+    }
+
+    /// Splits file bytes already in memory, which must be UTF-8.
+    init(bytes: Data, file: String) throws(DataError) {
         guard let text = String(data: bytes, encoding: .utf8) else {
-            throw DataError(.notUTF8, at: SourceLocation(file: path, line: firstInvalidLine(bytes), column: 1))
+            throw DataError(.notUTF8, at: SourceLocation(file: file, line: Self.firstInvalidLine(bytes), column: 1))
         }
-        return TextLines(text: text, file: path)
+        self.init(text: text, file: file)
     }
 
     init(text: String, file: String) {

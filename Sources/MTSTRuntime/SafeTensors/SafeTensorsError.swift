@@ -26,7 +26,8 @@ public struct SafeTensorsError: UserFacingError, Equatable {
         self.kind = kind
     }
 
-    public var description: String { "\(path): \(message)" }
+    /// One line whatever the header holds: tensor names and JSON details are escaped (`String.escapingControlCharacters`).
+    public var description: String { "\(path): \(message)".escapingControlCharacters }
 
     private var message: String {
         switch kind {

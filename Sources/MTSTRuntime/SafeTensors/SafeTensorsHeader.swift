@@ -27,7 +27,9 @@ struct SafeTensorsHeader: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
-        for key in container.allKeys {
+        // In name order: `allKeys` follows a hash order that changes from run to run, and with
+        // several bad entries the error must name the same one every time.
+        for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
             if key.stringValue == Self.metadataKey {
                 metadata = try container.decode([String: String].self, forKey: key)
             } else {

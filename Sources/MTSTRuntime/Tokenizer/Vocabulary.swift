@@ -75,10 +75,15 @@ public struct Vocabulary: Sendable {
             let hint = error.reason == InputFile.directoryReason ? " (expected vocab.txt inside it?)" : ""
             throw TokenizerError.vocabularyUnreadable(location, reason: error.reason + hint)
         }
+        try self.init(data: data, source: path)
+    }
+
+    /// Decodes the bytes of a `vocab.txt` already in memory; `source` names the file in errors.
+    public init(data: Data, source: String = "<vocabulary>") throws {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw TokenizerError.vocabularyNotUTF8(location)
+            throw TokenizerError.vocabularyNotUTF8(SourceLocation(file: source))
         }
-        try self.init(tokens: Self.lines(of: text), source: path)
+        try self.init(tokens: Self.lines(of: text), source: source)
     }
 
     /// Splits lines the way Python's text-mode `readlines()` does for Hugging Face's

@@ -18,6 +18,20 @@ import Testing
         #expect(error?.description == "\(dir): cannot read spec: it is a directory")
     }
 
+    @Test func bytesInMemoryAreCheckedAsTheFileIs() throws {
+        #expect(throws: SpecError.unreadable(file: "mem.yaml", reason: "not UTF-8 text")) {
+            try Spec.parse(data: Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF]), path: "mem.yaml")
+        }
+        #expect(try Spec.parse(data: Data(baseYAML.utf8), path: "t.yaml").name == Spec.parse(yaml: baseYAML, path: "t.yaml").name)
+    }
+
+    /// Found by the spec fuzz target: a folded plain scalar quoted raw split the message in two.
+    @Test func quotedValuesAndKeysStayOnOneLine() {
+        #expect(specError("z%1\n\nL") == #"t.yaml:1:1: expected a mapping, got 'z%1\nL'"#)
+        #expect(specError("name: t\n\"bad\\x1B[2Jkey\": 1\n")
+            == #"t.yaml:2:1: bad\u{1B}[2Jkey: unknown key 'bad\u{1B}[2Jkey' (expected one of: name, backbone, tokenizer, pooling, normalize, heads, losses, optimizer, training, data, compile)"#)
+    }
+
     @Test func emptySpec() {
         #expect(specError("# nothing yet\n") == "t.yaml:1:1: the spec is empty; it needs at least backbone and tokenizer")
         #expect(specError("- a\n- b\n") == "t.yaml:1:1: expected a mapping, got a list")

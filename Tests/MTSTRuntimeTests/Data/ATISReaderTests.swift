@@ -31,10 +31,26 @@ import Testing
         #expect(error?.description == message)
     }
 
+    /// Found by the atis fuzz target: NULs from the line were copied into the message.
+    @Test func controlCharactersInAQuotedTokenAreEscaped() {
+        let bytes = Data([0, 0, 0, 9, 9, 9, 9, 9] + Array(":_<=>? \n".utf8))
+        let error = #expect(throws: DataError.self) { try DatasetFormat.atis.parse(bytes, file: "f") }
+        #expect(error?.description == #"f:1:1: token '\0\0\0' has no ':TAG'"#)
+    }
+
     @Test func missingFileIsReported() {
         #expect(throws: DataError(.fileNotFound, at: SourceLocation(file: "/no/such/train_dev"))) {
             try DatasetFormat.atis.read(path: "/no/such/train_dev")
         }
+    }
+
+    @Test func bytesInMemoryAreCheckedForUTF8AsTheFileIs() throws {
+        let good = try DatasetFormat.atis.parse(Data("a:O <=> x\r\n".utf8), file: "mem")
+        #expect(good == [Example(words: ["a"], tags: ["O"], label: "x", source: SourceLocation(file: "mem", line: 1, column: 1))])
+        let error = #expect(throws: DataError.self) {
+            try DatasetFormat.atis.parse(Data([0x61, 0x3A, 0x4F, 0x20, 0x3C, 0x3D, 0x3E, 0x20, 0x78, 0x0A, 0x62, 0xFF]), file: "mem")
+        }
+        #expect(error?.description == "mem:2:1: not valid UTF-8")
     }
 
     @Test func invalidUTF8NamesTheLine() throws {

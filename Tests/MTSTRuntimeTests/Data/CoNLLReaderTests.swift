@@ -1,3 +1,4 @@
+import Foundation
 import MTSTCompiler
 import Testing
 @testable import MTSTRuntime
@@ -19,6 +20,14 @@ import Testing
         #expect(examples.map(\.tags) == [["B-ORG", "O"], ["B-MISC"]])
         #expect(examples.map(\.source.line) == [1, 5])
         #expect(examples.allSatisfy { $0.label == nil })
+    }
+
+    /// Found by the conll fuzz target: a NUL token was quoted raw; a lone CR would move the cursor.
+    @Test func controlCharactersInAQuotedLineAreEscaped() {
+        let nul = #expect(throws: DataError.self) { try DatasetFormat.conll.parse(Data([0, 9]), file: "c") }
+        #expect(nul?.description == #"c:1:1: expected a token and a tag separated by a tab or space, found '\0'"#)
+        let cr = #expect(throws: DataError.self) { try DatasetFormat.conll.parse("ok\rforged\n", file: "c") }
+        #expect(cr?.description == #"c:1:1: expected a token and a tag separated by a tab or space, found 'ok\rforged'"#)
     }
 
     @Test func lineWithoutTagIsAnError() {

@@ -23,6 +23,24 @@ import Testing
         }
     }
 
+    /// Found by the safetensors fuzz target: a tensor name holding DEL was quoted raw, and with
+    /// two bad entries the message named either one, in hash order. Now the first by name.
+    @Test func controlCharactersInATensorNameAreEscapedAndTheFirstBadEntryByNameIsReported() {
+        let bytes = Data([
+            0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7B, 0x22, 0x7F, 0x6E, 0x49, 0x79, 0x74, 0x64,
+            0x74, 0x74, 0x79, 0x49, 0x65, 0x22, 0x3A, 0x22, 0x46, 0x33, 0x00, 0x00, 0x00, 0x00, 0x32, 0x22,
+            0x2C, 0x22, 0x73, 0x68, 0x61, 0x70, 0x70, 0x6F, 0x6F, 0x6C, 0x65, 0x72, 0x2E, 0x64, 0x65, 0x6E,
+            0x73, 0x65, 0x2E, 0x77, 0x65, 0x69, 0x67, 0x68, 0x27, 0x65, 0x74, 0x73, 0x22, 0x3A, 0x5B, 0x30,
+            0x2C, 0x31, 0x36, 0x5D, 0x7D, 0x20, 0x20, 0x20,
+        ])
+        let error = #expect(throws: SafeTensorsError.self) { try SafeTensorFile.decode(bytes, path: "fuzz.safetensors") }
+        #expect(error?.description.hasPrefix("fuzz.safetensors: tensor 'shappooler.dense.weigh'ets': ") == true)
+        let alone = kind(#"{"\u007fw\u001b":{"dtype":"F32","shape":[1],"data_offsets":[0,1]}}"#)
+        #expect(alone == .sizeMismatch(tensor: "\u{7F}w\u{1B}", expectedBytes: 4, actualBytes: 1))
+        let message = SafeTensorsError(path: "f", kind: alone ?? .fileNotFound).description
+        #expect(message.hasPrefix(#"f: tensor '\u{7F}w\u{1B}'"#))
+    }
+
     @Test func missingFile() {
         let path = "/nonexistent/dir/model.safetensors"
         #expect(throws: SafeTensorsError(path: path, kind: .fileNotFound)) { try SafeTensorFile.read(path: path) }

@@ -59,6 +59,18 @@ import Testing
         }
     }
 
+    @Test func bytesInMemoryDecodeAsTheFileDoes() throws {
+        let bytes = Data("[PAD]\r\n[UNK]\n[CLS]\n[SEP]\nhello".utf8)
+        let path = try TokenizerTestSupport.temporaryFile(bytes)
+        let fromFile = try Vocabulary(contentsOfFile: path)
+        let fromMemory = try Vocabulary(data: bytes, source: "mem.txt")
+        #expect(fromMemory.tokens == fromFile.tokens)
+        #expect(fromMemory.id(of: "hello") == 4)
+        #expect(throws: TokenizerError.vocabularyNotUTF8(.init(file: "mem.txt"))) {
+            try Vocabulary(data: Data([0x5B, 0xFF, 0x0A]), source: "mem.txt")
+        }
+    }
+
     @Test func missingSpecialTokensAreAllNamed() throws {
         let path = try TokenizerTestSupport.temporaryFile(Data("[PAD]\n[CLS]\nhello\n".utf8))
         #expect(throws: TokenizerError.missingSpecialTokens(.init(file: path), ["[UNK]", "[SEP]"])) {
