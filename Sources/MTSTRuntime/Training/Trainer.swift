@@ -176,7 +176,7 @@ public final class Trainer {
         try Checkpoint.loadOptimizer(dir + "/" + RunFolder.optimizer, into: model)
         var p = Position(epoch: state.epoch, step: state.step, update: state.update, lossSum: state.lossSum,
                          lossCount: state.lossCount, firstLoss: state.firstLoss, trainSeconds: state.trainSeconds)
-        let text = String(decoding: FileManager.default.contents(atPath: dir + "/" + RunFolder.metrics) ?? Data(), as: UTF8.self)
+        let text = String(decoding: try RunFolder.read(dir + "/" + RunFolder.metrics, in: dir), as: UTF8.self)
         p.metrics = text.split(separator: "\n").map { $0 + "\n" }
         let epochsInMetrics = p.metrics.map { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["epoch"] as? Int
@@ -185,7 +185,7 @@ public final class Trainer {
             throw TrainingError.resume(dir, "\(RunFolder.metrics) does not hold one row for each of its \(state.epoch) epochs")
         }
         if state.files[RunFolder.predictions] != nil {
-            p.predictions = FileManager.default.contents(atPath: dir + "/" + RunFolder.predictions).map { Array($0) }
+            p.predictions = Array(try RunFolder.read(dir + "/" + RunFolder.predictions, in: dir))
         }
         return p
     }
