@@ -18,7 +18,7 @@ extension FuzzTarget {
         }
         let plan: Plan
         do {
-            plan = try PlanCodec.decode(framedPlan(payload: data), path: path)
+            plan = try PlanCodec.decode(PlanCodec.frame([UInt8](data)), path: path)
         } catch {
             checkRejection(error, file: path)
             return
@@ -36,9 +36,9 @@ extension FuzzTarget {
         options.checksums = false
         do {
             var spec = try Spec.load(path: repositoryRoot + "/Graphs/tiny.yaml")
-            seeds["tiny-training.json"] = Data(try PlanCodec.encode(CompileDriver.compile(spec: spec, options: options)).dropFirst(planHeaderSize))
+            seeds["tiny-training.json"] = Data(try PlanCodec.encode(CompileDriver.compile(spec: spec, options: options)).dropFirst(PlanCodec.headerSize))
             spec.data = nil
-            seeds["tiny-inference.json"] = Data(try PlanCodec.encode(CompileDriver.compile(spec: spec, options: options)).dropFirst(planHeaderSize))
+            seeds["tiny-inference.json"] = Data(try PlanCodec.encode(CompileDriver.compile(spec: spec, options: options)).dropFirst(PlanCodec.headerSize))
         } catch {
             FileHandle.standardError.write(Data("mtstc-fuzz: no plan seeds from Graphs/tiny.yaml: \(error)\n".utf8))
         }
@@ -61,21 +61,6 @@ extension FuzzTarget {
             checkRejection(error, file: "")
         }
     }
-}
-
-/// `MTSTPLAN`, the format version, the payload length and its SHA-256, then the payload: the
-/// layout `PlanCodec.encode` writes.
-let planHeaderSize = 8 + 4 + 8 + 32
-
-func framedPlan(payload: Data) -> [UInt8] {
-    var out = Array("MTSTPLAN".utf8)
-    withUnsafeBytes(of: Plan.formatVersion.littleEndian) { out.append(contentsOf: $0) }
-    withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out.append(contentsOf: $0) }
-    var hash = SHA256()
-    hash.update(payload)
-    out.append(contentsOf: hash.finalize())
-    out.append(contentsOf: payload)
-    return out
 }
 
 private let runPlans = environmentFlag("MTSTC_FUZZ_PLAN_RUN")

@@ -11,9 +11,7 @@ struct BadInputEdit: Sendable {
         var description: String
     }
 
-    /// The plan file layout of `PlanCodec`: magic `MTSTPLAN` · version (u32 LE) · payload length
-    /// (u64 LE) · SHA-256 of the payload · JSON payload.
-    static let planHeader = 8 + 4 + 8 + 32
+    static let planHeader = PlanCodec.headerSize
 
     /// Decodes a plan's payload without the verifier, applies `change` and encodes it again with a
     /// fresh checksum, as someone crafting a plan would.
@@ -31,12 +29,7 @@ struct BadInputEdit: Sendable {
         BadInputEdit { bytes in
             let text = String(decoding: bytes.dropFirst(planHeader), as: UTF8.self)
             guard let range = text.range(of: old) else { throw Failure(description: "the plan's payload has no '\(old)'") }
-            let payload = Array(text.replacingCharacters(in: range, with: new).utf8)
-            var sha = SHA256()
-            sha.update(payload)
-            var out = Array(bytes.prefix(12))
-            withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out.append(contentsOf: $0) }
-            return out + sha.finalize() + payload
+            return PlanCodec.frame(Array(text.replacingCharacters(in: range, with: new).utf8))
         }
     }
 

@@ -29,12 +29,19 @@ public enum PlanError: UserFacingError {
 /// SHA-256 of the payload (32 bytes) · payload (JSON, so a plan explains itself with `jq`).
 public enum PlanCodec {
     static let magic = Array("MTSTPLAN".utf8)
-    static let headerSize = 8 + 4 + 8 + 32
+    /// Bytes before the payload: magic, version, payload length, SHA-256.
+    public static let headerSize = 8 + 4 + 8 + 32
 
     public static func encode(_ plan: Plan) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let payload = [UInt8](try encoder.encode(plan))
+        return frame([UInt8](try encoder.encode(plan)))
+    }
+
+    /// A plan file around a JSON payload, with this version and the payload's checksum. Fuzzers
+    /// and tests frame crafted payloads with it, so what they feed `decode` passes every check
+    /// but the verifier's.
+    public static func frame(_ payload: [UInt8]) -> [UInt8] {
         var out = magic
         withUnsafeBytes(of: Plan.formatVersion.littleEndian) { out.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out.append(contentsOf: $0) }

@@ -184,12 +184,7 @@ import Testing
     /// the JSON itself is wrong).
     static func payloadRejection(_ edit: (String) -> String) throws -> String {
         let bytes = try PlanCodec.encode(Self.plan)
-        let payload = Array(edit(String(decoding: bytes[PlanCodec.headerSize...], as: UTF8.self)).utf8)
-        var framed = Array(bytes[0..<12])
-        withUnsafeBytes(of: UInt64(payload.count).littleEndian) { framed.append(contentsOf: $0) }
-        var h = SHA256()
-        h.update(payload)
-        framed += h.finalize() + payload
+        let framed = PlanCodec.frame(Array(edit(String(decoding: bytes[PlanCodec.headerSize...], as: UTF8.self)).utf8))
         do {
             _ = try PlanCodec.decode(framed, path: "out.plan")
             return "accepted"
