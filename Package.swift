@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "MTSTTestSupport", path: "Tests/Support"),
         .testTarget(name: "MTSTCompilerTests", dependencies: ["MTSTCompiler", "MTSTRuntime", "MTSTTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MTSTRuntimeTests", dependencies: ["MTSTRuntime", "MTSTTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "mtstcTests", dependencies: ["mtstc", "MTSTCompiler"]),
+        .testTarget(name: "mtstcTests", dependencies: ["mtstc", "MTSTCompiler", "MTSTRuntime"]),
     ],
     swiftLanguageModes: [.v6]
 )

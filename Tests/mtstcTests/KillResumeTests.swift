@@ -1,4 +1,5 @@
 import Foundation
+import MTSTRuntime
 import Testing
 
 /// A run killed at any moment, stopped by a full disk during any write, or interrupted with
@@ -29,7 +30,7 @@ import Testing
         let (reference, seconds, startup) = try reference(scratch, plan: plan, epochs: epochs)
         let training = max(seconds - startup, 0.01)
         let folder = scratch.file("killed")
-        var rng = SeededRandom(seed: 8)
+        var rng = SplitMix64(seed: 8)  // seeded kill moments, so a failure can be replayed
         var kills = 0
         var snapshotsSeen = Set<String>()
         for _ in 0..<24 {
@@ -119,18 +120,5 @@ import Testing
         let resumed = try CLI.run(continuing(folder, plan: plan, epochs: epochs))
         #expect(resumed.status == 0, "\(resumed.stderr)")
         try RunComparison.expectSame(reference, folder)
-    }
-}
-
-/// The tests' kill moments: seeded, so a failure can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
