@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MTSTCompiler
 import MTSTRuntime
 import MTSTKernels
 
@@ -37,57 +36,33 @@ struct Bench: ParsableCommand {
             return
         }
         guard let graph else { return }
-        let limits = memory.limits
-        let plan = try PlanCodec.read(path: graph, limits: limits)
-        let checked: Plan
-        do {
-            checked = try Benchmark.check(plan, batch: batch, seq: seq, train: train, limits: limits)
-        } catch let error as UserFacingError {
-            throw CompileError.file(graph, error.description)  // which plan the sizes are checked against
-        }
-        let model = try Model(plan: checked)
-        let bench = try Benchmark(model: model, batch: batch, seq: seq, train: train)
-        let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train)?.peak ?? 0
-        try bench.step()  // warm-up: first touches of the arena and BLAS thread start-up
-        try bench.step()
-        if profile { bench.executors.forEach { $0.profile = [:] } }
-        var iters = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        var elapsed = 0.0
-        while iters < iterations || elapsed < seconds {
-            try bench.step()
-            iters += 1
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        }
-        let sps = Double(batch * iters) / elapsed
-        let rss = ResourceUsage.peakRSSMegabytes()
+        let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, limits: memory.limits)
+        let r = try bench.measure(iterations: iterations, seconds: seconds, profile: profile)
         let mode = train ? "train" : "inference"
+        let predicted = Double(r.predictedPeakBytes) / 1_048_576
         if json {
-            var obj: [String: Any] = ["sentences_per_second": sps, "peak_rss_mb": rss, "predicted_peak_mb": Double(predicted) / 1_048_576,
-                                      "batch": batch, "seq": seq,
-                                      "mode": mode, "iterations": iters, "seconds": elapsed, "blas": BLASInfo.name]
+            var obj: [String: Any] = ["sentences_per_second": r.sentencesPerSecond, "peak_rss_mb": r.peakRSSMegabytes,
+                                      "predicted_peak_mb": predicted, "batch": batch, "seq": seq,
+                                      "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name]
             if profile {
-                obj["profile"] = bench.profileTable().reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
-                obj["phases"] = bench.phaseTable().reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
+                obj["profile"] = r.byOpKind.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
+                obj["phases"] = r.byPhase.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
             }
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@",
-                         model.plan.name, mode, batch, seq, sps, 1000 * elapsed / Double(iters), iters, rss,
-                         Double(predicted) / 1_048_576, BLASInfo.name))
+                         bench.model.plan.name, mode, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
+                         r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name))
             if profile {
-                let table = bench.profileTable()
-                let total = table.reduce(0) { $0 + $1.1 }
-                for (phase, t) in bench.phaseTable() {
-                    print("  " + phase.padding(toLength: 28, withPad: " ", startingAt: 0)
-                          + String(format: "%9.2f ms/iter  %5.1f%%", 1000 * t / Double(iters), 100 * t / total))
+                let total = r.byOpKind.reduce(0) { $0 + $1.1 }
+                func row(_ indent: String, _ label: String, _ t: Double) {
+                    print(indent + label.padding(toLength: 30 - indent.count, withPad: " ", startingAt: 0)
+                          + String(format: "%9.2f ms/iter  %5.1f%%", 1000 * t / Double(r.iterations), 100 * t / total))
                 }
+                for (phase, t) in r.byPhase { row("  ", phase, t) }
                 print("  by op kind:")
-                for (kind, t) in table {
-                    print("    " + kind.padding(toLength: 26, withPad: " ", startingAt: 0)
-                          + String(format: "%9.2f ms/iter  %5.1f%%", 1000 * t / Double(iters), 100 * t / total))
-                }
+                for (kind, t) in r.byOpKind { row("    ", kind, t) }
             }
         }
     }

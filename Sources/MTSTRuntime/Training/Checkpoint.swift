@@ -28,7 +28,7 @@ public enum Checkpoint {
     public static func load(_ path: String, into model: Model) throws {
         let file = try SafeTensorFile.read(path: path)
         if let stored = file.metadata[labelsKey], stored != labelsJSON(model.plan.model.taskHeads) {
-            throw CompileError.file(path, "its label vocabularies differ from the plan's; compile the spec that trained it")
+            throw RuntimeError.checkpointLabels(path)
         }
         try model.store.load(file, requireHeads: true)
     }

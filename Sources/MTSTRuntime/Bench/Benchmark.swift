@@ -5,8 +5,35 @@ import MTSTKernels
 public final class Benchmark {
     public let model: Model
     public let executors: [Executor]
+    public let batch: Int
+    public let seq: Int
     let train: Bool
     var seed: UInt64 = 1
+
+    /// What `measure` found.
+    public struct Result: Sendable {
+        public var iterations: Int
+        public var seconds: Double
+        public var sentencesPerSecond: Double
+        /// Peak resident memory of the process so far, and what the plan predicts for these sizes.
+        public var peakRSSMegabytes: Double
+        public var predictedPeakBytes: Int
+        /// With profiling: measured seconds by op kind (slowest first) and by phase.
+        public var byOpKind: [(String, Double)] = []
+        public var byPhase: [(String, Double)] = []
+    }
+
+    /// Reads the plan at `path`, refuses sizes it cannot run (naming the plan), and loads its model.
+    public static func load(planPath path: String, batch: Int, seq: Int, train: Bool, limits: PlanLimits) throws -> Benchmark {
+        let plan = try PlanCodec.read(path: path, limits: limits)
+        let checked: Plan
+        do {
+            checked = try check(plan, batch: batch, seq: seq, train: train, limits: limits)
+        } catch let error as UserFacingError {
+            throw RuntimeError.plan(path, error)
+        }
+        return try Benchmark(model: try Model(plan: checked), batch: batch, seq: seq, train: train)
+    }
 
     /// The memory a benchmark of `batch` sentences of `seq` tokens is predicted to need.
     public static func estimate(_ plan: Plan, batch: Int, seq: Int, train: Bool) -> MemoryEstimate? {
@@ -29,6 +56,8 @@ public final class Benchmark {
 
     public init(model: Model, batch: Int, seq: Int, train: Bool) throws {
         self.model = model
+        self.batch = batch
+        self.seq = seq
         self.train = train
         let checked = train ? model.training : model.inference
         guard let checked else { throw BenchError.noTraining }
@@ -68,6 +97,24 @@ public final class Benchmark {
         } else {
             model.inference.run(seed: seed)
         }
+    }
+
+    /// Two warm-up steps (first touches of the arena, BLAS thread start-up), then steps until both
+    /// `iterations` and `seconds` are reached.
+    public func measure(iterations: Int, seconds: Double, profile: Bool = false) throws -> Result {
+        try step()
+        try step()
+        if profile { executors.forEach { $0.profile = [:] } }
+        let measured = try TimedLoop.run(iterations: iterations, seconds: seconds, step)
+        let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train)?.peak ?? 0
+        var result = Result(iterations: measured.iterations, seconds: measured.seconds,
+                            sentencesPerSecond: Double(batch * measured.iterations) / measured.seconds,
+                            peakRSSMegabytes: ResourceUsage.peakRSSMegabytes(), predictedPeakBytes: predicted)
+        if profile {
+            result.byOpKind = profileTable()
+            result.byPhase = phaseTable()
+        }
+        return result
     }
 
     /// Profiled seconds by phase: forward and backward nodes of the model's program, and the

@@ -1,17 +1,24 @@
-import Foundation
 import MTSTKernels
 import MTSTCompiler
-import MTSTRuntime
 
 /// `mtstc bench --gemm M,N,K[,NT]`: the sgemm rate of the linked BLAS on one shape, the
 /// ceiling the roofline notes in Docs/BENCHMARKS.md compare against.
-enum GemmBench {
-    struct Shape {
-        var m, n, k: Int
-        var transA = false, transB = true
+public enum GemmBench {
+    public struct Shape: Sendable, Equatable {
+        public var m, n, k: Int
+        public var transA = false, transB = true
+
+        public init(m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = true) {
+            self.m = m
+            self.n = n
+            self.k = k
+            self.transA = transA
+            self.transB = transB
+        }
     }
 
-    static func parse(_ text: String) -> Shape? {
+    /// `M,N,K` or `M,N,K,NT` (transposes of A and B), nil when malformed.
+    public static func parse(_ text: String) -> Shape? {
         let parts = text.split(separator: ",")
         // BLAS takes 32-bit sizes.
         guard parts.count == 3 || parts.count == 4, let m = Int32(parts[0]), let n = Int32(parts[1]), let k = Int32(parts[2]),
@@ -31,7 +38,8 @@ enum GemmBench {
         return SizeMath.sum(floats.map { $0 ?? Int.max })
     }
 
-    static func gflops(_ s: Shape, seconds: Double, limits: PlanLimits) throws -> Double {
+    /// GFLOP/s of `C = op(A)·op(B)` over at least five calls and `seconds` seconds, after two warm-up calls.
+    public static func gflops(_ s: Shape, seconds: Double, limits: PlanLimits) throws -> Double {
         // Each of m, n, k is below 2^31, so their pairwise products fit; the three matrices must fit in memory.
         let needed = bytes(s)
         guard let needed, needed <= limits.maxMemory else {
@@ -48,14 +56,7 @@ enum GemmBench {
         }
         run()
         run()
-        var iterations = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        var elapsed = 0.0
-        while iterations < 5 || elapsed < seconds {
-            run()
-            iterations += 1
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        }
-        return 2 * Double(s.m) * Double(s.n) * Double(s.k) * Double(iterations) / elapsed / 1e9
+        let measured = TimedLoop.run(iterations: 5, seconds: seconds, run)
+        return 2 * Double(s.m) * Double(s.n) * Double(s.k) * Double(measured.iterations) / measured.seconds / 1e9
     }
 }

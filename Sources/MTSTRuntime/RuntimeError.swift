@@ -1,0 +1,17 @@
+import MTSTCompiler
+
+/// Runtime errors that belong to no one reader: they name the file the user gave (a plan, a
+/// checkpoint) and say what about it does not fit.
+public enum RuntimeError: UserFacingError {
+    /// A checkpoint whose label vocabularies are not the plan's.
+    case checkpointLabels(String)
+    /// A plan that cannot run what was asked of it (a benchmark's sizes or memory).
+    case plan(String, any UserFacingError)
+
+    public var description: String {
+        switch self {
+        case .checkpointLabels(let path): "\(path): its label vocabularies differ from the plan's; compile the spec that trained it"
+        case let .plan(path, error): "\(path): \(error.description)"
+        }
+    }
+}
