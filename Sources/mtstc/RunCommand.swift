@@ -41,39 +41,3 @@ struct Run: ParsableCommand {
         }
     }
 }
-
-struct Predict: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Predict the intent and one tag per word with trained weights, as JSON lines.")
-
-    @Option(name: .long, help: "Compiled plan.") var graph: String
-    @Option(name: .long, help: "checkpoint.safetensors written by `mtstc run`.") var weights: String
-    @OptionGroup var text: TextInput
-
-    func run() throws {
-        let sentences = try text.sentences()
-        let model = try Model(planPath: graph)
-        try Checkpoint.load(weights, into: model)
-        let encoder = ExampleEncoder(heads: model.plan.model.taskHeads, tokenizer: model.tokenizer,
-                                     maxLength: min(model.plan.tokenizer.maxLength, model.plan.inference.graph.maxSeq))
-        let examples = sentences.map { s in
-            Example(words: s.split(whereSeparator: \.isWhitespace).map(String.init), source: SourceLocation(file: "<input>"))
-        }
-        let predictions = try model.predict(examples.map { encoder.encode($0, route: (nil, nil)) }, texts: sentences)
-        let heads = model.plan.model.taskHeads
-        var out = ""
-        for (e, p) in zip(examples, predictions) {
-            var fields: [(String, String)] = [("text", JSONLine.string(e.words.joined(separator: " "))), ("words", JSONLine.strings(e.words))]
-            for h in heads {
-                switch h.kind {
-                case .classification: fields.append((h.name == heads.first { $0.kind == .classification }?.name ? "intent" : h.name,
-                                                     JSONLine.string(p.labels[h.name] ?? "")))
-                case .tagging: fields.append((h.name == heads.first { $0.kind == .tagging }?.name ? "tags" : h.name,
-                                              JSONLine.strings(p.tags[h.name] ?? [])))
-                }
-            }
-            out += JSONLine.object(fields) + "\n"
-        }
-        print(out, terminator: "")
-    }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MTSTCompiler
+import MTSTRuntime
 
 struct InputError: UserFacingError {
     var description: String
@@ -21,21 +22,10 @@ struct TextInput: ParsableArguments {
             guard let data = FileManager.default.contents(atPath: input) else {
                 throw InputError(description: "\(input): cannot read input file: \(InputFile.problem(input) ?? "unreadable")")
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw InputError(description: "\(input): not valid UTF-8")
-            }
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-                $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-            }
-            if lines.last == "" { lines.removeLast() }
-            result += lines
+            result += try TextLines(bytes: data, file: input).lines.map(String.init)
         }
         result += texts
         if result.isEmpty { throw ValidationError("give sentences as arguments or with --input FILE") }
         return result
     }
-}
-
-func writeLine(_ s: String) {
-    FileHandle.standardOutput.write(Data((s + "\n").utf8))
 }

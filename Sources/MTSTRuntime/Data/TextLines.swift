@@ -1,10 +1,11 @@
 import Foundation
 import MTSTCompiler
 
-/// A data file split into lines, numbered from 1, with `\n` or `\r\n` endings removed.
-struct TextLines {
-    var file: String
-    var lines: [Substring]
+/// A data file (or `--input` sentences) split into lines, numbered from 1, with `\n` or `\r\n`
+/// endings and a leading byte-order mark removed.
+public struct TextLines {
+    public var file: String
+    public var lines: [Substring]
 
     static func read(path: String) throws(DataError) -> TextLines {
         let bytes: Data
@@ -17,7 +18,7 @@ struct TextLines {
     }
 
     /// Splits file bytes already in memory, which must be UTF-8.
-    init(bytes: Data, file: String) throws(DataError) {
+    public init(bytes: Data, file: String) throws(DataError) {
         guard let text = String(data: bytes, encoding: .utf8) else {
             throw DataError(.notUTF8, at: SourceLocation(file: file, line: Self.firstInvalidLine(bytes), column: 1))
         }

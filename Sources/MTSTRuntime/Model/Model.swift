@@ -34,7 +34,7 @@ public final class Model {
     public init(plan: Plan, verifyChecksums: Bool = true) throws {
         self.plan = plan
         try Model.check(plan.tokenizer.vocab, what: "vocabulary", verify: verifyChecksums)
-        tokenizer = try BertTokenizer(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase)
+        tokenizer = try BertTokenizer(plan: plan)
         // Every id the tokenizer can produce must have an embedding row.
         guard tokenizer.vocabulary.count <= plan.model.vocabSize else {
             throw ModelError.vocabularyTooLarge(plan.tokenizer.vocab.path, tokens: tokenizer.vocabulary.count, rows: plan.model.vocabSize)
@@ -71,7 +71,7 @@ public final class Model {
 
     /// Token ids with `[CLS]`/`[SEP]`, truncated to the tokenizer's maximum and the plan's.
     public func encode(_ text: String) -> [Int32] {
-        tokenizer.encode(text, maxLength: min(plan.tokenizer.maxLength, plan.inference.graph.maxSeq))
+        tokenizer.encode(text, maxLength: plan.maxTokens(for: plan.inference))
     }
 
     /// Sentence embeddings (pooled and normalized as the spec says), in input order.

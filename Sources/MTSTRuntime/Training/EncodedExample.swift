@@ -27,16 +27,25 @@ public struct ExampleEncoder: Sendable {
 
     /// `route` names the heads that take the example's sentence label and its tags.
     public func encode(_ e: Example, route: (label: String?, tags: String?)) -> EncodedExample {
-        let (ids, firstPiece) = tokenizer.encodeWords(e.words, maxLength: maxLength)
+        encode(words: e.words, label: e.label, tags: e.tags, route: route)
+    }
+
+    /// Words with nothing to learn from (prediction): every label is −1.
+    public func encode(words: [String]) -> EncodedExample {
+        encode(words: words, label: nil, tags: nil, route: (nil, nil))
+    }
+
+    func encode(words: [String], label: String?, tags: [String]?, route: (label: String?, tags: String?)) -> EncodedExample {
+        let (ids, firstPiece) = tokenizer.encodeWords(words, maxLength: maxLength)
         var labels: [[Int32]] = []
         for (h, head) in heads.enumerated() {
             switch head.kind {
             case .classification:
-                let value = head.name == route.label ? e.label.flatMap { indices[h][$0] } ?? -1 : -1
+                let value = head.name == route.label ? label.flatMap { indices[h][$0] } ?? -1 : -1
                 labels.append([value])
             case .tagging:
                 var values = [Int32](repeating: -1, count: ids.count)
-                if head.name == route.tags, let tags = e.tags {
+                if head.name == route.tags, let tags {
                     for (w, p) in firstPiece.enumerated() where p >= 0 && w < tags.count {
                         values[p] = indices[h][tags[w]] ?? -1
                     }

@@ -8,6 +8,58 @@ public struct Prediction: Sendable {
     public var tags: [String: [String]] = [:]
 }
 
+/// The heads reported under the fixed keys "intent" and "tags": the first classification head and
+/// the first tagging head. They are also the heads a data source's labels go to when it names
+/// none, and the heads evaluation scores.
+public struct PrimaryHeads: Sendable, Equatable {
+    public var label: String?
+    public var tags: String?
+
+    public init(_ heads: [TaskHead]) {
+        label = heads.first { $0.kind == .classification }?.name
+        tags = heads.first { $0.kind == .tagging }?.name
+    }
+
+    /// The key `head`'s prediction is written under: "intent", "tags", or the head's own name.
+    public func key(for head: TaskHead) -> String {
+        switch head.kind {
+        case .classification: head.name == label ? "intent" : head.name
+        case .tagging: head.name == tags ? "tags" : head.name
+        }
+    }
+}
+
+/// `mtstc predict`: sentences in, per sentence its words (split on white space, as the tagging
+/// heads label them) and what every head predicts.
+public struct Predictor {
+    public struct Sentence: Sendable {
+        public var words: [String]
+        public var prediction: Prediction
+    }
+
+    public let model: Model
+    let encoder: ExampleEncoder
+
+    public init(model: Model) {
+        self.model = model
+        encoder = ExampleEncoder(heads: model.plan.model.taskHeads, tokenizer: model.tokenizer,
+                                 maxLength: model.plan.maxTokens(for: model.plan.inference))
+    }
+
+    /// The plan's model with the trained weights of `checkpoint` (written by `mtstc run`).
+    public init(planPath: String, checkpoint: String) throws {
+        let model = try Model(planPath: planPath)
+        try Checkpoint.load(checkpoint, into: model)
+        self.init(model: model)
+    }
+
+    public func predict(_ sentences: [String]) throws -> [Sentence] {
+        let words = sentences.map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+        let predictions = try model.predict(words.map(encoder.encode(words:)), texts: sentences)
+        return zip(words, predictions).map { Sentence(words: $0, prediction: $1) }
+    }
+}
+
 extension Model {
     /// Runs the inference program over encoded examples, in batches of similar length. `texts`
     /// (one per example) name an input whose logits are not finite.

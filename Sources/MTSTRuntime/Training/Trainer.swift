@@ -62,7 +62,7 @@ public final class Trainer {
         folder = RunFolder(path: outDir)
         self.progress = progress
         encoder = ExampleEncoder(heads: model.plan.model.taskHeads, tokenizer: model.tokenizer,
-                                 maxLength: min(model.plan.tokenizer.maxLength, training.program.graph.maxSeq))
+                                 maxLength: model.plan.maxTokens(for: training.program))
     }
 
     /// `training`: labels outside a head's set are errors (evaluation counts them as misses).
@@ -195,25 +195,21 @@ public final class Trainer {
             return (EvaluationReport.evaluate(gold: [], predictedLabels: nil, predictedTags: nil), [])
         }
         let predictions = try model.predict(examples.map(\.1), texts: examples.map { $0.0.words.joined(separator: " ") })
-        let heads = model.plan.model.taskHeads
-        let labelHead = heads.first { $0.kind == .classification }?.name
-        let tagHead = heads.first { $0.kind == .tagging }?.name
+        let primary = PrimaryHeads(model.plan.model.taskHeads)
         let report = EvaluationReport.evaluate(
             gold: examples.map(\.0),
-            predictedLabels: labelHead.map { h in predictions.map { $0.labels[h] ?? "" } },
-            predictedTags: tagHead.map { h in predictions.map { $0.tags[h] ?? [] } })
+            predictedLabels: primary.label.map { h in predictions.map { $0.labels[h] ?? "" } },
+            predictedTags: primary.tags.map { h in predictions.map { $0.tags[h] ?? [] } })
         return (report, predictions)
     }
 
     func predictionLines(_ examples: [Example], _ predictions: [Prediction]) throws -> [UInt8] {
-        let heads = model.plan.model.taskHeads
-        let labelHead = heads.first { $0.kind == .classification }?.name
-        let tagHead = heads.first { $0.kind == .tagging }?.name
+        let primary = PrimaryHeads(model.plan.model.taskHeads)
         var out = ""
         for (e, p) in zip(examples, predictions) {
             var obj: [String: Any] = ["words": e.words]
-            if let h = labelHead { obj["intent"] = p.labels[h] ?? "" }
-            if let h = tagHead { obj["tags"] = p.tags[h] ?? [] }
+            if let h = primary.label { obj["intent"] = p.labels[h] ?? "" }
+            if let h = primary.tags { obj["tags"] = p.tags[h] ?? [] }
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
             out += String(decoding: data, as: UTF8.self) + "\n"
         }

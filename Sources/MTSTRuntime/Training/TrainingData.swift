@@ -22,8 +22,8 @@ public enum TrainingData {
 
     /// Which heads take a source's sentence label and its tags.
     public static func routing(labelHead: String?, tagHead: String?, heads: [TaskHead]) -> (label: String?, tags: String?) {
-        (labelHead ?? heads.first { $0.kind == .classification }?.name,
-         tagHead ?? heads.first { $0.kind == .tagging }?.name)
+        let primary = PrimaryHeads(heads)
+        return (labelHead ?? primary.label, tagHead ?? primary.tags)
     }
 
     /// Label vocabularies of the heads whose labels come from the training data. Training files
