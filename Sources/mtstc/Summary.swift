@@ -39,8 +39,8 @@ enum Summary {
             "name": plan.name,
             "ops": s.ops,
             "ops_before_fusion": s.opsBeforeFusion,
-            "fusions": ["qkv": s.fusions["qkv"] ?? 0, "bias_gelu": s.fusions["bias_gelu"] ?? 0,
-                        "skip_layernorm": s.fusions["skip_layernorm"] ?? 0, "linear": s.fusions["linear"] ?? 0],
+            // Every inference fusion is listed, the ones that found nothing to fuse with 0.
+            "fusions": Dictionary(uniqueKeysWithValues: Pipeline.fusions(for: .inference).map { ($0, s.fusions[$0] ?? 0) }),
             "arena_bytes": s.arenaBytes,
             "naive_bytes": s.naiveBytes,
             "params": ["trainable": s.trainableParams, "frozen": s.frozenParams],

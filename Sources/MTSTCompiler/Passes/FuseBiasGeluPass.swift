@@ -1,5 +1,6 @@
 /// `gelu(x + bias)` in one pass over memory instead of two (ONNX Runtime's BiasGelu).
-struct FuseBiasGeluPass: Pass {
+struct FuseBiasGeluPass: FusionPass {
+    var fusion: String { "bias_gelu" }
     var name: String { "fuse-bias-gelu" }
     func run(_ graph: inout Graph, _ context: inout PassContext) throws {
         let matcher = FusionMatcher(graph)
@@ -8,7 +9,7 @@ struct FuseBiasGeluPass: Pass {
             guard b.kind == .biasAdd, matcher.soleUse(b.id) else { continue }
             graph[id].kind = .biasGelu
             graph[id].inputs = b.inputs
-            context.count("bias_gelu")
+            context.count(fusion)
         }
         graph = graph.compacted(keeping: graph.live())
     }

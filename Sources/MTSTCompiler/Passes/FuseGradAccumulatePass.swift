@@ -3,7 +3,8 @@
 /// gradient's scatter (which then never materialises a dense vocabulary-sized zero matrix) —
 /// instead of writing an arena slot that `gradAccumulate` then adds. Saves a pass over every
 /// gradient and the arena space they took.
-struct FuseGradAccumulatePass: Pass {
+struct FuseGradAccumulatePass: FusionPass {
+    var fusion: String { "grad_accumulate" }
     var name: String { "fuse-grad-accumulate" }
     static let fusable: Set<OpKind> = [.matmul, .sumRows, .embeddingGrad, .layerNormGammaGrad]
 
@@ -16,7 +17,7 @@ struct FuseGradAccumulatePass: Pass {
             graph[source].attrs.accumulatesGrad = true
             graph[source].attrs.param = graph[id].attrs.param
             keep[id] = false
-            context.count("grad_accumulate")
+            context.count(fusion)
         }
         let live = graph.live()
         graph = graph.compacted(keeping: zip(keep, live).map { $0 && $1 })

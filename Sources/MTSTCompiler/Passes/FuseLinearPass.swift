@@ -1,6 +1,7 @@
 /// `x·Wᵀ + b` as one GEMM that accumulates onto the broadcast bias, instead of a GEMM and a
 /// separate pass over its output.
-struct FuseLinearPass: Pass {
+struct FuseLinearPass: FusionPass {
+    var fusion: String { "linear" }
     var name: String { "fuse-linear" }
     func run(_ graph: inout Graph, _ context: inout PassContext) throws {
         let matcher = FusionMatcher(graph)
@@ -8,7 +9,7 @@ struct FuseLinearPass: Pass {
             guard let d = matcher.dense(id) else { continue }
             graph[id].kind = .linear
             graph[id].inputs = [d.x, d.weight, d.b]
-            context.count("linear")
+            context.count(fusion)
         }
         graph = graph.compacted(keeping: graph.live())
     }

@@ -1,7 +1,8 @@
 /// Packs the query, key and value projections of each attention block into one GEMM over
 /// weights `[3·H, H]` (ONNX Runtime's packed Attention). The three original parameters become
 /// row slices of the packed one, so loading and saving by Hugging Face names is unchanged.
-struct FuseQKVPass: Pass {
+struct FuseQKVPass: FusionPass {
+    var fusion: String { "qkv" }
     var name: String { "fuse-qkv" }
 
     func run(_ graph: inout Graph, _ context: inout PassContext) throws {
@@ -34,7 +35,7 @@ struct FuseQKVPass: Pass {
             graph[pid].attrs.kOffset = width
             graph[cid].inputs[1] = qkv
             graph[cid].attrs.vOffset = 2 * width
-            context.count("qkv")
+            context.count(fusion)
         }
         graph = graph.compacted(keeping: graph.live())
     }

@@ -1,6 +1,7 @@
 /// `LayerNorm(x + bias + residual)` in one kernel (ONNX Runtime's SkipLayerNormalization):
 /// the bias add and the residual add never round-trip through memory.
-struct FuseSkipLayerNormPass: Pass {
+struct FuseSkipLayerNormPass: FusionPass {
+    var fusion: String { "skip_layernorm" }
     var name: String { "fuse-skip-layernorm" }
     func run(_ graph: inout Graph, _ context: inout PassContext) throws {
         let matcher = FusionMatcher(graph)
@@ -14,7 +15,7 @@ struct FuseSkipLayerNormPass: Pass {
             let b = graph[biased]
             graph[id].kind = .skipLayerNorm
             graph[id].inputs = [b.inputs[0], residual, b.inputs[1], graph[id].inputs[1], graph[id].inputs[2]]
-            context.count("skip_layernorm")
+            context.count(fusion)
         }
         graph = graph.compacted(keeping: graph.live())
     }

@@ -5,13 +5,18 @@ public protocol Pass: Sendable {
     func run(_ graph: inout Graph, _ context: inout PassContext) throws
 }
 
+/// A pass that fuses ops: `fusion` is its counter in `PassContext.fusions`, and the name the
+/// summaries print its count under.
+public protocol FusionPass: Pass {
+    var fusion: String { get }
+}
+
 /// What passes share: the mode being compiled and the statistics the compile summary prints.
 public struct PassContext: Sendable {
     public var mode: Lowering.Mode
     /// Fusions applied, by kind (`qkv`, `bias_gelu`, `skip_layernorm`, `linear`).
     public var fusions: [String: Int] = [:]
     public var opsBeforeFusion = 0
-    public var forwardOps = 0
     public var backwardOps = 0
     public var arena: ArenaLayout?
 

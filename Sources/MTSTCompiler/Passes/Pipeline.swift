@@ -22,6 +22,11 @@ public enum Pipeline {
     /// The optimizer program has nothing to fuse or differentiate.
     public static var updatePasses: [any Pass] { [ShapeCheckPass(), DeadNodePass(), SchedulePass(), ArenaPlanPass()] }
 
+    /// The fusion counters of the passes that run in `mode`, in pipeline order.
+    public static func fusions(for mode: Lowering.Mode) -> [String] {
+        passes(for: mode).compactMap { ($0 as? any FusionPass)?.fusion }
+    }
+
     public static var passNames: [String] {
         var seen: [String] = []
         for p in passes(for: .training) where !seen.contains(p.name) { seen.append(p.name) }
@@ -37,7 +42,6 @@ public enum Pipeline {
             try pass.run(&graph, &context)
             observe(pass.name, graph)
         }
-        context.forwardOps = graph.nodes.filter { $0.phase == .forward && !$0.kind.def.isSource }.count
         context.backwardOps = graph.nodes.filter { $0.phase == .backward && !$0.kind.def.isSource }.count
         return context
     }
