@@ -114,6 +114,14 @@ extension Kernels {
         }
     }
 
+    /// `dgamma[c] = Σ_r dy[r,c]·x̂[r,c]` with x̂ the normalized x (mean and rstd recomputed per row),
+    /// the LayerNorm gain gradient without a companion beta buffer (the beta gradient is a
+    /// `sumRows` node, which gradient accumulation can fuse on its own).
+    public static func layerNormGammaGrad(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int,
+                                          eps: Float, dgamma: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        layerNormParamGrad(dy, x, rows: rows, cols: cols, eps: eps, dgamma: dgamma, dbeta: nil, accumulate: accumulate)
+    }
+
     /// dgamma[c] (+)= Σ_r dy·x̂, and dbeta[c] (+)= Σ_r dy when dbeta is given.
     public static func layerNormParamGrad(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float,

@@ -67,8 +67,6 @@ public final class ParamStore {
 
     public func values(of i: Int) -> [Float] { Array(UnsafeBufferPointer(start: pointer(i), count: params[i].count)) }
 
-    public var trainableCount: Int { params.indices.filter { trainOffsets[$0] >= 0 }.reduce(0) { $0 + params[$1].count } }
-
     /// Seeded initialisation as BERT's `_init_weights`: normal(0, std) weights, zero biases, unit
     /// LayerNorm gains. Each parameter draws from its own stream, so adding a head does not
     /// change the backbone's values.
@@ -115,22 +113,4 @@ func stableHash(_ s: String) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     return h
-}
-
-/// Small, fast, seedable generator for initialisation and shuffling.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func nextGaussian() -> Double {
-        let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-300)
-        let u2 = Double(next() >> 11) / Double(1 << 53)
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
-    }
 }
