@@ -11,11 +11,6 @@ public struct Located<Value: Sendable>: Sendable {
         self.location = location
         self.keyPath = keyPath
     }
-
-    /// `file:line:col: key.path: message` — the one-line error format used across mtstc.
-    public func message(_ text: String) -> String {
-        keyPath.isEmpty ? "\(location): \(text)" : "\(location): \(keyPath): \(text)"
-    }
 }
 
 extension Located: Equatable where Value: Equatable {}

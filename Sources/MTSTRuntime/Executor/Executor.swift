@@ -179,8 +179,4 @@ public final class Executor {
         let p = (UnsafeMutableRawPointer(arena.pointer) + program.arena.offsets[id]).assumingMemoryBound(to: Float.self)
         return UnsafeBufferPointer(start: p, count: node.shape.elementCount(batch: batch, seq: seq, tokens: tokens))
     }
-
-    public func outputShape(_ name: String) -> [Int]? {
-        program.graph.outputs[name].map { program.graph[$0].shape.resolved(batch: batch, seq: seq, tokens: tokens) }
-    }
 }
