@@ -7,11 +7,14 @@ public enum RuntimeError: UserFacingError {
     case checkpointLabels(String)
     /// A plan that cannot run what was asked of it (a benchmark's sizes or memory).
     case plan(String, any UserFacingError)
+    /// A spec's training file that is needed (for its labels) and absent, at the spec's key.
+    case missingData(SourceLocation, keyPath: String, path: String)
 
     public var description: String {
         switch self {
         case .checkpointLabels(let path): "\(path): its label vocabularies differ from the plan's; compile the spec that trained it"
         case let .plan(path, error): "\(path): \(error.description)"
+        case let .missingData(location, keyPath, path): "\(location): \(keyPath): \(path) not found; run Scripts/fetch-assets.sh"
         }
     }
 }

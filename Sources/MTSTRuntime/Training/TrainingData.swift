@@ -43,7 +43,7 @@ public enum TrainingData {
             guard FileManager.default.fileExists(atPath: source.path.value) else {
                 // Compiling without the data is allowed when nothing needs its labels yet.
                 if !needsData { continue }
-                throw CompileError.located(source.path.location, "\(source.keyPath): \(source.path.value) not found; run Scripts/fetch-assets.sh")
+                throw RuntimeError.missingData(source.path.location, keyPath: source.keyPath, path: source.path.value)
             }
             let examples = try read(format: source.format.rawValue, path: source.path.value, limit: source.limit)
             let route = routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: heads)
