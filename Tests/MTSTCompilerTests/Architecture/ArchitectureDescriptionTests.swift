@@ -78,3 +78,32 @@ import Testing
         }
     }
 }
+
+/// Docs/SPEC.md's list of parameter paths is the description's, so rules written from the docs
+/// select what the lowering declares.
+@Suite struct ParameterPathDocsTests {
+    /// `a.{b,c}.{d,e}` → `a.b.d`, `a.b.e`, `a.c.d`, `a.c.e`.
+    static func expand(_ pattern: String) -> [String] {
+        guard let open = pattern.firstIndex(of: "{"), let close = pattern[open...].firstIndex(of: "}") else { return [pattern] }
+        let head = pattern[..<open], tail = String(pattern[pattern.index(after: close)...])
+        return pattern[pattern.index(after: open)..<close].split(separator: ",").flatMap { expand(head + $0 + tail) }
+    }
+
+    @Test func specDocumentListsExactlyTheDescribedPaths() throws {
+        let text = try String(contentsOfFile: "\(repoRoot())/Docs/SPEC.md", encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "### Parameter paths").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```").dropFirst().first)
+        let documented = Set(block.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.flatMap(Self.expand))
+
+        var described = Set<String>()
+        for backbone in Architectures.backbones {
+            var m = ArchitectureDescriptionTests.model(backbone.name, normalize: .layerNorm, kinds: [.classification])
+            m.taskHeads[0].name = "<name>"
+            let paths = try ModelDescription.parameters(m).map {
+                $0.path.replacingOccurrences(of: #"layers\[\d+\]"#, with: "layers[i]", options: .regularExpression)
+            }
+            described.formUnion(paths)
+        }
+        #expect(documented == described, "only in the docs: \(documented.subtracting(described).sorted()); only described: \(described.subtracting(documented).sorted())")
+    }
+}
