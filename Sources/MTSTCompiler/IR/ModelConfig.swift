@@ -7,6 +7,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var heads: Int
     public var intermediate: Int
     public var maxPositions: Int
+    /// Row of the position table the first token reads (MPNet, like RoBERTa, starts at
+    /// padding_idx + 1 = 2); 0 for BERT.
+    public var positionOffset: Int = 0
     public var typeVocabSize: Int
     public var layerNormEps: Float
     public var hiddenDropout: Float
