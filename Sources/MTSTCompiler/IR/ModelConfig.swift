@@ -1,6 +1,8 @@
 /// The model a spec describes, reduced to what lowering needs. Kept in the plan so the runtime
 /// knows sizes, heads and labels without the YAML.
 public struct ModelConfig: Codable, Sendable, Equatable {
+    /// `bert` or `mpnet` (config.json's `model_type`).
+    public var architecture: String = "bert"
     public var vocabSize: Int
     public var hidden: Int
     public var layers: Int
@@ -10,6 +12,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Row of the position table the first token reads (MPNet, like RoBERTa, starts at
     /// padding_idx + 1 = 2); 0 for BERT.
     public var positionOffset: Int = 0
+    /// Rows of MPNet's relative attention bias table (`relative_attention_num_buckets`); 0 for BERT.
+    public var relativeAttentionBuckets: Int = 0
     public var typeVocabSize: Int
     public var layerNormEps: Float
     public var hiddenDropout: Float

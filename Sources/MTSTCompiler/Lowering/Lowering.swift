@@ -73,6 +73,10 @@ public struct Lowering {
             throw GraphError.shape(node: "backbone", op: .attentionProbs, origin: "backbone.hidden_size",
                                    message: "hidden size \(h) is not divisible by \(m.heads) heads")
         }
+        if m.architecture == "mpnet" {
+            try buildMPNet()
+            return
+        }
         let ids = try input(.tokenIds, Shape(.tokens))
         let types = try input(.tokenTypes, Shape(.tokens))
         let positions = try input(.positions, Shape(.tokens))
@@ -96,6 +100,12 @@ public struct Lowering {
         for i in 0..<m.layers {
             x = try encoderLayer(x, mask: mask, index: i)
         }
+        try buildHeads(x, mask: mask)
+    }
+
+    mutating func buildHeads(_ x: NodeID, mask: NodeID) throws {
+        let m = model
+        let h = m.hidden
         graph.outputs["tokens"] = x
 
         var pooled: NodeID
@@ -136,28 +146,49 @@ public struct Lowering {
         }
     }
 
-    mutating func encoderLayer(_ x: NodeID, mask: NodeID, index i: Int) throws -> NodeID {
+    /// Checkpoint names of an encoder layer's parts: BERT's, or MPNet's (`attention.attn.q`, …).
+    struct LayerNames {
+        var query, key, value, attentionOutput, attentionNorm: String
+        static let bert = LayerNames(query: "attention.self.query", key: "attention.self.key", value: "attention.self.value",
+                                     attentionOutput: "attention.output.dense", attentionNorm: "attention.output.LayerNorm")
+        static let mpnet = LayerNames(query: "attention.attn.q", key: "attention.attn.k", value: "attention.attn.v",
+                                      attentionOutput: "attention.attn.o", attentionNorm: "attention.LayerNorm")
+    }
+
+    /// One post-LayerNorm encoder layer. `relativeBias` (MPNet) is the `[buckets, heads]` table
+    /// every layer's attention adds to its scores.
+    mutating func encoderLayer(_ x: NodeID, mask: NodeID, index i: Int, names: LayerNames = .bert,
+                               relativeBias: NodeID? = nil) throws -> NodeID {
         let m = model
         let h = m.hidden
         let p = "backbone.layers[\(i)]"
         let hf = "encoder.layer.\(i)"
         let o = "backbone"
-        let q = try dense(x, "\(p).attention.query", out: h, in: h, hf: "\(hf).attention.self.query", layer: i, origin: o)
-        let k = try dense(x, "\(p).attention.key", out: h, in: h, hf: "\(hf).attention.self.key", layer: i, origin: o)
-        let v = try dense(x, "\(p).attention.value", out: h, in: h, hf: "\(hf).attention.self.value", layer: i, origin: o)
+        let q = try dense(x, "\(p).attention.query", out: h, in: h, hf: "\(hf).\(names.query)", layer: i, origin: o)
+        let k = try dense(x, "\(p).attention.key", out: h, in: h, hf: "\(hf).\(names.key)", layer: i, origin: o)
+        let v = try dense(x, "\(p).attention.value", out: h, in: h, hf: "\(hf).\(names.value)", layer: i, origin: o)
         let scale = 1 / Float(m.headDim).squareRoot()
         let configure: (inout Attributes) -> Void = { a in
             a.heads = m.heads
             a.headDim = m.headDim
             a.attentionScale = scale
         }
-        var probs = try op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, configure)
+        var probs: NodeID
+        if let relativeBias {
+            probs = try op(.attentionProbs, [q, k, mask, relativeBias], "\(p).attention.probs", origin: o) { a in
+                configure(&a)
+                a.relativeBuckets = m.relativeAttentionBuckets
+                a.relativeMaxDistance = Self.mpnetMaxDistance
+            }
+        } else {
+            probs = try op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, configure)
+        }
         probs = try dropout(probs, m.attentionDropout, "\(p).attention.probs_dropout", origin: o)
         let context = try op(.attentionContext, [probs, v], "\(p).attention.context", origin: o, configure)
-        var attnOut = try dense(context, "\(p).attention.output", out: h, in: h, hf: "\(hf).attention.output.dense", layer: i, origin: o)
+        var attnOut = try dense(context, "\(p).attention.output", out: h, in: h, hf: "\(hf).\(names.attentionOutput)", layer: i, origin: o)
         attnOut = try dropout(attnOut, m.hiddenDropout, "\(p).attention.dropout", origin: o)
         let res1 = try op(.add, [attnOut, x], "\(p).attention.residual", origin: o)
-        let h1 = try layerNorm(res1, "\(p).attention.norm", hf: "\(hf).attention.output.LayerNorm", layer: i, origin: o)
+        let h1 = try layerNorm(res1, "\(p).attention.norm", hf: "\(hf).\(names.attentionNorm)", layer: i, origin: o)
 
         let inter = try dense(h1, "\(p).ffn.intermediate", out: m.intermediate, in: h, hf: "\(hf).intermediate.dense", layer: i, origin: o)
         let act = try op(.gelu, [inter], "\(p).ffn.gelu", origin: o)
