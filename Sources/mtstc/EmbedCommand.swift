@@ -42,7 +42,7 @@ struct Tokenize: ParsableCommand {
     func run() throws {
         let sentences = try text.sentences()
         let plan = try PlanCodec.read(path: graph)
-        let tokenizer = try BertTokenizer(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase)
+        let tokenizer = try BertTokenizer(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase, specials: plan.tokenizer.specials)
         let maxLength = min(plan.tokenizer.maxLength, plan.inference.graph.maxSeq)
         var out = ""
         for s in sentences {

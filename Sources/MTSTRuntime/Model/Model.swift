@@ -34,7 +34,7 @@ public final class Model {
     public init(plan: Plan, verifyChecksums: Bool = true) throws {
         self.plan = plan
         try Model.check(plan.tokenizer.vocab, what: "vocabulary", verify: verifyChecksums)
-        tokenizer = try BertTokenizer(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase)
+        tokenizer = try BertTokenizer(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase, specials: plan.tokenizer.specials)
         // Every id the tokenizer can produce must have an embedding row.
         guard tokenizer.vocabulary.count <= plan.model.vocabSize else {
             throw ModelError.vocabularyTooLarge(plan.tokenizer.vocab.path, tokens: tokenizer.vocabulary.count, rows: plan.model.vocabSize)
