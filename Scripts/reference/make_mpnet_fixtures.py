@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import struct
 import sys
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -162,6 +163,20 @@ def fixture(config, lengths, seed, grads_for, with_tokens):
     return {k: v.float().contiguous() for k, v in tensors.items()}
 
 
+def save(tensors, path, meta):
+    """save_file, then the header's __metadata__ keys sorted (the writer's hash map reorders them
+    from run to run; the header keeps its length), so reruns give identical bytes."""
+    save_file(tensors, path, metadata=meta)
+    with open(path, "r+b") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length))
+        header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
+        text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+        if len(text) <= length:
+            f.seek(8)
+            f.write(text + b" " * (length - len(text)))
+
+
 def tokens_fixture(minilm_vocab, parity_tokens, out):
     from transformers import MPNetTokenizer
     with open(minilm_vocab, encoding="utf-8") as f:
@@ -172,10 +187,12 @@ def tokens_fixture(minilm_vocab, parity_tokens, out):
     with open(parity_tokens, encoding="utf-8") as f:
         texts = [item["text"] for item in json.load(f)]
     items = [{"text": t, "ids": tok(t, truncation=True, max_length=256)["input_ids"]} for t in texts]
+    head = {"vocab": "<s> <pad> </s> <unk> + all-MiniLM-L6-v2 vocab.txt + <mask>", "size": len(vocab),
+            "specials": {"cls": "<s>", "sep": "</s>", "pad": "<pad>", "unk": str(tok.unk_token), "mask": "<mask>"},
+            "transformers": transformers.__version__}
     with open(out, "w", encoding="utf-8") as f:
-        json.dump({"vocab": "<s> <pad> </s> <unk> + all-MiniLM-L6-v2 vocab.txt + <mask>", "size": len(vocab),
-                   "specials": {"cls": "<s>", "sep": "</s>", "pad": "<pad>", "unk": tok.unk_token, "mask": "<mask>"},
-                   "transformers": transformers.__version__, "items": items}, f, ensure_ascii=False, indent=0)
+        f.write(json.dumps(head, ensure_ascii=False)[:-1] + ',\n"items": [\n')
+        f.write(",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]}\n")
     print(f"wrote {out}: {len(items)} texts, vocabulary of {len(vocab)}", file=sys.stderr)
 
 
@@ -188,7 +205,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(2)
     tiny = fixture(TINY, TINY_LENGTHS, args.seed, None, True)
-    save_file(tiny, args.out, metadata=metadata(TINY, TINY_LENGTHS))
+    save(tiny, args.out, metadata(TINY, TINY_LENGTHS))
     print(f"wrote {args.out}: {len(tiny)} tensors", file=sys.stderr)
     if args.tokens:
         fixtures = os.path.dirname(args.out)
@@ -200,8 +217,8 @@ def main():
         weights = {k: v for k, v in full.items() if not k.split(".")[0] in ("input", "output", "loss", "grad")}
         save_file({k: v for k, v in weights.items() if not k.startswith("heads.")},
                   os.path.join(args.full, "model.safetensors"))
-        save_file({k: v for k, v in full.items() if k not in weights or k.startswith("heads.")},
-                  os.path.join(args.full, "step.safetensors"), metadata=metadata(FULL, FULL_LENGTHS))
+        save({k: v for k, v in full.items() if k not in weights or k.startswith("heads.")},
+             os.path.join(args.full, "step.safetensors"), metadata(FULL, FULL_LENGTHS))
         with open(os.path.join(args.full, "config.json"), "w") as f:
             json.dump(dict(FULL, model_type="mpnet", architectures=["MPNetModel"], pad_token_id=1, bos_token_id=0,
                            eos_token_id=2, initializer_range=0.02), f, indent=2, sort_keys=True)

@@ -69,13 +69,14 @@ struct MPNetParityTests {
         return try Fixture(file: try SafeTensorFile.read(path: url.path), model: model(vocab: 50, hidden: 16, layers: 2, heads: 4, intermediate: 32, positions: 66))
     }
 
-    /// Worst |ours − theirs| against `tolerance · max(1, max|theirs|)`.
+    /// Worst |ours − theirs| against `tolerance · max(1, max|theirs|)`; prints the worst.
     static func expectClose(_ ours: [Float], _ theirs: [Float], _ tolerance: Float, _ what: String,
                             sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let scale = max(1, theirs.map(abs).max() ?? 0)
         let worst = zip(ours, theirs).map { abs($0 - $1) }.max() ?? .infinity
         #expect(ours.count == theirs.count && worst <= tolerance * scale,
                 "\(what): max difference \(worst), tolerance \(tolerance * scale)", sourceLocation: sourceLocation)
+        print("MPNet parity, \(what): max |Δ| = \(worst) over \(ours.count) values")
     }
 
     @Test func bucketsMatchTransformers() throws {
