@@ -128,7 +128,7 @@ extension PlanVerifier {
         }
         let offset = node.attrs.idOffset
         guard g.nodes[table].shape[0].isConstant, offset >= 0, let reach = SizeMath.add(needed, offset), rows >= reach else {
-            throw Unsafe("\(field).inputs = table of \(rows) rows, but ids reach \(needed - 1) from row \(offset)")
+            throw Unsafe("\(field).inputs = table of \(rows) rows, but ids reach \(needed - 1)\(offset == 0 ? "" : " from row \(offset)")")
         }
     }
 
@@ -155,7 +155,8 @@ extension PlanVerifier {
         if training { try output("loss", .scalar) }
         let positions = g.nodes.contains { $0.kind == .input && $0.attrs.input == .positions }
         if positions, g.maxSeq + plan.model.positionOffset > plan.model.maxPositions {
-            throw Unsafe("\(name).maxSeq = \(g.maxSeq) from position \(plan.model.positionOffset) exceeds model.maxPositions \(plan.model.maxPositions)")
+            let from = plan.model.positionOffset == 0 ? "" : " from position \(plan.model.positionOffset)"
+            throw Unsafe("\(name).maxSeq = \(g.maxSeq)\(from) exceeds model.maxPositions \(plan.model.maxPositions)")
         }
     }
 }

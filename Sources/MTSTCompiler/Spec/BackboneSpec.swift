@@ -1,5 +1,9 @@
 /// The BERT encoder: shapes, regularisation and where its weights come from.
 public struct BackboneSpec: Sendable {
+    /// `bert` or `mpnet`: `backbone.architecture`, else the config's `model_type`, else `bert`.
+    public var architecture: String = "bert"
+    /// MPNet's relative attention bias table rows (`relative_attention_num_buckets`); 0 for BERT.
+    public var relativeAttentionBuckets: Int = 0
     /// Resolved path of the Hugging Face config.json the shapes were read from, if any.
     public var config: Located<String>?
     public var vocabSize: Int
@@ -19,6 +23,9 @@ public struct BackboneSpec: Sendable {
     public var initStd: Float
 
     public var headDim: Int { hiddenSize / numHeads }
+    /// Row of the position table the first token reads: 2 for MPNet (padding_idx + 1), 0 for BERT.
+    public var positionOffset: Int { architecture == "mpnet" ? 2 : 0 }
+    public var specialTokens: SpecialTokens { architecture == "mpnet" ? .mpnet : .bert }
 
     public enum Activation: String, Sendable, CaseIterable, Codable {
         /// Exact erf GELU, as BERT and MiniLM were trained with.
@@ -29,7 +36,10 @@ public struct BackboneSpec: Sendable {
         "config", "vocab_size", "hidden_size", "num_layers", "num_heads", "intermediate_size",
         "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "activation",
         "hidden_dropout", "attention_dropout", "weights", "init_seed", "init_std",
+        "architecture", "relative_attention_buckets",
     ]
+
+    static let architectures = ["bert", "mpnet"]
 }
 
 extension BackboneSpec {
@@ -43,6 +53,8 @@ extension BackboneSpec {
             config = nil
         }
         var source = Source(map: map, config: config)
+        let architecture = try decodeArchitecture(map, config: config)
+        let mpnet = architecture == "mpnet"
 
         let vocabSize = try source.positiveInt("vocab_size", config: "vocab_size")
         let hiddenSize = try source.positiveInt("hidden_size", config: "hidden_size")
@@ -50,7 +62,20 @@ extension BackboneSpec {
         let numHeads = try source.positiveInt("num_heads", config: "num_attention_heads")
         let intermediateSize = try source.positiveInt("intermediate_size", config: "intermediate_size")
         let maxPositions = try source.positiveInt("max_position_embeddings", config: "max_position_embeddings")
-        let typeVocabSize = try source.positiveInt("type_vocab_size", config: "type_vocab_size", default: 2)
+        if mpnet, let field = map.optional("type_vocab_size") {
+            throw field.bad("mpnet has no token types; remove type_vocab_size")
+        }
+        let typeVocabSize = mpnet ? 0 : try source.positiveInt("type_vocab_size", config: "type_vocab_size", default: 2)
+        if !mpnet, let field = map.optional("relative_attention_buckets") {
+            throw field.bad("only mpnet has a relative attention bias; remove relative_attention_buckets")
+        }
+        let buckets = mpnet ? try source.positiveInt("relative_attention_buckets", config: "relative_attention_num_buckets", default: 32) : 0
+        // transformers' MPNet calls its bucket function with 32 buckets whatever the config says:
+        // another table size would leave rows unused or read past the ones the function reaches.
+        if mpnet, buckets != 32 {
+            throw .badValue(at: source.location("relative_attention_buckets"), keyPath: "backbone.relative_attention_buckets",
+                            message: "\(buckets)\(source.origin("relative_attention_buckets")) is not supported: MPNet's attention uses 32 buckets")
+        }
         let eps = try source.double("layer_norm_eps", config: "layer_norm_eps", default: 1e-12) { $0 > 0 ? nil : "must be > 0" }
         let activation = try source.activation()
         let dropoutRule: (Double) -> String? = { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" }
@@ -63,7 +88,12 @@ extension BackboneSpec {
             f.located(SpecPaths.resolve(try f.string(), relativeTo: specPath))
         }
         if let config {
-            try checkArchitecture(config)
+            try checkArchitecture(config, architecture)
+        }
+        // MPNet's positions start at row 2 of the table (padding_idx + 1).
+        if mpnet, maxPositions <= 2 {
+            throw .badValue(at: source.location("max_position_embeddings"), keyPath: "backbone.max_position_embeddings",
+                            message: "\(maxPositions)\(source.origin("max_position_embeddings")) leaves no position: MPNet's positions start at row 2")
         }
 
         guard hiddenSize % numHeads == 0 else {
@@ -71,19 +101,37 @@ extension BackboneSpec {
                             message: "\(hiddenSize)\(source.origin("hidden_size")) is not divisible by num_heads \(numHeads)")
         }
         return BackboneSpec(
-            config: config?.source, vocabSize: vocabSize, hiddenSize: hiddenSize, numLayers: numLayers,
+            architecture: architecture, relativeAttentionBuckets: buckets, config: config?.source, vocabSize: vocabSize, hiddenSize: hiddenSize, numLayers: numLayers,
             numHeads: numHeads, intermediateSize: intermediateSize, maxPositionEmbeddings: maxPositions,
             typeVocabSize: typeVocabSize, layerNormEps: Float(eps), activation: activation,
             hiddenDropout: Float(hiddenDropout), attentionDropout: Float(attentionDropout),
             weights: weights, initSeed: initSeed, initStd: Float(initStd))
     }
 
-    /// Config fields we do not model must still agree with what the executor computes.
-    private static func checkArchitecture(_ config: HFConfig) throws(SpecError) {
-        if let type = try config.string("model_type"), type != "bert" {
-            throw config.error("model_type '\(type)' is not supported (only bert)")
+    /// `backbone.architecture`, else the config's `model_type`, else bert.
+    private static func decodeArchitecture(_ map: FieldMap, config: HFConfig?) throws(SpecError) -> String {
+        if let field = map.optional("architecture") {
+            let name = try field.string()
+            guard architectures.contains(name) else {
+                throw field.bad("unknown architecture '\(name.escapingControlCharacters)' (known: \(architectures.joined(separator: ", ")))")
+            }
+            if let config, let type = try config.string("model_type"), type != name {
+                throw field.bad("\(name) does not match the config's model_type '\(type.escapingControlCharacters)' (\(config.file))")
+            }
+            return name
         }
-        if let positions = try config.string("position_embedding_type"), positions != "absolute" {
+        if let config, let type = try config.string("model_type") {
+            guard architectures.contains(type) else {
+                throw config.error("model_type '\(type.escapingControlCharacters)' is not supported (known: \(architectures.joined(separator: ", ")))")
+            }
+            return type
+        }
+        return "bert"
+    }
+
+    /// Config fields we do not model must still agree with what the executor computes.
+    private static func checkArchitecture(_ config: HFConfig, _ architecture: String) throws(SpecError) {
+        if architecture == "bert", let positions = try config.string("position_embedding_type"), positions != "absolute" {
             throw config.error("position_embedding_type '\(positions)' is not supported (only absolute)")
         }
     }

@@ -56,10 +56,14 @@ public struct ParamInfo: Sendable, Equatable {
     static func embeddingParams(_ spec: Spec) -> [ParamInfo] {
         let b = spec.backbone
         let h = b.hiddenSize
+        let types = b.architecture == "mpnet"
+            ? ParamInfo(path: "backbone.embeddings.relative_attention_bias.weight", isEmbedding: true,
+                        count: product(b.relativeAttentionBuckets, b.numHeads))
+            : ParamInfo(path: "backbone.embeddings.token_type_embeddings.weight", isEmbedding: true, count: product(b.typeVocabSize, h))
         return [
             ParamInfo(path: "backbone.embeddings.word_embeddings.weight", isEmbedding: true, count: product(b.vocabSize, h)),
             ParamInfo(path: "backbone.embeddings.position_embeddings.weight", isEmbedding: true, count: product(b.maxPositionEmbeddings, h)),
-            ParamInfo(path: "backbone.embeddings.token_type_embeddings.weight", isEmbedding: true, count: product(b.typeVocabSize, h)),
+            types,
             ParamInfo(path: "backbone.embeddings.norm.weight", isEmbedding: true, count: h),
             ParamInfo(path: "backbone.embeddings.norm.bias", isEmbedding: true, count: h),
         ]

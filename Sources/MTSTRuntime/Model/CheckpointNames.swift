@@ -9,8 +9,9 @@ enum CheckpointNames {
                       requireHeads: Bool) throws(WeightsError) -> [(param: Int, tensor: String)] {
         var result: [(param: Int, tensor: String)] = []
         var used = Set<String>()
-        // Hugging Face BERT checkpoints come with or without the `bert.` prefix of BertModel.
-        let prefix = tensors.keys.contains { $0.hasPrefix("bert.") } ? "bert." : ""
+        // Hugging Face checkpoints come with or without the model's prefix (`bert.` of
+        // BertForX, `mpnet.` of MPNetForX).
+        let prefix = ["bert.", "mpnet."].first { p in tensors.keys.contains { $0.hasPrefix(p) } } ?? ""
         for (i, p) in params.enumerated() {
             guard let name = p.checkpointName else { continue }
             let ownedByModel = name.hasPrefix("heads.") || name.hasPrefix("pooling.")
@@ -33,6 +34,7 @@ enum CheckpointNames {
             let bare = name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
             // Parts of a BERT checkpoint this model has no use for.
             let ignorable = bare.hasPrefix("pooler.") || bare.hasSuffix("position_ids") || bare.hasPrefix("cls.")
+                || bare.hasPrefix("lm_head.")
             if !ignorable { throw .unexpected(file: file, tensor: name) }
         }
         return result
