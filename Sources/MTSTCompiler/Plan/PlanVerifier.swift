@@ -57,11 +57,10 @@ public struct PlanVerifier {
         let m = plan.model
         try Self.range(m.vocabSize, 1...PlanLimits.maxIndex, "model.vocabSize")
         try Self.range(m.maxPositions, 1...PlanLimits.maxIndex, "model.maxPositions")
-        // MPNet has no token types (0); BERT has at least one.
-        try Self.range(m.typeVocabSize, (m.architecture == "mpnet" ? 0 : 1)...PlanLimits.maxIndex, "model.typeVocabSize")
-        guard ["bert", "mpnet"].contains(m.architecture) else { throw Unsafe("model.architecture = \(m.architecture) is not bert or mpnet") }
-        try Self.range(m.positionOffset, 0...2, "model.positionOffset")
-        try Self.range(m.relativeAttentionBuckets, (m.architecture == "mpnet" ? 4 : 0)...(1 << 16), "model.relativeAttentionBuckets")
+        guard let backbone = Architectures.backbone(named: m.architecture) else {
+            throw Unsafe("model.architecture = \(m.architecture) is not one of \(Architectures.backboneNames.joined(separator: ", "))")
+        }
+        try Self.range(m.typeVocabSize, (backbone.tokenizer.tokenTypes ? 1 : 0)...PlanLimits.maxIndex, "model.typeVocabSize")
         try Self.range(m.hidden, 1...Int(Int32.max), "model.hidden")
         try Self.range(m.heads, 1...m.hidden, "model.heads")
         try Self.range(m.layers, 0...Int(Int32.max), "model.layers")

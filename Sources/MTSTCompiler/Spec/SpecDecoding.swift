@@ -17,7 +17,7 @@ enum SpecDecoding {
         let backbone = try BackboneSpec.decode(try map.required("backbone"), specPath: path)
         let tokenizer = try TokenizerSpec.decode(try map.required("tokenizer"), specPath: path,
                                                  maxPositions: backbone.maxPositionEmbeddings,
-                                                 positionOffset: backbone.positionOffset)
+                                                 positionOffset: backbone.architecture.positionOffset)
         let pooling = try map.optional("pooling")?.choice(PoolingKind.self, what: "pooling") ?? .mean
         let normalize = try map.optional("normalize")?.choice(NormalizeKind.self, what: "normalize") ?? .none
 
@@ -49,8 +49,8 @@ enum SpecDecoding {
                         compile: compile, locations: table.entries)
         // Rules are checked against the model's real parameter list now, so a pattern that
         // selects nothing is reported when the spec is read, not halfway into a run.
-        try ParamInfo.checkSize(of: spec)
-        _ = try ParamRules.resolve(optimizer, params: ParamInfo.canonical(for: spec), numLayers: backbone.numLayers,
+        try ModelDescription.checkSize(of: spec)
+        _ = try ParamRules.resolve(optimizer, params: ModelDescription.parameters(for: spec), numLayers: backbone.numLayers,
                                    epochs: training.epochs)
         return spec
     }

@@ -45,7 +45,7 @@ struct MPNetParityTests {
             #expect(context.fusions["qkv"] == model.layers, "the packed QKV path is the one under test")
             let program = Program(graph: graph, arena: try #require(context.arena))
             let store = try ParamStore(params: graph.params)
-            try store.load(tensors: weights, file: "mpnet fixture", requireHeads: true)
+            try store.load(tensors: weights, file: "mpnet fixture", backbone: MPNet.self, requireHeads: true)
             let exec = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
             return (exec, graph, store)
         }
@@ -55,13 +55,9 @@ struct MPNetParityTests {
         var intent = TaskHead(name: "intent", kind: .classification, dropout: 0, labels: ["a", "b", "c"], lossWeight: 1)
         intent.normalizedInput = true
         let slots = TaskHead(name: "slots", kind: .tagging, dropout: 0, labels: ["O", "B-x", "I-x", "B-y", "I-y"], lossWeight: 1)
-        var m = ModelConfig(vocabSize: vocab, hidden: hidden, layers: layers, heads: heads, intermediate: intermediate,
+        return ModelConfig(architecture: MPNet.name, vocabSize: vocab, hidden: hidden, layers: layers, heads: heads, intermediate: intermediate,
                             maxPositions: positions, typeVocabSize: 0, layerNormEps: 1e-5, hiddenDropout: 0, attentionDropout: 0,
                             initStd: 0.02, pooling: .mean, normalize: .l2, taskHeads: [intent, slots])
-        m.architecture = "mpnet"
-        m.positionOffset = 2
-        m.relativeAttentionBuckets = 32
-        return m
     }
 
     static func tiny() throws -> Fixture {
