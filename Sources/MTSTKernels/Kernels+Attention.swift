@@ -102,18 +102,29 @@ extension Kernels {
     static func paddedSeq(_ seq: Int) -> Int { (seq + 15) / 16 * 16 }
 
     /// probs[b, h, i, :] = softmax over keys of scale·q_i·k_tᵀ, padded keys exactly 0.
+    /// With `relativeBias` (a `[buckets, heads]` table, MPNet) each score first gets
+    /// `relativeBias[bucket(t − i), h]` added (Kernels+RelativeBias.swift).
     public static func attentionProbs(
         q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int, mask: UnsafePointer<Float>,
         batch: Int, heads: Int, seq: Int, starts: UnsafePointer<Int32>? = nil, headDim: Int, scale: Float,
+        relativeBias: UnsafePointer<Float>? = nil, buckets: Int = 0, maxDistance: Int = 0,
         probs: UnsafeMutablePointer<Float>
     ) {
         let ldt = paddedSeq(seq)
-        forEachHead(batch, heads, seq, headDim, scratch: headDim * ldt) { b, h, kt in
+        // The bias path keeps one head's 2T−1 diagonal biases after the transposed K block.
+        let diagonals = relativeBias == nil ? 0 : 2 * seq - 1
+        forEachHead(batch, heads, seq, headDim, scratch: headDim * ldt + diagonals) { b, h, kt in
             let (r0, n) = sentenceRows(starts, b, seq)
             let p = probs + (b * heads + h) * seq * seq
             transposeHead(k + r0 * ldk + h * headDim, ld: ldk, seq: n, headDim: headDim, kt, ldDst: ldt)
             headGemm(n, n, headDim, scale, q + r0 * ldq + h * headDim, rsA: ldq, csA: 1,
                      kt, ldb: ldt, bPadded: true, p, ldc: n)
+            if let relativeBias {
+                let diag = kt + headDim * ldt
+                relativeBiasDiagonals(relativeBias, heads: heads, head: h, n: n, buckets: buckets,
+                                      maxDistance: maxDistance, diag)
+                for i in 0..<n { addRelativeBiasRow(p + i * n, diag, i, n) }
+            }
             for i in 0..<n { maskedSoftmaxRow(p + i * n, mask + b * seq, n) }
         }
     }

@@ -9,7 +9,7 @@ enum Summary {
         let s = plan.stats
         var out = "mtstc plan \(plan.name) (from \(plan.specPath))\n"
         let m = plan.model
-        out += "  model: BERT \(m.layers) layers, hidden \(m.hidden), \(m.heads) heads, ffn \(m.intermediate), vocab \(m.vocabSize); pooling \(m.pooling.rawValue), normalize \(m.normalize.rawValue)\n"
+        out += "  model: \(m.architecture) \(m.layers) layers, hidden \(m.hidden), \(m.heads) heads, ffn \(m.intermediate), vocab \(m.vocabSize); pooling \(m.pooling.rawValue), normalize \(m.normalize.rawValue)\n"
         for h in m.taskHeads {
             out += "  head \(h.name): \(h.kind.rawValue), \(h.labels.count) labels, dropout \(h.dropout), loss weight \(h.lossWeight)\n"
         }

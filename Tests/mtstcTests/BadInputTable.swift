@@ -107,7 +107,7 @@ enum BadInputTable {
         Case(kind: .spec, title: "config.json not JSON", files: spec(("backbone:\n", "backbone:\n  config: c.json\n")).merging(["c.json": .text("{oops")]) { a, _ in a },
              args: compile, firstLine: "error: spec.yaml:3:11: backbone.config: c.json: is not a JSON object", fix: "Use the model's config.json as downloaded."),
         Case(kind: .spec, title: "config.json of another architecture", files: spec(("backbone:\n", "backbone:\n  config: c.json\n")).merging(["c.json": .text("{\"model_type\": \"roberta\"}")]) { a, _ in a },
-             args: compile, firstLine: "error: spec.yaml:3:11: backbone.config: c.json: model_type 'roberta' is not supported (known: bert, distilbert)", fix: "Only the registered architectures (bert, distilbert) are supported."),
+             args: compile, firstLine: "error: spec.yaml:3:11: backbone.config: c.json: model_type 'roberta' is not supported (known: bert, distilbert, mpnet)", fix: "Only the registered architectures (bert, distilbert, mpnet) are supported."),
         Case(kind: .spec, title: "integer too large", files: spec(("  epochs: 1", "  epochs: 99999999999999999999")),
              args: compile, firstLine: "error: spec.yaml:20:11: training.epochs: expected an integer, got '99999999999999999999'", fix: "Write a realistic number."),
         Case(kind: .spec, title: "learning rate not a number", files: spec(("training:\n", "optimizer:\n  lr: nan\ntraining:\n")),

@@ -1,7 +1,7 @@
 /// The one registry of backbones and heads. Adding an architecture or a head kind is one file
 /// plus one entry here.
 public enum Architectures {
-    public static let backbones: [any Backbone.Type] = [BERT.self, DistilBERT.self]
+    public static let backbones: [any Backbone.Type] = [BERT.self, DistilBERT.self, MPNet.self]
     public static let heads: [any Head.Type] = [ClassificationHead.self, TaggingHead.self]
 
     /// The backbone a spec gets when neither `backbone.architecture` nor a config.json names one.

@@ -107,9 +107,20 @@ public enum BERT: Backbone {
         return BackboneOutput(tokens: x, mask: mask)
     }
 
+    /// A relative position bias table `[buckets, heads]` the attention adds to its scores (MPNet).
+    public struct RelativeBias: Sendable {
+        public var table: NodeID
+        public var buckets: Int
+        public var maxDistance: Int
+        public init(table: NodeID, buckets: Int, maxDistance: Int) {
+            (self.table, self.buckets, self.maxDistance) = (table, buckets, maxDistance)
+        }
+    }
+
     /// Self-attention → dropout → residual → LayerNorm → dense → GELU → dense → dropout →
-    /// residual → LayerNorm, as `BertLayer` computes it.
-    public static func encoderLayer(_ l: inout Lowering, _ x: NodeID, mask: NodeID, index i: Int) throws -> NodeID {
+    /// residual → LayerNorm, as `BertLayer` computes it; with `relativeBias`, as `MPNetLayer`.
+    public static func encoderLayer(_ l: inout Lowering, _ x: NodeID, mask: NodeID, index i: Int,
+                                    relativeBias: RelativeBias? = nil) throws -> NodeID {
         let m = l.model
         let p = "backbone.layers[\(i)]"
         let o = "backbone"
@@ -122,7 +133,16 @@ public enum BERT: Backbone {
             a.headDim = m.headDim
             a.attentionScale = scale
         }
-        var probs = try l.op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, configure)
+        var probs: NodeID
+        if let r = relativeBias {
+            probs = try l.op(.attentionProbs, [q, k, mask, r.table], "\(p).attention.probs", origin: o) { a in
+                configure(&a)
+                a.relativeBuckets = r.buckets
+                a.relativeMaxDistance = r.maxDistance
+            }
+        } else {
+            probs = try l.op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, configure)
+        }
         probs = try l.dropout(probs, m.attentionDropout, "\(p).attention.probs_dropout", origin: o)
         let context = try l.op(.attentionContext, [probs, v], "\(p).attention.context", origin: o, configure)
         var attnOut = try l.dense(context, "\(p).attention.output", origin: o)

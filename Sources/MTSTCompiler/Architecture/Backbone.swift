@@ -30,6 +30,9 @@ public protocol Backbone: Sendable {
     static func layerParameters(_ i: Int, _ m: ModelConfig) -> [ParamEntry]
     /// Adds the backbone's inputs and ops; returns the per-token features and the mask.
     static func lower(_ l: inout Lowering) throws -> BackboneOutput
+    /// Row of the position table the first token reads (RoBERTa and MPNet start at
+    /// padding_idx + 1 = 2); the runtime feeds positions 0…n−1 for every backbone.
+    static var positionOffset: Int { get }
 }
 
 public struct BackboneOutput: Sendable {
@@ -60,9 +63,14 @@ public struct TokenizerDefaults: Sendable, Equatable {
     }
 
     public static let wordPiece = TokenizerDefaults(cls: "[CLS]", sep: "[SEP]", pad: "[PAD]", unk: "[UNK]", tokenTypes: true)
+
+    /// The special tokens as the plan carries them to the runtime's vocabulary.
+    public var specials: SpecialTokens { SpecialTokens(cls: cls, sep: sep, pad: pad, unk: unk) }
 }
 
 extension Backbone {
+    public static var positionOffset: Int { 0 }
+
     /// Every backbone parameter, embeddings first, then layer by layer.
     public static func parameters(_ m: ModelConfig) -> [ParamEntry] {
         embeddingParameters(m) + (0..<m.layers).flatMap { layerParameters($0, m) }

@@ -13,6 +13,12 @@ public struct Attributes: Hashable, Codable, Sendable {
     public var attentionScale: Float = 1
     /// Column offsets of Q, K and V inside their input (non-zero once QKV is packed).
     public var qOffset = 0, kOffset = 0, vOffset = 0
+    /// Relative position bias (MPNet): buckets of the `[buckets, heads]` table read as
+    /// `attentionProbs`' fourth input, and the distance past which buckets stop growing.
+    /// 0 when the attention has no relative bias.
+    public var relativeBuckets = 0, relativeMaxDistance = 0
+    /// `gather`: ids index the table from this row on (MPNet's positions start at row 2).
+    public var idOffset = 0
     public var dropout: Float = 0
     /// Distinct per dropout site so that every site draws its own mask from the step seed.
     public var stream: UInt64 = 0

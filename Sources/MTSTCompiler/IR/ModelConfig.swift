@@ -47,6 +47,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     /// The registered backbone named `architecture`; nil only for a plan the verifier refuses.
     public var backbone: (any Backbone.Type)? { Architectures.backbone(named: architecture) }
+
+    /// Row of the position table the first token reads (`Backbone.positionOffset`: 2 for MPNet).
+    public var positionOffset: Int { backbone?.positionOffset ?? 0 }
 }
 
 public enum PoolMode: String, Codable, Sendable { case mean, cls, max }

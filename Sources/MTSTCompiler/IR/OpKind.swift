@@ -12,7 +12,7 @@ public enum OpKind: String, Codable, Sendable, CaseIterable {
     // Backward-only (the gradient rules of the ops above build these)
     case geluGrad, biasGeluGrad, layerNormGrad, layerNormGammaGrad, sumRows
     case attentionContextGradProbs, attentionContextGradV, softmaxGrad
-    case attentionScoresGradQ, attentionScoresGradK
+    case attentionScoresGradQ, attentionScoresGradK, relativeBiasGrad
     case meanPoolGrad, clsPoolGrad, maxPoolGrad, l2NormalizeGrad
     case dropoutGrad, crossEntropyGrad, embeddingGrad, concatColumns
     case gradAccumulate

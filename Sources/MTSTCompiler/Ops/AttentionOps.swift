@@ -3,28 +3,60 @@ import MTSTKernels
 /// Scaled, masked softmax of `Q·Kᵀ` per head: `q`, `k` `[B·T, W]` (head h in columns
 /// `offset + h·d ..< offset + (h+1)·d`), mask `[B,T]` → probabilities `[heads·B, T, T]`.
 /// Q and K may be the same packed QKV node read at different column offsets.
+/// An optional fourth input is a relative position bias table `[buckets, heads]` (MPNet):
+/// score (i, j) of head h gets `table[bucket(j − i), h]` added before the mask and softmax.
 enum AttentionProbsOp: OpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
-        try ShapeRules.arity(inputs, 3)
+        guard inputs.count == 3 || inputs.count == 4 else {
+            throw ShapeRuleError("expects 3 inputs (q, k, mask) or 4 (with a relative bias table), got \(inputs.count)")
+        }
         let width = try ShapeRules.attentionWidth(attrs)
         try ShapeRules.columns(inputs[0], offset: attrs.qOffset, width: width, "q")
         try ShapeRules.columns(inputs[1], offset: attrs.kOffset, width: width, "k")
         try ShapeRules.mask(inputs[2])
+        if inputs.count == 4 {
+            try ShapeRules.relativeBiasTable(inputs[3], attrs)
+        } else if attrs.relativeBuckets != 0 {
+            throw ShapeRuleError("relative buckets \(attrs.relativeBuckets) set without a relative bias table input")
+        }
         return ShapeRules.attentionProbs(heads: attrs.heads)
     }
 
     static func run(_ a: KernelArgs) {
         Kernels.attentionProbs(q: a.input(0) + a.attrs.qOffset, ldq: a.cols(0), k: a.input(1) + a.attrs.kOffset,
                                ldk: a.cols(1), mask: a.input(2), batch: a.batch, heads: a.attrs.heads, seq: a.seq, starts: a.starts,
-                               headDim: a.attrs.headDim, scale: a.attrs.attentionScale, probs: a.output)
+                               headDim: a.attrs.headDim, scale: a.attrs.attentionScale,
+                               relativeBias: a.inputs.count == 4 ? a.input(3) : nil, buckets: a.attrs.relativeBuckets,
+                               maxDistance: a.attrs.relativeMaxDistance, probs: a.output)
     }
 
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
         let dScores = try g.add(.softmaxGrad, [dOut, node.id], attrs: node.attrs, "dscores")
         let dq = try g.add(.attentionScoresGradQ, [dScores, node.inputs[1]], attrs: node.attrs, "dq")
         let dk = try g.add(.attentionScoresGradK, [dScores, node.inputs[0]], attrs: node.attrs, "dk")
-        return [g.slice(dq, into: node.inputs[0], offset: node.attrs.qOffset),
-                g.slice(dk, into: node.inputs[1], offset: node.attrs.kOffset), nil]
+        var contributions: [GradientContribution?] = [g.slice(dq, into: node.inputs[0], offset: node.attrs.qOffset),
+                                                      g.slice(dk, into: node.inputs[1], offset: node.attrs.kOffset), nil]
+        if node.inputs.count == 4 {
+            contributions.append(.full(try g.add(.relativeBiasGrad, [dScores], attrs: node.attrs, "drelative_bias")))
+        }
+        return contributions
+    }
+}
+
+/// Gradient of the relative bias table: the score gradients summed along each diagonal
+/// (key − query) of every sentence's block, then into that diagonal's bucket. Input dS (the
+/// gradient of the unscaled Q·Kᵀ, as `softmaxGrad` writes it) → `[buckets, heads]`.
+enum RelativeBiasGradOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try ShapeRules.arity(inputs, 1)
+        try ShapeRules.probs(inputs[0], attrs, "dscores")
+        guard attrs.relativeBuckets > 0 else { throw ShapeRuleError("relative buckets must be positive") }
+        return Shape(.const(attrs.relativeBuckets), .const(attrs.heads))
+    }
+    static func run(_ a: KernelArgs) {
+        Kernels.relativeBiasGrad(dscores: a.input(0), batch: a.batch, heads: a.attrs.heads, seq: a.seq, starts: a.starts,
+                                 buckets: a.attrs.relativeBuckets, maxDistance: a.attrs.relativeMaxDistance,
+                                 scale: a.attrs.attentionScale, table: a.output)
     }
 }
 

@@ -34,6 +34,7 @@ public extension OpKind {
         case .softmaxGrad: SoftmaxGradOp.self
         case .attentionScoresGradQ: AttentionScoresGradQOp.self
         case .attentionScoresGradK: AttentionScoresGradKOp.self
+        case .relativeBiasGrad: RelativeBiasGradOp.self
         case .meanPoolGrad: MeanPoolGradOp.self
         case .clsPoolGrad: ClsPoolGradOp.self
         case .maxPoolGrad: MaxPoolGradOp.self

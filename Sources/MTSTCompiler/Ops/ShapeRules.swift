@@ -62,6 +62,26 @@ enum ShapeRules {
         try same(s, attentionProbs(heads: attrs.heads), what)
     }
 
+    /// A relative position bias table `[buckets, heads]` whose buckets the bucket function can
+    /// reach: an even count of at least 4 (two halves, each with an exact and a log range) and a
+    /// max distance past the exact range.
+    static func relativeBiasTable(_ s: Shape, _ attrs: Attributes) throws(ShapeRuleError) {
+        let b = attrs.relativeBuckets
+        guard b >= 4, b % 2 == 0, b <= 1 << 16 else { throw ShapeRuleError("relative buckets must be even and in 4...65536, got \(b)") }
+        guard attrs.relativeMaxDistance > b / 4, attrs.relativeMaxDistance <= 1 << 24 else {
+            throw ShapeRuleError("relative max distance \(attrs.relativeMaxDistance) must exceed \(b / 4) and be at most 2^24")
+        }
+        guard attrs.attentionScale > 0 else { throw ShapeRuleError("attention scale must be positive with a relative bias") }
+        try same(s, Shape(.const(b), .const(attrs.heads)), "relative bias table")
+    }
+
+    /// A gather's first row lies inside its table (the verifier checks the ids past it).
+    static func idOffset(_ attrs: Attributes, table: Shape) throws(ShapeRuleError) {
+        guard attrs.idOffset >= 0, table[0].isConstant, attrs.idOffset < table[0].coefficient else {
+            throw ShapeRuleError("id offset \(attrs.idOffset) is outside the table's \(table[0]) rows")
+        }
+    }
+
     static func scalar(_ s: Shape, _ what: String) throws(ShapeRuleError) {
         guard s == .scalar else { throw ShapeRuleError("\(what): expects a scalar [1], got \(s)") }
     }

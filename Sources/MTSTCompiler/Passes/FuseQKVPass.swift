@@ -30,7 +30,7 @@ struct FuseQKVPass: FusionPass {
             let mm = try graph.add(.matmul, [q.x, w], attrs: t, name: "\(prefix).qkv.matmul", origin: probs.origin)
             let qkv = try graph.add(.biasAdd, [mm, b], name: "\(prefix).qkv.bias_add", origin: probs.origin)
             // The packed nodes are appended after their users; compaction in the next dead-node pass restores order.
-            graph[pid].inputs = [qkv, qkv, probs.inputs[2]]
+            graph[pid].inputs = [qkv, qkv] + probs.inputs.dropFirst(2)
             graph[pid].attrs.qOffset = 0
             graph[pid].attrs.kOffset = width
             graph[cid].inputs[1] = qkv

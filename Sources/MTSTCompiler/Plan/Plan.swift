@@ -65,6 +65,8 @@ public struct TokenizerRef: Codable, Sendable, Equatable {
     public var vocab: FileRef
     public var lowercase: Bool
     public var maxLength: Int
+    /// The backbone's special tokens, looked up in `vocab`.
+    public var specials: SpecialTokens = .bert
     public init(vocab: FileRef, lowercase: Bool, maxLength: Int) {
         self.vocab = vocab
         self.lowercase = lowercase

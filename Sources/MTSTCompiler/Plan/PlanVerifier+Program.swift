@@ -32,8 +32,8 @@ extension PlanVerifier {
                 guard seenInputs.insert(kind).inserted else { throw Unsafe("\(field).attrs.input = \(kind) appears twice") }
                 try checkInput(field, node, kind, in: g)
             }
-            if node.kind == .gather { try checkTable(field, ids: node.inputs[1], table: node.inputs[0], in: g) }
-            if node.kind == .embeddingGrad { try checkTable(field, ids: node.inputs[1], table: node.inputs[2], in: g) }
+            if node.kind == .gather { try checkTable(field, node, ids: node.inputs[1], table: node.inputs[0], in: g) }
+            if node.kind == .embeddingGrad { try checkTable(field, node, ids: node.inputs[1], table: node.inputs[2], in: g) }
             if node.kind == .adamw { try checkUpdate(field, node, in: g) }
             if NodeStorage.of(node) == .arena { try checkSlot(name, i, program) }
         }
@@ -117,7 +117,7 @@ extension PlanVerifier {
     }
 
     /// An embedding table has a row for every id the runtime can feed its ids input.
-    func checkTable(_ field: String, ids: NodeID, table: NodeID, in g: Graph) throws(Unsafe) {
+    func checkTable(_ field: String, _ node: Node, ids: NodeID, table: NodeID, in g: Graph) throws(Unsafe) {
         let rows = g.nodes[table].shape[0].coefficient
         let needed: Int
         switch g.nodes[ids].attrs.input {
@@ -126,8 +126,9 @@ extension PlanVerifier {
         case .tokenTypes?: needed = 1
         default: throw Unsafe("\(field).inputs[1] = \(ids) is not a token id, position or token type input")
         }
-        guard g.nodes[table].shape[0].isConstant, rows >= needed else {
-            throw Unsafe("\(field).inputs = table of \(rows) rows, but ids reach \(needed - 1)")
+        let offset = node.attrs.idOffset
+        guard g.nodes[table].shape[0].isConstant, offset >= 0, let reach = SizeMath.add(needed, offset), rows >= reach else {
+            throw Unsafe("\(field).inputs = table of \(rows) rows, but ids reach \(needed - 1)\(offset == 0 ? "" : " from row \(offset)")")
         }
     }
 
@@ -153,8 +154,9 @@ extension PlanVerifier {
         }
         if training { try output("loss", .scalar) }
         let positions = g.nodes.contains { $0.kind == .input && $0.attrs.input == .positions }
-        if positions, g.maxSeq > plan.model.maxPositions {
-            throw Unsafe("\(name).maxSeq = \(g.maxSeq) exceeds model.maxPositions \(plan.model.maxPositions)")
+        if positions, g.maxSeq + plan.model.positionOffset > plan.model.maxPositions {
+            let from = plan.model.positionOffset == 0 ? "" : " from position \(plan.model.positionOffset)"
+            throw Unsafe("\(name).maxSeq = \(g.maxSeq)\(from) exceeds model.maxPositions \(plan.model.maxPositions)")
         }
     }
 }

@@ -74,6 +74,10 @@ extension BackboneSpec {
         if let config {
             try checkConfig(config, architecture)
         }
+        if maxPositions <= architecture.positionOffset {
+            throw .badValue(at: source.location("max_position_embeddings"), keyPath: "backbone.max_position_embeddings",
+                            message: "\(maxPositions)\(source.origin("max_position_embeddings")) leaves no position: \(architecture.name)'s positions start at row \(architecture.positionOffset)")
+        }
 
         guard hiddenSize % numHeads == 0 else {
             throw .badValue(at: source.location("hidden_size"), keyPath: "backbone.hidden_size",

@@ -16,7 +16,8 @@ enum SpecDecoding {
         let name = try decodeName(map.optional("name"), path: path, fileStart: fileStart)
         let backbone = try BackboneSpec.decode(try map.required("backbone"), specPath: path)
         let tokenizer = try TokenizerSpec.decode(try map.required("tokenizer"), specPath: path,
-                                                 maxPositions: backbone.maxPositionEmbeddings)
+                                                 maxPositions: backbone.maxPositionEmbeddings,
+                                                 positionOffset: backbone.architecture.positionOffset)
         let pooling = try map.optional("pooling")?.choice(PoolingKind.self, what: "pooling") ?? .mean
         let normalize = try map.optional("normalize")?.choice(NormalizeKind.self, what: "normalize") ?? .none
 

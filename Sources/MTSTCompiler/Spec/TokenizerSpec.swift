@@ -10,18 +10,23 @@ public struct TokenizerSpec: Sendable {
 }
 
 extension TokenizerSpec {
-    static func decode(_ field: Field, specPath: String, maxPositions: Int) throws(SpecError) -> TokenizerSpec {
+    /// `positionOffset`: the first row of the position table a token reads (2 for MPNet), so
+    /// `maxPositions − positionOffset` tokens fit.
+    static func decode(_ field: Field, specPath: String, maxPositions: Int, positionOffset: Int = 0) throws(SpecError) -> TokenizerSpec {
         let map = try field.map(allowed: keys)
         let vocabField = try map.required("vocab")
         let vocab = vocabField.located(SpecPaths.resolve(try vocabField.string(), relativeTo: specPath))
         let lowercase = try map.optional("lowercase")?.bool() ?? true
-        var maxLength = maxPositions
+        var maxLength = maxPositions - positionOffset
         if let length = map.optional("max_length") {
             maxLength = try length.positiveInt()
             guard maxLength >= 3 else {
                 throw length.bad("must be at least 3 ([CLS], one token, [SEP]), got \(maxLength)")
             }
-            guard maxLength <= maxPositions else {
+            guard maxLength <= maxPositions - positionOffset else {
+                if positionOffset > 0 {
+                    throw length.bad("\(maxLength) exceeds the \(maxPositions - positionOffset) positions of backbone.max_position_embeddings \(maxPositions) (positions start at row \(positionOffset))")
+                }
                 throw length.bad("\(maxLength) exceeds backbone.max_position_embeddings \(maxPositions)")
             }
         }

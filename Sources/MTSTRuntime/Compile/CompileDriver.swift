@@ -26,7 +26,7 @@ public enum CompileDriver {
             throw CompileError.file(spec.path, "--dump-after: no pass named \(pass); passes: lower, \(Pipeline.passNames.joined(separator: ", "))")
         }
         try spec.checkFilesExist(includeData: false)
-        let vocabulary = try Vocabulary(contentsOfFile: spec.tokenizer.vocab.value)
+        let vocabulary = try Vocabulary(contentsOfFile: spec.tokenizer.vocab.value, specials: spec.backbone.architecture.tokenizer.specials)
         guard vocabulary.count <= spec.backbone.vocabSize else {
             throw CompileError.located(spec.location(of: "backbone.vocab_size"),
                                        "backbone.vocab_size: \(spec.backbone.vocabSize) rows, but tokenizer.vocab \(spec.tokenizer.vocab.value) has \(vocabulary.count) tokens: every token id needs an embedding row")
@@ -91,8 +91,10 @@ public enum CompileDriver {
         let data = spec.data.map { d in
             DataConfig(train: d.train.map(ref), eval: d.eval.map(ref))
         }
+        var tokenizer = TokenizerRef(vocab: vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength)
+        tokenizer.specials = spec.backbone.architecture.tokenizer.specials
         let plan = Plan(name: spec.name, specPath: spec.path, model: model,
-                        tokenizer: TokenizerRef(vocab: vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength),
+                        tokenizer: tokenizer,
                         weights: weights, params: params, inference: inference.0, training: training?.0, update: update,
                         optimizer: optimizer, schedule: schedule, data: data, stats: stats)
         try MemoryBudget.checkPlan(spec, plan, limits: options.limits)

@@ -2,10 +2,10 @@ import MTSTCompiler
 
 extension BertTokenizer {
     /// The tokenizer a plan was compiled with. Every command and the `Model` build it here, so
-    /// what decides a plan's tokenizer (vocabulary, casing; later its backbone's special tokens)
+    /// what decides a plan's tokenizer (vocabulary, casing, the backbone's special tokens)
     /// is read in one place.
     public init(plan: Plan) throws {
-        try self.init(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase)
+        try self.init(vocabPath: plan.tokenizer.vocab.path, lowercase: plan.tokenizer.lowercase, specials: plan.tokenizer.specials)
     }
 }
 

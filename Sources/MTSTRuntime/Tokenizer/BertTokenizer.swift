@@ -1,3 +1,5 @@
+import MTSTCompiler
+
 /// BERT's WordPiece tokenizer, id for id the same as Hugging Face's pure-Python
 /// `BertTokenizer` (basic tokenization, then WordPiece, then `[CLS] … [SEP]`). The Rust
 /// "fast" tokenizer differs from both on a word-final capital sigma, which Python's
@@ -12,10 +14,11 @@ public struct BertTokenizer: Sendable {
     private let basic: BasicTokenizer
     private let wordPiece: WordPiece
 
-    /// Reads `vocab.txt`; throws `TokenizerError` when it is missing, unreadable or lacks
-    /// [PAD], [UNK], [CLS] or [SEP]. `lowercase` also strips accents, as in BERT.
-    public init(vocabPath: String, lowercase: Bool = true) throws {
-        self.init(vocabulary: try Vocabulary(contentsOfFile: vocabPath), lowercase: lowercase)
+    /// Reads `vocab.txt`; throws `TokenizerError` when it is missing, unreadable or lacks one
+    /// of `specials` (BERT's [PAD], [UNK], [CLS], [SEP] by default; MPNet wraps sentences in
+    /// `<s> … </s>`). `lowercase` also strips accents, as in BERT.
+    public init(vocabPath: String, lowercase: Bool = true, specials: SpecialTokens = .bert) throws {
+        self.init(vocabulary: try Vocabulary(contentsOfFile: vocabPath, specials: specials), lowercase: lowercase)
     }
 
     public init(vocabulary: Vocabulary, lowercase: Bool = true) {

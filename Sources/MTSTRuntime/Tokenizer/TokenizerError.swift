@@ -5,8 +5,8 @@ public enum TokenizerError: UserFacingError, Equatable {
     case vocabularyNotFound(SourceLocation)
     case vocabularyUnreadable(SourceLocation, reason: String)
     case vocabularyNotUTF8(SourceLocation)
-    /// The tokens BERT's input layout needs, listed in the order [PAD], [UNK], [CLS], [SEP].
-    case missingSpecialTokens(SourceLocation, [String])
+    /// The special tokens the vocabulary lacks, in the order pad, unk, cls, sep of `needed`.
+    case missingSpecialTokens(SourceLocation, [String], needed: SpecialTokens = .bert)
 
     public var description: String {
         switch self {
@@ -16,8 +16,10 @@ public enum TokenizerError: UserFacingError, Equatable {
             return "\(location): cannot read vocabulary file: \(reason)"
         case .vocabularyNotUTF8(let location):
             return "\(location): vocabulary file is not valid UTF-8 (expected one WordPiece token per line)"
-        case .missingSpecialTokens(let location, let tokens):
-            return "\(location): vocabulary lacks \(tokens.joined(separator: ", ")); a BERT WordPiece vocabulary needs [PAD], [UNK], [CLS] and [SEP]"
+        case .missingSpecialTokens(let location, let tokens, let needed):
+            let all = needed.all
+            let kind = needed == .bert ? "a BERT WordPiece vocabulary" : needed == .mpnet ? "an MPNet WordPiece vocabulary" : "this tokenizer's vocabulary"
+            return "\(location): vocabulary lacks \(tokens.joined(separator: ", ")); \(kind) needs \(all.dropLast().joined(separator: ", ")) and \(all.last ?? "")"
         }
     }
 }

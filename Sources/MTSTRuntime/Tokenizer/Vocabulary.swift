@@ -1,7 +1,7 @@
 import Foundation
 import MTSTCompiler
 
-/// A WordPiece vocabulary: token ↔ id, with the ids of BERT's special tokens.
+/// A WordPiece vocabulary: token ↔ id, with the ids of the backbone's special tokens.
 public struct Vocabulary: Sendable {
     /// The tables live in one immutable object so that copying a `Vocabulary` (and every
     /// closure capturing a tokenizer) retains one reference instead of a dozen arrays.
@@ -38,7 +38,7 @@ public struct Vocabulary: Sendable {
     public var count: Int { storage.tokens.count }
 
     /// Builds a vocabulary from tokens in id order. `source` names the file in errors.
-    public init(tokens: [String], source: String = "<vocabulary>") throws {
+    public init(tokens: [String], source: String = "<vocabulary>", specials: SpecialTokens = .bert) throws {
         var whole = ScalarTable(expectedCount: tokens.count)
         var continuationCount = 0
         for token in tokens where token.hasPrefix("##") { continuationCount += 1 }
@@ -51,21 +51,20 @@ public struct Vocabulary: Sendable {
             }
         }
         func id(_ token: String) -> Int32? { whole.lookup(token.unicodeScalars) }
-        let required = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
-        let missing = required.filter { id($0) == nil }
-        guard let pad = id("[PAD]"), let unk = id("[UNK]"), let cls = id("[CLS]"), let sep = id("[SEP]") else {
-            throw TokenizerError.missingSpecialTokens(SourceLocation(file: source), missing)
+        let missing = specials.all.filter { id($0) == nil }
+        guard let pad = id(specials.pad), let unk = id(specials.unk), let cls = id(specials.cls), let sep = id(specials.sep) else {
+            throw TokenizerError.missingSpecialTokens(SourceLocation(file: source), missing, needed: specials)
         }
         storage = Storage(tokens: tokens, whole: whole, continuation: continuation)
         padId = pad
         unkId = unk
         clsId = cls
         sepId = sep
-        maskId = id("[MASK]")
+        maskId = id(specials == .bert ? "[MASK]" : "<mask>")
     }
 
     /// Reads a `vocab.txt`: one token per line, the line number (from 0) is the id.
-    public init(contentsOfFile path: String) throws {
+    public init(contentsOfFile path: String, specials: SpecialTokens = .bert) throws {
         let location = SourceLocation(file: path)
         let data: Data
         do {
@@ -75,15 +74,15 @@ public struct Vocabulary: Sendable {
             let hint = error.reason == InputFile.directoryReason ? " (expected vocab.txt inside it?)" : ""
             throw TokenizerError.vocabularyUnreadable(location, reason: error.reason + hint)
         }
-        try self.init(data: data, source: path)
+        try self.init(data: data, source: path, specials: specials)
     }
 
     /// Decodes the bytes of a `vocab.txt` already in memory; `source` names the file in errors.
-    public init(data: Data, source: String = "<vocabulary>") throws {
+    public init(data: Data, source: String = "<vocabulary>", specials: SpecialTokens = .bert) throws {
         guard let text = String(data: data, encoding: .utf8) else {
             throw TokenizerError.vocabularyNotUTF8(SourceLocation(file: source))
         }
-        try self.init(tokens: Self.lines(of: text), source: source)
+        try self.init(tokens: Self.lines(of: text), source: source, specials: specials)
     }
 
     /// Splits lines the way Python's text-mode `readlines()` does for Hugging Face's

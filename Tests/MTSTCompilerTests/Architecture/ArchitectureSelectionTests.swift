@@ -54,7 +54,7 @@ import Testing
 
     @Test func unknownArchitectureListsTheKnownOnes() {
         #expect(specError(edited("backbone:\n", "backbone:\n  architecture: roberta\n")) ==
-            "t.yaml:3:17: backbone.architecture: unknown architecture 'roberta' (known: bert, distilbert)")
+            "t.yaml:3:17: backbone.architecture: unknown architecture 'roberta' (known: bert, distilbert, mpnet)")
     }
 
     @Test func tokenTypesOnABackboneWithoutThem() {

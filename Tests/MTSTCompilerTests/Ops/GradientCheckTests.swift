@@ -13,7 +13,14 @@ struct GradientCheckTests {
     typealias Build = @Sendable (inout CaseBuilder) throws -> NodeID
 
     static let cases: [OpKind: [(String, Build)]] = [
-        .gather: [("gather", { b in try b.g.add(.gather, [try b.param([5, 4]), try b.ids(max: 5)], name: "y") })],
+        .gather: [
+            ("gather", { b in try b.g.add(.gather, [try b.param([5, 4]), try b.ids(max: 5)], name: "y") }),
+            ("offset", { b in
+                var a = Attributes()
+                a.idOffset = 2
+                return try b.g.add(.gather, [try b.param([7, 4]), try b.ids(max: 5)], attrs: a, name: "y")
+            }),
+        ],
         .add: [("add", { b in try b.g.add(.add, [try b.tokens(4), try b.tokens(4)], name: "y") })],
         .scale: [("scale", { b in
             var a = Attributes()
@@ -44,6 +51,7 @@ struct GradientCheckTests {
         .attentionProbs: [
             ("separate", { b in try b.attention(packed: false) }),
             ("packed", { b in try b.attention(packed: true) }),
+            ("relative bias", { b in try b.attention(packed: true, relativeBias: true) }),
         ],
         .attentionContext: [("context", { b in try b.attention(packed: false) })],
         .meanPool: [("meanPool", { b in try b.g.add(.meanPool, [try b.tokens(4), try b.mask()], name: "y") })],
@@ -152,7 +160,9 @@ struct CaseBuilder {
         return try g.add(.matmul, [a, b], attrs: attrs, name: "y")
     }
 
-    mutating func attention(packed: Bool) throws -> NodeID {
+    /// With `relativeBias`, 4 buckets with max distance 3: distances 1 and 2 share a bucket, so
+    /// the table gradient's sum over diagonals is checked too.
+    mutating func attention(packed: Bool, relativeBias: Bool = false) throws -> NodeID {
         let (h, d) = (GradientCheckTests.heads, GradientCheckTests.headDim)
         var a = Attributes()
         a.heads = h
@@ -167,7 +177,13 @@ struct CaseBuilder {
         } else {
             (q, k, v) = (try tokens(h * d, scale: 1.5), try tokens(h * d, scale: 1.5), try tokens(h * d))
         }
-        let probs = try g.add(.attentionProbs, [q, k, try mask()], attrs: a, name: "probs")
+        var inputs = [q, k, try mask()]
+        if relativeBias {
+            a.relativeBuckets = 4
+            a.relativeMaxDistance = 3
+            inputs.append(try param([4, h], scale: 2))
+        }
+        let probs = try g.add(.attentionProbs, inputs, attrs: a, name: "probs")
         return try g.add(.attentionContext, [probs, v], attrs: a, name: "y")
     }
 }

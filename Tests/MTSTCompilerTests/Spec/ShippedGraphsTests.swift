@@ -26,7 +26,7 @@ import Testing
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
             "bert-base.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
-            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-distilbert.yaml", "tiny.yaml",
+            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-distilbert.yaml", "tiny-mpnet.yaml", "tiny.yaml",
         ])
     }
 
