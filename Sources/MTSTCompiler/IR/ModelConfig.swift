@@ -15,13 +15,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Seeds the random initialisation of every parameter the weights file does not supply
     /// (`backbone.init_seed`); separate from the training seed, which drives shuffling and dropout.
     public var initSeed: UInt64
-    public var pooling: PoolMode
-    public var normalize: NormMode
+    public var pooling: PoolingKind
+    public var normalize: NormalizeKind
     public var taskHeads: [TaskHead]
 
     public init(vocabSize: Int, hidden: Int, layers: Int, heads: Int, intermediate: Int, maxPositions: Int,
                 typeVocabSize: Int, layerNormEps: Float, hiddenDropout: Float, attentionDropout: Float,
-                initStd: Float, initSeed: UInt64 = 0, pooling: PoolMode, normalize: NormMode, taskHeads: [TaskHead]) {
+                initStd: Float, initSeed: UInt64 = 0, pooling: PoolingKind, normalize: NormalizeKind, taskHeads: [TaskHead]) {
         self.vocabSize = vocabSize
         self.hidden = hidden
         self.layers = layers
@@ -42,11 +42,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var headDim: Int { hidden / heads }
 }
 
-public enum PoolMode: String, Codable, Sendable { case mean, cls, max }
-public enum NormMode: String, Codable, Sendable { case l2, layerNorm = "layernorm", none }
-
 public struct TaskHead: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case classification, tagging }
+    /// The spec's head kind: one enum on both sides of the plan boundary.
+    public typealias Kind = HeadSpec.Kind
     public var name: String
     public var kind: Kind
     public var dropout: Float

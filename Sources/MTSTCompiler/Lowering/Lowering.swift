@@ -125,6 +125,9 @@ public struct Lowering {
             let labels = try input(.labels(head: head.name), Shape(head.kind == .classification ? .batch : .tokens))
             let loss = try op(.crossEntropy, [logits, labels], "heads.\(head.name).loss", origin: origin)
             graph.outputs["loss.\(head.name)"] = loss
+            // A head weighted 0 is reported but outside the loss: no gradient reaches it, so it
+            // gets no optimizer update (no weight decay, no momentum) either.
+            guard head.lossWeight != 0 else { continue }
             losses.append(head.lossWeight == 1 ? loss
                           : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: origin) { $0.value = head.lossWeight })
         }
