@@ -170,7 +170,7 @@ public final class Trainer {
         return MemoryEstimate.predict(plan, runs: runs)
     }
 
-    /// Loads a snapshot's weights and AdamW moments, and returns the position it records.
+    /// Loads a snapshot's weights and optimizer state, and returns the position it records.
     func restore(from dir: String, state: RunState) throws -> Position {
         try Checkpoint.load(dir + "/" + RunFolder.checkpoint, into: model)
         try Checkpoint.loadOptimizer(dir + "/" + RunFolder.optimizer, into: model)

@@ -1,7 +1,7 @@
 import Foundation
 import MTSTCompiler
 
-/// Where a run stands between two steps: all a snapshot stores besides the weights and moments.
+/// Where a run stands between two steps: all a snapshot stores besides the weights and optimizer state.
 struct Position {
     var epoch = 0
     var step = 0
