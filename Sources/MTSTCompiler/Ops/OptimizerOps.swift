@@ -26,8 +26,10 @@ private func stateInput(_ inputs: [Shape], _ attrs: Attributes, arity: Int, perP
     guard inputs.count >= arity, let last = inputs.last, last.dims.count == 1, last[0].isConstant else {
         throw ShapeRuleError("expects the optimizer state [n] as last input")
     }
-    let needed = perParam ? OptimizerState.index(param: attrs.param ?? Int.max / 8, OptimizerState.step) + 1 : OptimizerState.header
-    guard attrs.param.map({ $0 >= 0 }) ?? !perParam, last[0].coefficient >= needed else {
+    // A parameter index from a file may be anything: bound it before the row arithmetic.
+    let param = attrs.param.map { $0 >= 0 && $0 <= PlanLimits.maxParams ? $0 : -1 }
+    let needed = perParam ? OptimizerState.index(param: max(param ?? 0, 0), OptimizerState.step) + 1 : OptimizerState.header
+    guard param.map({ $0 >= 0 }) ?? !perParam, last[0].coefficient >= needed else {
         throw ShapeRuleError("the optimizer state \(last) has no row for parameter \(attrs.param.map(String.init) ?? "nil")")
     }
 }
