@@ -5,7 +5,8 @@ public struct CompileInputs {
     public var vocabularySize: Int
     /// Label sets of the heads whose labels come from the training data (`labels: from_data`).
     public var labels: [String: [String]]
-    /// The vocabulary and weights files as the plan records them (absolute path, checksum).
+    /// The vocabulary and weights files as the plan records them (absolute path, checksum; the
+    /// runtime may fill the checksums in after compiling, once every cheaper check has passed).
     public var vocab: FileRef
     public var weights: FileRef?
     /// Checks the weights file against the final parameter table (names, shapes, dtypes), so a

@@ -29,14 +29,18 @@ public enum CompileDriver {
         try spec.checkFilesExist(includeData: false)
         let vocabulary = try Vocabulary(contentsOfFile: spec.tokenizer.vocab.value)
         let labels = try TrainingData.labelSources(spec).labels
-        func file(_ path: String) throws -> FileRef {
-            FileRef(path: Compiler.absolute(path), sha256: options.checksums ? try FileDigest.sha256(path: path) : "")
-        }
         let inputs = CompileInputs(
-            vocabularySize: vocabulary.count, labels: labels, vocab: try file(spec.tokenizer.vocab.value),
-            weights: try spec.backbone.weights.map { try file($0.value) },
+            vocabularySize: vocabulary.count, labels: labels,
+            vocab: FileRef(path: Compiler.absolute(spec.tokenizer.vocab.value), sha256: ""),
+            weights: spec.backbone.weights.map { FileRef(path: Compiler.absolute($0.value), sha256: "") },
             checkWeights: { params in try spec.backbone.weights.map { try checkWeights($0, params: params) } })
-        return try Compiler.compile(spec, inputs: inputs, options: compilerOptions)
+        var plan = try Compiler.compile(spec, inputs: inputs, options: compilerOptions)
+        // Hashing reads the whole weights file: it comes after every check, which read headers only.
+        if options.checksums {
+            plan.tokenizer.vocab.sha256 = try FileDigest.sha256(path: spec.tokenizer.vocab.value)
+            if let weights = spec.backbone.weights { plan.weights?.sha256 = try FileDigest.sha256(path: weights.value) }
+        }
+        return plan
     }
 
     /// Every tensor the model takes from the weights file must be there with a float dtype and
