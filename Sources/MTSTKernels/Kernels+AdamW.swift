@@ -64,3 +64,31 @@ extension Kernels {
         return total
     }
 }
+
+extension Kernels {
+    /// One SGD step in torch.optim.SGD's order of operations (dampening 0, no Nesterov):
+    /// d = grad·gradScale + wd·p; with momentum, v ← momentum·v + d (v starts at 0, so the first
+    /// step stores d as torch does) and d = v; p ← p − lr·d.
+    public static func sgd(
+        param: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, velocity: UnsafeMutablePointer<Float>?,
+        count: Int, lr: Float, momentum: Float, weightDecay: Float, gradScale: Float
+    ) {
+        @inline(always) func update(_ i: Int, _ lanes: Int) {
+            var p = load8(param + i, lanes)
+            var d = load8(grad + i, lanes) * gradScale
+            if weightDecay != 0 { d = d + weightDecay * p }
+            if let velocity {
+                let v = load8(velocity + i, lanes) * momentum + d
+                store8(v, velocity + i, lanes)
+                d = v
+            }
+            p = p - lr * d
+            store8(p, param + i, lanes)
+        }
+        parallelRanges(count, work: 8 * count, granularity: 8) { r in
+            var i = r.lowerBound
+            while i + 8 <= r.upperBound { update(i, 8); i += 8 }
+            if i < r.upperBound { update(i, r.upperBound - i) }
+        }
+    }
+}

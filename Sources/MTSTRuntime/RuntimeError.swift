@@ -9,12 +9,16 @@ public enum RuntimeError: UserFacingError {
     case plan(String, any UserFacingError)
     /// A spec's training file that is needed (for its labels) and absent, at the spec's key.
     case missingData(SourceLocation, keyPath: String, path: String)
+    /// A plan whose backbone this mtstc does not know (the verifier refuses such plans first).
+    case unknownArchitecture(String, name: String)
 
     public var description: String {
         switch self {
         case .checkpointLabels(let path): "\(path): its label vocabularies differ from the plan's; compile the spec that trained it"
         case let .plan(path, error): "\(path): \(error.description)"
         case let .missingData(location, keyPath, path): "\(location): \(keyPath): \(path) not found; run Scripts/fetch-assets.sh"
+        case let .unknownArchitecture(path, name):
+            "\(path): unknown architecture '\(name)' (known: \(Architectures.backbones.map(\.name).joined(separator: ", ")))"
         }
     }
 }

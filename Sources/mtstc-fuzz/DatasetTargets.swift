@@ -3,8 +3,8 @@ import MTSTRuntime
 
 extension FuzzTarget {
     /// One target per data format, through the same entry the file readers use after reading.
-    static func dataset(_ format: DatasetFormat) -> FuzzTarget {
-        FuzzTarget(name: format.rawValue, covers: "DatasetFormat.\(format.rawValue): UTF-8 check, line splitting and the \(format.rawValue) line parser") { data in
+    static func dataset(_ format: DataFormat) -> FuzzTarget {
+        FuzzTarget(name: format.rawValue, covers: "DataFormat.\(format.rawValue): UTF-8 check, line splitting and the \(format.rawValue) line parser") { data in
             let path = "fuzz.\(format.rawValue)"
             let examples: [Example]
             do {

@@ -23,7 +23,8 @@ enum Summary {
         out += "  arena (inference, \(plan.inference.graph.maxBatch)×\(plan.inference.graph.maxSeq)): \(megabytes(s.arenaBytes)) (naive sum \(megabytes(s.naiveBytes)))\n"
         if let t = plan.training {
             out += "  training: \(t.graph.opCount) ops (\(s.backwardOps) backward), arena (\(t.graph.maxBatch)×\(t.graph.maxSeq)): \(megabytes(s.arenaBytesTrain)) (naive sum \(megabytes(s.naiveBytesTrain)))\n"
-            out += "  optimizer: \(plan.update?.graph.count(of: .adamw) ?? 0) AdamW update nodes (\(s.updateOps) ops), clip \(plan.optimizer.clipNorm)\n"
+            let method = plan.optimizer.method
+            out += "  optimizer: \(plan.update?.graph.count(of: method.updateOp) ?? 0) \(method.name == .adamw ? "AdamW" : "SGD") update nodes (\(s.updateOps) ops), clip \(plan.optimizer.clipNorm)\n"
         } else {
             out += "  training: none (the spec has no data.train)\n"
         }

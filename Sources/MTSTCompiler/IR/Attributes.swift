@@ -28,29 +28,41 @@ public struct Attributes: Hashable, Codable, Sendable {
     /// arena slot: a weight gradient GEMM with beta = 1, a bias gradient's column sums, an
     /// embedding gradient's scatter. Set by `FuseGradAccumulatePass`.
     public var accumulatesGrad = false
-    /// AdamW settings of one parameter (`adamw`, `gradSquaredNorm`, `clipScale`).
+    /// Optimizer-program attributes (`adamw`, `sgd`, `paramState`, `clipScale`).
     public var optimizer: OptimizerAttributes?
 
     public init() {}
 }
 
+/// What the optimizer program's nodes need beyond their parameter index: the method's
+/// hyper-parameters (update ops), the clipping bound (`clipScale`) and which of the method's
+/// state buffers a `paramState` node is. Per-parameter learning rates, weight decay and the
+/// step count are not here: the runtime writes them into the `optimizerState` input each step.
 public struct OptimizerAttributes: Hashable, Codable, Sendable {
-    public var lr: Double = 0
-    public var weightDecay: Double = 0
-    public var beta1: Double = 0.9
-    public var beta2: Double = 0.999
-    public var eps: Double = 1e-8
-    /// The epoch from which the parameter trains (gradual unfreezing); before it, its
-    /// gradient is dropped and its weights and moments stay as they are.
-    public var fromEpoch: Int = 0
+    public var method: OptimizerMethod?
     /// Global gradient-norm bound (`clipScale`); 0 disables clipping.
     public var clipNorm: Double = 0
+    /// Index into `method.stateNames` (`paramState`).
+    public var stateSlot: Int = 0
 
-    public init() {}
+    public init(method: OptimizerMethod? = nil, clipNorm: Double = 0, stateSlot: Int = 0) {
+        self.method = method
+        self.clipNorm = clipNorm
+        self.stateSlot = stateSlot
+    }
 }
 
-/// Slots of the optimizer program's `optimizerState` input, written by the runtime before each step.
+/// Layout of the update program's `optimizerState` input, which the runtime writes before each
+/// step: the gradient scale (1 / accumulated micro-batches), then one row per entry of the
+/// parameter table: the parameter's learning rate for this step (peak × schedule factor), its
+/// weight decay, and the number of updates it has taken counting this one (AdamW's bias
+/// correction), 0 when it takes no update in this step (not yet unfrozen).
 public enum OptimizerState {
-    public static let lrFactor = 0, gradScale = 1, epoch = 2, update = 3, updatesPerEpoch = 4
-    public static let count = 8
+    public static let gradScale = 0
+    public static let header = 1
+    public static let lr = 0, weightDecay = 1, step = 2
+    public static let rowWidth = 3
+
+    public static func count(params: Int) -> Int { header + rowWidth * params }
+    public static func index(param: Int, _ field: Int) -> Int { header + rowWidth * param + field }
 }

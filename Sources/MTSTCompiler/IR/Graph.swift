@@ -30,7 +30,7 @@ public struct Graph: Codable, Sendable {
     }
 
     public func inferShape(of node: Node) throws -> Shape {
-        if [.param, .gradient, .moment1, .moment2].contains(node.kind), let p = node.attrs.param {
+        if [.param, .gradient, .paramState].contains(node.kind), let p = node.attrs.param {
             return Shape(params[p].shape.map(Dim.const))
         }
         let shapes = node.inputs.map { nodes[$0].shape }

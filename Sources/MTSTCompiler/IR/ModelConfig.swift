@@ -18,13 +18,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Seeds the random initialisation of every parameter the weights file does not supply
     /// (`backbone.init_seed`); separate from the training seed, which drives shuffling and dropout.
     public var initSeed: UInt64
-    public var pooling: PoolMode
-    public var normalize: NormMode
+    public var pooling: PoolingKind
+    public var normalize: NormalizeKind
     public var taskHeads: [TaskHead]
 
     public init(architecture: String = BERT.name, vocabSize: Int, hidden: Int, layers: Int, heads: Int, intermediate: Int, maxPositions: Int,
                 typeVocabSize: Int, layerNormEps: Float, hiddenDropout: Float, attentionDropout: Float,
-                initStd: Float, initSeed: UInt64 = 0, pooling: PoolMode, normalize: NormMode, taskHeads: [TaskHead]) {
+                initStd: Float, initSeed: UInt64 = 0, pooling: PoolingKind, normalize: NormalizeKind, taskHeads: [TaskHead]) {
         self.architecture = architecture
         self.vocabSize = vocabSize
         self.hidden = hidden
@@ -51,9 +51,6 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Row of the position table the first token reads (`Backbone.positionOffset`: 2 for MPNet).
     public var positionOffset: Int { backbone?.positionOffset ?? 0 }
 }
-
-public enum PoolMode: String, Codable, Sendable { case mean, cls, max }
-public enum NormMode: String, Codable, Sendable { case l2, layerNorm = "layernorm", none }
 
 public struct TaskHead: Codable, Sendable, Equatable {
     /// Each kind is implemented by one `Head` in `Architectures.heads`.
@@ -93,20 +90,10 @@ extension ModelConfig {
             head.normalizedInput = h.input != .pooled
             return head
         }
-        let pooling: PoolMode = switch spec.pooling {
-        case .mean: .mean
-        case .cls: .cls
-        case .max: .max
-        }
-        let normalize: NormMode = switch spec.normalize {
-        case .l2: .l2
-        case .layerNorm: .layerNorm
-        case .none: .none
-        }
         self.init(architecture: b.architecture.name, vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers,
                   heads: b.numHeads, intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,
                   typeVocabSize: b.typeVocabSize, layerNormEps: b.layerNormEps, hiddenDropout: b.hiddenDropout,
                   attentionDropout: b.attentionDropout, initStd: b.initStd, initSeed: b.initSeed,
-                  pooling: pooling, normalize: normalize, taskHeads: heads)
+                  pooling: spec.pooling, normalize: spec.normalize, taskHeads: heads)
     }
 }

@@ -16,16 +16,16 @@ public enum OpKind: String, Codable, Sendable, CaseIterable {
     case meanPoolGrad, clsPoolGrad, maxPoolGrad, l2NormalizeGrad
     case dropoutGrad, crossEntropyGrad, embeddingGrad, concatColumns
     case gradAccumulate
-    // Optimizer program: AdamW update nodes over the parameters' gradient buffers
-    case gradient, moment1, moment2
-    case gradSquaredNorm, clipScale, adamw
+    // Optimizer program: update nodes over the parameters' gradient and optimizer-state buffers
+    case gradient, paramState
+    case gradSquaredNorm, clipScale, adamw, sgd
 }
 
 /// What feeds an `input` node at run time.
 public enum InputKind: Hashable, Codable, Sendable, CustomStringConvertible {
     case tokenIds, tokenTypes, positions, mask
     case labels(head: String)
-    /// The optimizer program's per-step scalars, laid out as `OptimizerState`.
+    /// The optimizer program's per-step values, laid out as `OptimizerState`.
     case optimizerState
 
     public var description: String {

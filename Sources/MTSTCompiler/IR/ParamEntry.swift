@@ -21,14 +21,8 @@ public struct ParamEntry: Codable, Sendable, Equatable {
     public var layer: Int?
     public var isEmbedding: Bool = false
     public var isHead: Bool = false
-    // Optimizer settings resolved from the spec's rules.
-    public var lr: Double = 0
-    public var weightDecay: Double = 0
-    /// Never trains: no gradient, no optimizer state.
-    public var frozen: Bool = false
-    /// 0 trains from the first epoch; n > 0 joins at epoch n (gradual unfreezing).
-    public var trainFromEpoch: Int = 0
-    public var group: String = ""
+    /// What the optimizer does with it, resolved once from the spec's rules.
+    public var setting = ParamSetting()
 
     public init(path: String, shape: [Int], checkpointName: String?, initializer: ParamInit,
                 layer: Int? = nil, isEmbedding: Bool = false, isHead: Bool = false) {
@@ -49,5 +43,5 @@ public struct ParamEntry: Codable, Sendable, Equatable {
         return SizeMath.product(shape)
     }
     /// Trains at some point of the run (it needs a gradient in the training graph).
-    public var trains: Bool { !frozen }
+    public var trains: Bool { setting.trains }
 }

@@ -22,14 +22,15 @@ public struct ParamGroupSummary: Sendable {
     public static func groups(_ params: [ParamEntry]) -> [ParamGroupSummary] {
         var order: [String] = []
         var byLabel: [String: ParamGroupSummary] = [:]
-        for p in params where p.sliceOf == nil {
+        for entry in params where entry.sliceOf == nil {
+            let p = entry.setting
             let key = p.group.isEmpty ? "default" : p.group
             var g = byLabel[key] ?? {
                 order.append(key)
                 return ParamGroupSummary(label: key, lrs: p.lr...p.lr, frozen: p.frozen)
             }()
             g.tensors += 1
-            g.values += p.count
+            g.values += entry.count
             g.lrs = min(g.lrs.lowerBound, p.lr)...max(g.lrs.upperBound, p.lr)
             g.weightDecays.insert(p.weightDecay)
             g.trainFromEpoch = max(g.trainFromEpoch, p.trainFromEpoch)

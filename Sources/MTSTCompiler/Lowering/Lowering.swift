@@ -41,6 +41,9 @@ public struct Lowering {
             guard mode == .training else { continue }
             let loss = try part.loss(head, logits: logits, &self)
             graph.outputs["loss.\(head.name)"] = loss
+            // A head weighted 0 is reported but outside the loss: no gradient reaches it, so it
+            // gets no optimizer update (no weight decay, no momentum) either.
+            guard head.lossWeight != 0 else { continue }
             losses.append(head.lossWeight == 1 ? loss
                           : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: "heads.\(head.name)") { $0.value = head.lossWeight })
         }

@@ -1,51 +1,61 @@
-/// Builds the optimizer program: for every parameter that trains, the squared norm of its
-/// gradient, one global clipping factor, and an AdamW update node. The runtime runs it once per
-/// optimizer step, after the backward pass of the last accumulated micro-batch.
+/// Builds the optimizer program: for every parameter that takes updates, the squared norm of its
+/// gradient, one global clipping factor, and the method's update node over the parameter, its
+/// gradient and its state buffers. The runtime runs it once per optimizer step, after the
+/// backward pass of the last accumulated micro-batch; which parameters update in a step, their
+/// learning rates and their step counts are the runtime's (the `optimizerState` input).
 public enum OptimizerLowering {
     /// The update program's output `[scale, ‖g‖]` (see `ClipScaleOp`).
     public static let clipOutput = "optimizer.clip"
 
-    public static func lower(params: [ParamEntry], beta1: Double, beta2: Double, eps: Double, clipNorm: Double) throws -> Graph {
+    /// `updated`: the root parameters the training graph writes a gradient for. A trainable
+    /// parameter outside the loss (a head whose loss weight is 0) gets no update node, so no
+    /// weight decay or momentum moves it.
+    public static func lower(params: [ParamEntry], method: OptimizerMethod, clipNorm: Double, updated: Set<Int>) throws -> Graph {
         var g = Graph(maxBatch: 1, maxSeq: 1)
         g.params = params
         var a = Attributes()
         a.input = .optimizerState
-        a.declaredShape = Shape(.const(OptimizerState.count))
+        a.declaredShape = Shape(.const(OptimizerState.count(params: params.count)))
         let state = try g.add(.input, [], attrs: a, name: "optimizer.state", origin: "optimizer")
-        var updates: [(index: Int, param: NodeID, grad: NodeID, attrs: OptimizerAttributes)] = []
+        var updates: [(index: Int, param: NodeID, grad: NodeID)] = []
         var norms: [NodeID] = []
-        for (i, p) in params.enumerated() where p.sliceOf == nil && p.trains {
-            var o = OptimizerAttributes()
-            o.lr = p.lr
-            o.weightDecay = p.weightDecay
-            o.beta1 = beta1
-            o.beta2 = beta2
-            o.eps = eps
-            o.fromEpoch = p.trainFromEpoch
+        for (i, p) in params.enumerated() where p.sliceOf == nil && p.trains && updated.contains(i) {
             var pa = Attributes()
             pa.param = i
-            pa.optimizer = o
+            pa.optimizer = OptimizerAttributes(method: method)
             let param = try g.add(.param, [], attrs: pa, name: p.path, origin: "optimizer")
             let grad = try g.add(.gradient, [], attrs: pa, name: "\(p.path).grad", origin: "optimizer")
             // Computed even without clipping: the runtime stops on a non-finite norm.
             norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
-            updates.append((i, param, grad, o))
+            updates.append((i, param, grad))
         }
         guard !updates.isEmpty else { throw CompileError.nothingToTrain("every parameter is frozen") }
         var ca = Attributes()
-        var clip = OptimizerAttributes()
-        clip.clipNorm = clipNorm
-        ca.optimizer = clip
+        ca.optimizer = OptimizerAttributes(clipNorm: clipNorm)
         let scale = try g.add(.clipScale, norms + [state], attrs: ca, name: "optimizer.clip_scale", origin: "optimizer")
         g.outputs[OptimizerLowering.clipOutput] = scale
         for u in updates {
+            let path = params[u.index].path
+            var buffers: [NodeID] = []
+            for (slot, name) in method.stateNames.enumerated() {
+                var sa = Attributes()
+                sa.param = u.index
+                sa.optimizer = OptimizerAttributes(method: method, stateSlot: slot)
+                buffers.append(try g.add(.paramState, [], attrs: sa, name: "\(path).\(name)", origin: "optimizer"))
+            }
             var ua = Attributes()
             ua.param = u.index
-            ua.optimizer = u.attrs
-            let m = try g.add(.moment1, [], attrs: ua, name: "\(params[u.index].path).m", origin: "optimizer")
-            let v = try g.add(.moment2, [], attrs: ua, name: "\(params[u.index].path).v", origin: "optimizer")
-            try g.add(.adamw, [u.param, u.grad, m, v, scale, state], attrs: ua, name: "\(params[u.index].path).adamw", origin: "optimizer")
+            ua.optimizer = OptimizerAttributes(method: method)
+            try g.add(method.updateOp, [u.param, u.grad] + buffers + [scale, state], attrs: ua,
+                      name: "\(path).\(method.name.rawValue)", origin: "optimizer")
         }
         return g
+    }
+
+    /// The root parameters a training graph writes a gradient into.
+    public static func parametersWithGradients(_ training: Graph) -> Set<Int> {
+        Set(training.nodes.compactMap { node in
+            node.kind == .gradAccumulate || node.attrs.accumulatesGrad ? node.attrs.param : nil
+        })
     }
 }

@@ -44,10 +44,11 @@ public extension OpKind {
         case .embeddingGrad: EmbeddingGradOp.self
         case .concatColumns: ConcatColumnsOp.self
         case .gradAccumulate: GradAccumulateOp.self
-        case .gradient, .moment1, .moment2: ParamStateOp.self
+        case .gradient, .paramState: ParamStateOp.self
         case .gradSquaredNorm: GradSquaredNormOp.self
         case .clipScale: ClipScaleOp.self
         case .adamw: AdamWOp.self
+        case .sgd: SGDOp.self
         }
     }
 }

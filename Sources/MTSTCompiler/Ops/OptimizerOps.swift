@@ -1,7 +1,8 @@
 import MTSTKernels
 
-/// A parameter's gradient buffer or AdamW moment (`gradient`, `moment1`, `moment2`): persistent
-/// storage outside the arena, resolved by the executor like a parameter.
+/// A parameter's gradient buffer or one of its optimizer-state buffers (`gradient`,
+/// `paramState` with `optimizer.stateSlot`): persistent storage outside the arena, resolved by
+/// the executor like a parameter.
 enum ParamStateOp: BackwardOnlyOpDef {
     static var isSource: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
@@ -10,41 +11,52 @@ enum ParamStateOp: BackwardOnlyOpDef {
     static func run(_ args: KernelArgs) {}
 }
 
-private func state(_ a: KernelArgs, _ slot: Int) -> Float { a.input(a.inputs.count - 1)[slot] }
+/// The runtime's per-step values (`OptimizerState`) are the last input of every optimizer op.
+private func state(_ a: KernelArgs) -> UnsafeMutablePointer<Float> { a.inputs[a.inputs.count - 1] }
 
-private func active(_ a: KernelArgs) -> Bool {
-    Int(state(a, OptimizerState.epoch)) >= (a.attrs.optimizer?.fromEpoch ?? 0)
+/// This parameter's row of the step input: its lr, weight decay and update count.
+private func row(_ a: KernelArgs, _ field: Int) -> Float {
+    state(a)[OptimizerState.index(param: a.attrs.param ?? 0, field)]
 }
 
-private func optimizerShapes(_ inputs: [Shape], _ attrs: Attributes, arity: Int) throws(ShapeRuleError) {
+/// The last input is the step input, long enough to hold this parameter's row (the plan
+/// verifier reruns this rule, so a kernel never reads past it).
+private func stateInput(_ inputs: [Shape], _ attrs: Attributes, arity: Int, perParam: Bool) throws(ShapeRuleError) {
     guard attrs.optimizer != nil else { throw ShapeRuleError("optimizer op without optimizer attributes") }
-    guard inputs.count >= arity, inputs.last == Shape(.const(OptimizerState.count)) else {
-        throw ShapeRuleError("expects the optimizer state [\(OptimizerState.count)] as last input")
+    guard inputs.count >= arity, let last = inputs.last, last.dims.count == 1, last[0].isConstant else {
+        throw ShapeRuleError("expects the optimizer state [n] as last input")
+    }
+    // A parameter index from a file may be anything: bound it before the row arithmetic.
+    let param = attrs.param.map { $0 >= 0 && $0 <= PlanLimits.maxParams ? $0 : -1 }
+    let needed = perParam ? OptimizerState.index(param: max(param ?? 0, 0), OptimizerState.step) + 1 : OptimizerState.header
+    guard param.map({ $0 >= 0 }) ?? !perParam, last[0].coefficient >= needed else {
+        throw ShapeRuleError("the optimizer state \(last) has no row for parameter \(attrs.param.map(String.init) ?? "nil")")
     }
 }
 
-/// `‖g·gradScale‖²` of one parameter's gradient, 0 while the parameter is not yet training.
-/// Inputs: gradient, state.
+/// `‖g·gradScale‖²` of one parameter's gradient, 0 when the parameter takes no update in this
+/// step. Inputs: gradient, state.
 enum GradSquaredNormOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
-        try optimizerShapes(inputs, attrs, arity: 2)
+        try stateInput(inputs, attrs, arity: 2, perParam: true)
         return .scalar
     }
     static func run(_ a: KernelArgs) {
-        let scale = Double(state(a, OptimizerState.gradScale))
-        a.output.pointee = active(a) ? Float(Kernels.sumOfSquares(a.input(0), count: a.count(0)) * scale * scale) : 0
+        let scale = Double(state(a)[OptimizerState.gradScale])
+        a.output.pointee = row(a, OptimizerState.step) >= 1
+            ? Float(Kernels.sumOfSquares(a.input(0), count: a.count(0)) * scale * scale) : 0
     }
 }
 
 /// `[scale, ‖g‖]`: the factor every gradient is multiplied by (the accumulation scale, times
 /// `clip/‖g‖` when the global norm exceeds `clip`, as `clip_grad_norm_`) and the global norm
 /// itself, which the runtime reads to stop on a non-finite gradient. A non-finite norm makes the
-/// scale NaN, so AdamW leaves every weight as it was. Inputs: every parameter's squared norm,
-/// then the state.
+/// scale NaN, so the update ops leave every weight as it was. Inputs: every parameter's squared
+/// norm, then the state.
 enum ClipScaleOp: BackwardOnlyOpDef {
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
-        try optimizerShapes(inputs, attrs, arity: 1)
+        try stateInput(inputs, attrs, arity: 1, perParam: false)
         for s in inputs.dropLast() { try ShapeRules.scalar(s, "squared norm") }
         return Shape(.const(2))
     }
@@ -53,7 +65,7 @@ enum ClipScaleOp: BackwardOnlyOpDef {
         for i in 0..<(a.inputs.count - 1) { total += Double(a.input(i).pointee) }
         let norm = total.squareRoot()
         let clip = a.attrs.optimizer?.clipNorm ?? 0
-        var scale = Double(state(a, OptimizerState.gradScale))
+        var scale = Double(state(a)[OptimizerState.gradScale])
         if !norm.isFinite {
             scale = .nan
         } else if clip > 0, norm > clip {
@@ -64,30 +76,56 @@ enum ClipScaleOp: BackwardOnlyOpDef {
     }
 }
 
-/// One decoupled AdamW step with bias correction on one parameter, then its gradient buffer is
-/// cleared for the next accumulation. Inputs: param, gradient, moment1, moment2, scale, state.
-/// Bias correction counts the updates since the parameter joined training.
+/// Checks an update op's inputs: param, gradient, one buffer per state slot of its method (all
+/// of the parameter's shape), clipScale's `[scale, ‖g‖]`, then the step input.
+private func updateShapes(_ inputs: [Shape], _ attrs: Attributes, _ kind: OptimizerMethod.Name) throws(ShapeRuleError) {
+    guard let method = attrs.optimizer?.method, method.name == kind else {
+        throw ShapeRuleError("expects \(kind.rawValue) hyper-parameters")
+    }
+    let arity = 4 + method.stateNames.count
+    guard inputs.count == arity else { throw ShapeRuleError("expects \(arity) inputs, got \(inputs.count)") }
+    try stateInput(inputs, attrs, arity: arity, perParam: true)
+    for i in 1..<(arity - 2) { try ShapeRules.same(inputs[0], inputs[i], "parameter and its state") }
+    guard inputs[arity - 2] == Shape(.const(2)) else {
+        throw ShapeRuleError("scale: expects clipScale's [scale, norm] [2], got \(inputs[arity - 2])")
+    }
+}
+
+/// One decoupled AdamW step with bias correction on one parameter. Inputs: param, gradient, m,
+/// v, scale, state. The runtime counts the parameter's updates (the bias correction's t) and
+/// clears the gradients after the step.
 enum AdamWOp: BackwardOnlyOpDef {
     static var hasSideEffects: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
-        try optimizerShapes(inputs, attrs, arity: 6)
-        guard inputs.count == 6 else { throw ShapeRuleError("expects 6 inputs, got \(inputs.count)") }
-        for i in 1...3 { try ShapeRules.same(inputs[0], inputs[i], "parameter and its state") }
-        guard inputs[4] == Shape(.const(2)) else { throw ShapeRuleError("scale: expects clipScale's [scale, norm] [2], got \(inputs[4])") }
+        try updateShapes(inputs, attrs, .adamw)
         return .none
     }
     static func run(_ a: KernelArgs) {
-        let count = a.count(0)
-        let grad = a.inputs[1]
-        defer { Kernels.fill(grad, value: 0, count: count) }
-        guard active(a), let o = a.attrs.optimizer else { return }
-        let update = Int(state(a, OptimizerState.update))
-        let step = update - o.fromEpoch * Int(state(a, OptimizerState.updatesPerEpoch))
+        guard case .adamw(let beta1, let beta2, let eps)? = a.attrs.optimizer?.method else { return }
+        let step = Int(row(a, OptimizerState.step))
         let scale = a.input(4).pointee
         guard step >= 1, scale.isFinite else { return }
-        Kernels.adamw(param: a.inputs[0], grad: a.input(1), m: a.inputs[2], v: a.inputs[3], count: count,
-                      lr: Float(o.lr * Double(state(a, OptimizerState.lrFactor))), beta1: Float(o.beta1),
-                      beta2: Float(o.beta2), eps: Float(o.eps), weightDecay: Float(o.weightDecay), step: step,
-                      gradScale: scale)
+        Kernels.adamw(param: a.inputs[0], grad: a.input(1), m: a.inputs[2], v: a.inputs[3], count: a.count(0),
+                      lr: row(a, OptimizerState.lr), beta1: Float(beta1), beta2: Float(beta2), eps: Float(eps),
+                      weightDecay: row(a, OptimizerState.weightDecay), step: step, gradScale: scale)
+    }
+}
+
+/// One SGD step with momentum on one parameter, as torch.optim.SGD. Inputs: param, gradient,
+/// velocity (when momentum > 0), scale, state.
+enum SGDOp: BackwardOnlyOpDef {
+    static var hasSideEffects: Bool { true }
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
+        try updateShapes(inputs, attrs, .sgd)
+        return .none
+    }
+    static func run(_ a: KernelArgs) {
+        guard case .sgd(let momentum)? = a.attrs.optimizer?.method else { return }
+        let hasVelocity = momentum > 0
+        let scale = a.input(hasVelocity ? 3 : 2).pointee
+        guard row(a, OptimizerState.step) >= 1, scale.isFinite else { return }
+        Kernels.sgd(param: a.inputs[0], grad: a.input(1), velocity: hasVelocity ? a.inputs[2] : nil, count: a.count(0),
+                    lr: row(a, OptimizerState.lr), momentum: Float(momentum),
+                    weightDecay: row(a, OptimizerState.weightDecay), gradScale: scale)
     }
 }

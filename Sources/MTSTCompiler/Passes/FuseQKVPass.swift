@@ -44,8 +44,7 @@ struct FuseQKVPass: FusionPass {
         let first = graph.params[params[0]]
         return params.allSatisfy {
             let p = graph.params[$0]
-            return p.frozen == first.frozen && p.trainFromEpoch == first.trainFromEpoch && p.lr == first.lr
-                && p.weightDecay == first.weightDecay && p.sliceOf == nil
+            return p.setting == first.setting && p.sliceOf == nil
         }
     }
 
@@ -56,11 +55,7 @@ struct FuseQKVPass: FusionPass {
         var entry = ParamEntry(path: first.path.replacingOccurrences(".query.", with: ".qkv."),
                                shape: first.shape.count == 2 ? [rows, rowWidth] : [rows],
                                checkpointName: nil, initializer: first.initializer, layer: first.layer)
-        entry.lr = first.lr
-        entry.weightDecay = first.weightDecay
-        entry.frozen = first.frozen
-        entry.trainFromEpoch = first.trainFromEpoch
-        entry.group = first.group
+        entry.setting = first.setting
         let index = graph.params.count
         var offset = 0
         for p in parts {

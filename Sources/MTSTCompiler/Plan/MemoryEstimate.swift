@@ -28,8 +28,10 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     public var weights = 0
     public var gradients = 0
-    /// AdamW's first and second moments together.
+    /// The optimizer's per-parameter state buffers together (AdamW's m and v, SGD's velocity).
     public var moments = 0
+    /// What `breakdown` calls them.
+    public var stateDescription = "optimizer state"
     public var arena = 0
     public var updateArena = 0
     /// Transient while a checkpoint is read: the mapped file and its decoded floats.
@@ -70,7 +72,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         let trains = runs.contains { $0.program.graph.outputs["loss"] != nil }
         if trains {
             e.gradients = trainable
-            e.moments = 2 * trainable
+            e.moments = plan.optimizer.method.stateNames.count * trainable
+            e.stateDescription = plan.optimizer.method.stateDescription
             if let update = plan.update {
                 guard let bytes = touchedBytes([Run(update, batch: 1, seq: 1)]) else { return nil }
                 e.updateArena = bytes
@@ -129,7 +132,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var breakdown: String {
         var parts = ["weights \(PlanLimits.format(weights))"]
         if gradients > 0 { parts.append("gradients \(PlanLimits.format(gradients))") }
-        if moments > 0 { parts.append("AdamW moments \(PlanLimits.format(moments))") }
+        if moments > 0 { parts.append("\(stateDescription) \(PlanLimits.format(moments))") }
         parts.append("arena \(PlanLimits.format(arena + updateArena))")
         parts.append("runtime \(PlanLimits.format(runtime))")
         if loading > steady { parts.append("checkpoint load \(PlanLimits.format(weightsLoad))") }

@@ -5,6 +5,11 @@ public struct Plan: Codable, Sendable {
     /// 2: `model.initSeed` (version 1 seeded initialisation with the training seed), and the
     /// update program's `clipScale` outputs `[scale, ‖g‖]` (version 1: the scale alone).
     /// 3: `model.architecture` (the backbone's name); `model.typeVocabSize` is 0 without token types.
+    ///    One `ParamSetting` per parameter (`params[i].setting`) and none on the update nodes,
+    /// whose step input the runtime fills per parameter; `optimizer` is the method (AdamW or
+    /// SGD) with its lr schedule and clipping, `trainingLoop` (was `schedule`) the epochs,
+    /// batch, accumulation and seed; optimizer state nodes are `paramState` with a slot; the
+    /// spec's pooling, normalize, head-kind and data-format enums are encoded as the spec names them.
     public static let formatVersion: UInt32 = 3
 
     public var name: String
@@ -15,16 +20,16 @@ public struct Plan: Codable, Sendable {
     public var params: [ParamEntry]
     public var inference: Program
     public var training: Program?
-    /// AdamW update nodes, run once per optimizer step (present with `training`).
+    /// Optimizer update nodes, run once per optimizer step (present with `training`).
     public var update: Program?
     public var optimizer: OptimizerConfig
-    public var schedule: TrainingConfig
+    public var trainingLoop: TrainingLoopConfig
     public var data: DataConfig?
     public var stats: CompileStats
 
     public init(name: String, specPath: String, model: ModelConfig, tokenizer: TokenizerRef, weights: FileRef?,
                 params: [ParamEntry], inference: Program, training: Program?, update: Program? = nil, optimizer: OptimizerConfig,
-                schedule: TrainingConfig, data: DataConfig?, stats: CompileStats) {
+                trainingLoop: TrainingLoopConfig, data: DataConfig?, stats: CompileStats) {
         self.name = name
         self.specPath = specPath
         self.model = model
@@ -35,7 +40,7 @@ public struct Plan: Codable, Sendable {
         self.training = training
         self.update = update
         self.optimizer = optimizer
-        self.schedule = schedule
+        self.trainingLoop = trainingLoop
         self.data = data
         self.stats = stats
     }
@@ -74,19 +79,24 @@ public struct TokenizerRef: Codable, Sendable, Equatable {
     }
 }
 
+/// The optimizer as a whole: its method (which fixes the per-parameter state buffers), the
+/// learning-rate schedule every parameter's peak lr is multiplied by, and global-norm clipping.
+/// Per-parameter settings are on the parameter table.
 public struct OptimizerConfig: Codable, Sendable, Equatable {
-    public var beta1: Double = 0.9
-    public var beta2: Double = 0.999
-    public var eps: Double = 1e-8
-    /// Warmup as a fraction of all optimizer steps, or a step count when `warmupSteps` is set.
-    public var warmupFraction: Double = 0
-    public var warmupSteps: Int?
-    public var decay: String = "linear"
+    public var method: OptimizerMethod = .adamwDefaults
+    public var schedule: ScheduleSpec = .default
+    /// `training.clip_norm`; 0 disables clipping.
     public var clipNorm: Double = 0
-    public init() {}
+    public init(method: OptimizerMethod = .adamwDefaults, schedule: ScheduleSpec = .default, clipNorm: Double = 0) {
+        self.method = method
+        self.schedule = schedule
+        self.clipNorm = clipNorm
+    }
 }
 
-public struct TrainingConfig: Codable, Sendable, Equatable {
+/// The training loop's configuration: how many epochs, the batch, gradient accumulation, and
+/// the seed of shuffling and dropout.
+public struct TrainingLoopConfig: Codable, Sendable, Equatable {
     public var epochs: Int = 1
     public var batchSize: Int = 32
     public var gradientAccumulation: Int = 1
@@ -95,12 +105,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 }
 
 public struct DataSourceRef: Codable, Sendable, Equatable {
-    public var format: String
+    public var format: DataFormat
     public var path: String
     public var labelHead: String?
     public var tagHead: String?
     public var limit: Int?
-    public init(format: String, path: String, labelHead: String? = nil, tagHead: String? = nil, limit: Int? = nil) {
+    public init(format: DataFormat, path: String, labelHead: String? = nil, tagHead: String? = nil, limit: Int? = nil) {
         self.format = format
         self.path = path
         self.labelHead = labelHead

@@ -34,7 +34,7 @@ extension PlanVerifier {
             }
             if node.kind == .gather { try checkTable(field, node, ids: node.inputs[1], table: node.inputs[0], in: g) }
             if node.kind == .embeddingGrad { try checkTable(field, node, ids: node.inputs[1], table: node.inputs[2], in: g) }
-            if node.kind == .adamw { try checkUpdate(field, node, in: g) }
+            if node.kind == .adamw || node.kind == .sgd { try checkUpdate(field, node, in: g) }
             if NodeStorage.of(node) == .arena { try checkSlot(name, i, program) }
         }
         for (key, id) in g.outputs.sorted(by: { $0.key < $1.key }) {
@@ -46,7 +46,7 @@ extension PlanVerifier {
     /// Parameter indices are in the table; nodes that write a gradient or an update write one
     /// that exists (a trainable root), with the parameter's shape.
     func checkParamAttribute(_ field: String, _ node: Node) throws(Unsafe) {
-        let needsParam: Set<OpKind> = [.param, .gradient, .moment1, .moment2, .gradAccumulate, .adamw, .gradSquaredNorm]
+        let needsParam: Set<OpKind> = [.param, .gradient, .paramState, .gradAccumulate, .adamw, .sgd, .gradSquaredNorm]
         guard let p = node.attrs.param else {
             if needsParam.contains(node.kind) || node.attrs.accumulatesGrad { throw Unsafe("\(field).attrs.param is missing") }
             return
@@ -55,6 +55,13 @@ extension PlanVerifier {
         let writesState = needsParam.subtracting([.param]).contains(node.kind) || node.attrs.accumulatesGrad
         guard !writesState || (layout?.trainOffsets[p] ?? -1) >= 0 else {
             throw Unsafe("\(field).attrs.param = \(p) (\(plan.params[p].path)) has no gradient buffer (a slice or a frozen parameter)")
+        }
+        if node.kind == .paramState {
+            let slot = node.attrs.optimizer?.stateSlot ?? -1
+            let names = plan.optimizer.method.stateNames
+            guard names.indices.contains(slot) else {
+                throw Unsafe("\(field).attrs.optimizer.stateSlot = \(slot), but \(plan.optimizer.method.name.rawValue) keeps \(names.count) state buffer\(names.count == 1 ? "" : "s")")
+            }
         }
         let shape = Shape(plan.params[p].shape.map(Dim.const))
         if node.attrs.accumulatesGrad, node.shape != shape {
@@ -106,7 +113,7 @@ extension PlanVerifier {
         switch kind {
         case .tokenIds, .tokenTypes, .positions: expected = Shape(.tokens)
         case .mask: expected = Shape(.batch, .seq)
-        case .optimizerState: expected = Shape(.const(OptimizerState.count))
+        case .optimizerState: expected = Shape(.const(OptimizerState.count(params: plan.params.count)))
         case .labels(let head):
             guard let h = plan.model.taskHeads.first(where: { $0.name == head }) else {
                 throw Unsafe("\(field).attrs.input = \(kind) names no head of the model")
@@ -132,11 +139,20 @@ extension PlanVerifier {
         }
     }
 
-    /// AdamW writes its first four inputs: they must be its parameter's value, gradient and moments.
+    /// An update is the plan's optimizer method, and writes its first inputs: they must be its
+    /// parameter's value, gradient and state buffers, in the method's slot order.
     func checkUpdate(_ field: String, _ node: Node, in g: Graph) throws(Unsafe) {
-        let kinds: [OpKind] = [.param, .gradient, .moment1, .moment2]
-        for (j, kind) in kinds.enumerated() where g.nodes[node.inputs[j]].kind != kind || g.nodes[node.inputs[j]].attrs.param != node.attrs.param {
-            throw Unsafe("\(field).inputs[\(j)] = \(node.inputs[j]) is not the \(kind.rawValue) of parameter \(node.attrs.param ?? -1)")
+        let method = plan.optimizer.method
+        guard node.kind == method.updateOp, node.attrs.optimizer?.method == method else {
+            throw Unsafe("\(field) (\(node.kind.rawValue)) is not an update of the plan's optimizer \(method)")
+        }
+        let kinds: [OpKind] = [.param, .gradient] + method.stateNames.map { _ in .paramState }
+        for (j, kind) in kinds.enumerated() {
+            let input = g.nodes[node.inputs[j]]
+            guard input.kind == kind, input.attrs.param == node.attrs.param,
+                  kind != .paramState || input.attrs.optimizer?.stateSlot == j - 2 else {
+                throw Unsafe("\(field).inputs[\(j)] = \(node.inputs[j]) is not the \(kind.rawValue)\(kind == .paramState ? " \(j - 2)" : "") of parameter \(node.attrs.param ?? -1)")
+            }
         }
     }
 

@@ -1,16 +1,10 @@
-/// AdamW with per-parameter learning rate, weight decay and freezing, resolved by
-/// `ParamRules.resolve` into one `ParamSetting` per parameter.
+/// The optimizer method (AdamW by default, or SGD with momentum) with per-parameter learning
+/// rate, weight decay and freezing, resolved by `ParamRules.resolve` into one `ParamSetting`
+/// per parameter.
 public struct OptimizerSpec: Sendable {
-    public enum Kind: String, Sendable, CaseIterable, Codable {
-        case adamw
-    }
-
-    public var kind: Kind
+    public var method: OptimizerMethod
     /// Learning rate of every parameter no rule or layer-wise decay changes.
     public var lr: Double
-    public var beta1: Double
-    public var beta2: Double
-    public var eps: Double
     public var weightDecay: Double
     /// Parameters matching these get weight decay 0 unless a rule sets it.
     public var noDecay: [Located<ParamPattern>]
@@ -21,13 +15,15 @@ public struct OptimizerSpec: Sendable {
     public var location: SourceLocation
 
     public static let defaultNoDecay = ["*.bias", "*norm.*"]
-    static let keys = ["type", "lr", "betas", "eps", "weight_decay", "no_decay", "layerwise_decay", "schedule", "rules"]
+    static let keys = ["type", "lr", "betas", "eps", "momentum", "weight_decay", "no_decay", "layerwise_decay", "schedule", "rules"]
+    /// Keys that only one method reads; given to another, they would be silently unused.
+    static let methodKeys: [OptimizerMethod.Name: [String]] = [.adamw: ["betas", "eps"], .sgd: ["momentum"]]
 }
 
 extension OptimizerSpec {
     static func defaults(at location: SourceLocation) -> OptimizerSpec {
         OptimizerSpec(
-            kind: .adamw, lr: 5e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01,
+            method: .adamwDefaults, lr: 5e-5, weightDecay: OptimizerMethod.adamwDefaults.defaultWeightDecay,
             noDecay: defaultNoDecay.map { text in
                 // The defaults are known to parse; a failure here is a bug in this file.
                 guard let pattern = try? ParamPattern(text) else { preconditionFailure("bad default pattern \(text)") }
@@ -40,8 +36,24 @@ extension OptimizerSpec {
         guard let field else { return defaults(at: fileLocation) }
         var spec = defaults(at: field.keyLocation ?? field.location)
         let map = try field.map(allowed: keys)
-        if let kind = map.optional("type") { spec.kind = try kind.choice(Kind.self, what: "optimizer") }
+        let name = try map.optional("type")?.choice(OptimizerMethod.Name.self, what: "optimizer") ?? .adamw
+        for other in OptimizerMethod.Name.allCases where other != name {
+            if let key = methodKeys[other]?.first(where: { map.optional($0) != nil }), let field = map.optional(key) {
+                throw field.bad("applies to \(other.rawValue) only, but optimizer.type is \(name.rawValue)")
+            }
+        }
+        switch name {
+        case .adamw: spec.method = try decodeAdamW(map)
+        case .sgd: spec.method = try decodeSGD(map)
+        }
+        spec.weightDecay = spec.method.defaultWeightDecay
         if let lr = map.optional("lr") { spec.lr = try lr.positiveDouble() }
+        try decodeRest(map, &spec)
+        return spec
+    }
+
+    private static func decodeAdamW(_ map: FieldMap) throws(SpecError) -> OptimizerMethod {
+        var beta1 = 0.9, beta2 = 0.999, eps = 1e-8
         if let betas = map.optional("betas") {
             let items = try betas.list()
             guard items.count == 2 else { throw betas.bad("needs two numbers [beta1, beta2], got \(items.count)") }
@@ -51,10 +63,23 @@ extension OptimizerSpec {
                 guard value >= 0, value < 1 else { throw item.bad("must be in [0, 1), got \(value)") }
                 values.append(value)
             }
-            spec.beta1 = values[0]
-            spec.beta2 = values[1]
+            beta1 = values[0]
+            beta2 = values[1]
         }
-        if let eps = map.optional("eps") { spec.eps = try eps.positiveDouble() }
+        if let field = map.optional("eps") { eps = try field.positiveDouble() }
+        return .adamw(beta1: beta1, beta2: beta2, eps: eps)
+    }
+
+    private static func decodeSGD(_ map: FieldMap) throws(SpecError) -> OptimizerMethod {
+        var momentum = 0.0
+        if let field = map.optional("momentum") {
+            momentum = try field.double()
+            guard momentum >= 0, momentum < 1 else { throw field.bad("must be in [0, 1), got \(momentum)") }
+        }
+        return .sgd(momentum: momentum)
+    }
+
+    private static func decodeRest(_ map: FieldMap, _ spec: inout OptimizerSpec) throws(SpecError) {
         if let wd = map.optional("weight_decay") { spec.weightDecay = try wd.nonNegativeDouble() }
         if let noDecay = map.optional("no_decay") {
             // An explicit empty list means "decay everything".
@@ -84,6 +109,5 @@ extension OptimizerSpec {
             for item in try rules.list() { decoded.append(try ParamRule.decode(item)) }
             spec.rules = decoded
         }
-        return spec
     }
 }

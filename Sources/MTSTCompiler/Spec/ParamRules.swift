@@ -7,10 +7,10 @@ public enum ParamRules {
     public static func resolve(_ opt: OptimizerSpec, params: [ParamEntry], numLayers: Int, epochs: Int) throws(SpecError) -> [ParamSetting] {
         var settings = params.map { param in
             ParamSetting(
-                path: param.path,
+                frozen: false,
                 lr: opt.layerwiseDecay?.lr(layer: param.layer, isEmbedding: param.isEmbedding, numLayers: numLayers) ?? opt.lr,
                 weightDecay: opt.noDecay.contains { $0.value.matches(param.path) } ? 0 : opt.weightDecay,
-                frozen: false, trainFromEpoch: 0,
+                trainFromEpoch: 0,
                 group: baseGroup(param, layerwise: opt.layerwiseDecay != nil))
         }
         for pattern in opt.noDecay {
@@ -78,32 +78,6 @@ public enum ParamRules {
             throw .badValue(at: rule.fieldLocations[key] ?? rule.location, keyPath: "\(rule.keyPath).\(key)",
                             message: "has no effect: every parameter this rule selects is frozen for the whole run\(by); remove \(key), or unfreeze the parameters")
         }
-    }
-
-    /// Rows for the compile printout: parameters grouped by label and training schedule, in
-    /// order of first appearance, with their lr and weight-decay ranges.
-    public static func summary(_ settings: [ParamSetting], _ params: [ParamEntry]) -> [GroupSummary] {
-        precondition(settings.count == params.count, "one setting per parameter")
-        struct Key: Hashable { let group: String; let epoch: Int; let frozen: Bool }
-        var order: [Key] = []
-        var rows: [Key: GroupSummary] = [:]
-        for (setting, param) in zip(settings, params) {
-            let key = Key(group: setting.group, epoch: setting.trainFromEpoch, frozen: setting.frozen)
-            if var row = rows[key] {
-                row.paramCount += 1
-                row.elementCount += ModelDescription.elements(param)
-                row.lr = min(row.lr.lowerBound, setting.lr)...max(row.lr.upperBound, setting.lr)
-                row.weightDecay = min(row.weightDecay.lowerBound, setting.weightDecay)...max(row.weightDecay.upperBound, setting.weightDecay)
-                rows[key] = row
-            } else {
-                order.append(key)
-                rows[key] = GroupSummary(
-                    group: setting.group, paramCount: 1, elementCount: ModelDescription.elements(param),
-                    lr: setting.lr...setting.lr, weightDecay: setting.weightDecay...setting.weightDecay,
-                    trainFromEpoch: setting.trainFromEpoch, frozen: setting.frozen)
-            }
-        }
-        return order.compactMap { rows[$0] }
     }
 
     /// Label of a parameter no rule touched.

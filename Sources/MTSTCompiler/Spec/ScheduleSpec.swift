@@ -1,8 +1,8 @@
 import Foundation
 
 /// How the learning rate moves over training: a linear warm-up, then a decay shape.
-public struct ScheduleSpec: Sendable, Equatable {
-    public enum Warmup: Sendable, Equatable {
+public struct ScheduleSpec: Sendable, Equatable, Codable {
+    public enum Warmup: Sendable, Equatable, Codable {
         /// Fraction of the total number of optimizer steps, 0 ≤ x < 1.
         case fraction(Double)
         case steps(Int)

@@ -19,6 +19,10 @@ public struct Spec: Sendable {
     /// Dotted key path (`heads.slots.input`, `optimizer.rules[2].params[0]`) → where its value
     /// is. Values taken from a config.json point at the `backbone.config` value.
     public var locations: [String: SourceLocation]
+    /// Parameter path → what the optimizer does with it: `optimizer`'s rules resolved once,
+    /// when the spec is read. The compiler copies each onto its parameter; nothing resolves
+    /// the rules again.
+    public var paramSettings: [String: ParamSetting] = [:]
 
     /// Where `keyPath` was given; falls back to the nearest enclosing key, then the file.
     public func location(of keyPath: String) -> SourceLocation {

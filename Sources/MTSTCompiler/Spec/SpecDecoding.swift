@@ -44,14 +44,15 @@ enum SpecDecoding {
 
         let data = try map.optional("data").map { f throws(SpecError) in try DataSpec.decode(f, specPath: path, heads: heads) }
 
-        let spec = Spec(path: path, name: name, backbone: backbone, tokenizer: tokenizer, pooling: pooling,
+        var spec = Spec(path: path, name: name, backbone: backbone, tokenizer: tokenizer, pooling: pooling,
                         normalize: normalize, heads: heads, optimizer: optimizer, training: training, data: data,
                         compile: compile, locations: table.entries)
         // Rules are checked against the model's real parameter list now, so a pattern that
         // selects nothing is reported when the spec is read, not halfway into a run.
         try ModelDescription.checkSize(of: spec)
-        _ = try ParamRules.resolve(optimizer, params: ModelDescription.parameters(for: spec), numLayers: backbone.numLayers,
-                                   epochs: training.epochs)
+        let params = ModelDescription.parameters(for: spec)
+        let settings = try ParamRules.resolve(optimizer, params: params, numLayers: backbone.numLayers, epochs: training.epochs)
+        spec.paramSettings = Dictionary(zip(params.map(\.path), settings)) { first, _ in first }
         return spec
     }
 

@@ -66,8 +66,10 @@ public final class Executor {
                              "verified plan: parameter state without a parameter that trains")
                 switch node.kind {
                 case .gradient: return store.grads.pointer + store.trainOffsets[p]
-                case .moment1: return store.m.pointer + store.trainOffsets[p]
-                case .moment2: return store.v.pointer + store.trainOffsets[p]
+                case .paramState:
+                    let slot = node.attrs.optimizer?.stateSlot ?? -1
+                    precondition(store.state.indices.contains(slot), "verified plan: optimizer state slot without a buffer")
+                    return store.state[slot].pointer + store.trainOffsets[p]
                 default: return store.pointer(p)
                 }
             case .gradient:
@@ -80,7 +82,7 @@ public final class Executor {
                 precondition(offset >= 0 && offset <= program.arena.bytes, "verified plan: node without an arena slot")
                 return (base + offset).assumingMemoryBound(to: Float.self)
             case .none:
-                // An effect-only node (AdamW) has no value; its kernel never writes `output`.
+                // An effect-only node (an optimizer update) has no value; its kernel never writes `output`.
                 return sink
             }
         }

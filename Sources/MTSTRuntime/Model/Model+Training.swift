@@ -8,8 +8,8 @@ extension Model {
         guard let training else { return }
         training.run(seed: seed)
         let start = DispatchTime.now().uptimeNanoseconds
-        benchUpdates += 1
-        try optimizer.step(lrFactor: 1, epoch: 1 << 20, update: benchUpdates, updatesPerEpoch: 0)
+        // The last epoch, when every parameter that ever trains (gradual unfreezing) takes updates.
+        try optimizer.step(lrFactor: 1, epoch: max(plan.trainingLoop.epochs - 1, 0))
         if training.profile != nil {
             optimizerSeconds = (optimizerSeconds ?? 0) + Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         }

@@ -28,8 +28,6 @@ public final class Model {
     public let optimizer: Optimizer
     /// Seconds spent in optimizer updates while profiling.
     public var optimizerSeconds: Double?
-    /// Updates applied by `trainStep` (benchmarks).
-    var benchUpdates = 0
 
     public init(plan: Plan, verifyChecksums: Bool = true) throws {
         self.plan = plan
@@ -39,9 +37,9 @@ public final class Model {
         guard tokenizer.vocabulary.count <= plan.model.vocabSize else {
             throw ModelError.vocabularyTooLarge(plan.tokenizer.vocab.path, tokens: tokenizer.vocabulary.count, rows: plan.model.vocabSize)
         }
-        store = try ParamStore(params: plan.params)
+        store = try ParamStore(params: plan.params, optimizerState: plan.update == nil ? [] : plan.optimizer.method.stateNames)
         guard let backbone = plan.model.backbone else {
-            throw CompileError.file(plan.specPath, "unknown architecture \(plan.model.architecture)")
+            throw RuntimeError.unknownArchitecture(plan.specPath, name: plan.model.architecture)
         }
         if let weights = plan.weights {
             try Model.check(weights, what: "weights", verify: verifyChecksums)

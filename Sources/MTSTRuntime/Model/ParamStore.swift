@@ -31,22 +31,26 @@ extension WeightsError {
     }
 }
 
-/// All parameter values in one buffer, plus gradients and AdamW moments for the parameters
-/// that train. Frozen parameters get neither: they cost their weights and nothing else.
+/// All parameter values in one buffer, plus gradients and the optimizer's state buffers (its
+/// `OptimizerMethod.stateNames`: AdamW's m and v, SGD's velocity) for the parameters that
+/// train. Frozen parameters get neither: they cost their weights and nothing else.
 public final class ParamStore {
     public let params: [ParamEntry]
     /// Element offset of every parameter in `values` (slices point inside their packed parameter).
     public let offsets: [Int]
-    /// Element offset of every trainable root parameter in `grads`, `m`, `v`; -1 otherwise.
+    /// Element offset of every trainable root parameter in `grads` and each `state` buffer; -1 otherwise.
     public let trainOffsets: [Int]
     public let values: AlignedBuffer
     public let grads: AlignedBuffer
-    public let m: AlignedBuffer
-    public let v: AlignedBuffer
+    /// One buffer per name of `stateNames`, laid out as `grads`.
+    public let state: [AlignedBuffer]
+    public let stateNames: [String]
 
     /// Allocates from the table's `ParamLayout`; a table whose sizes overflow (possible only for
     /// a table that was not verified) or a failed mapping is an error, not a trap.
-    public init(params: [ParamEntry]) throws(AllocationError) {
+    /// `optimizerState`: the names of the optimizer's per-parameter buffers (none for a model
+    /// that only runs inference).
+    public init(params: [ParamEntry], optimizerState: [String] = []) throws(AllocationError) {
         guard let layout = ParamLayout(params: params) else {
             throw AllocationError(bytes: Int.max, reason: "the parameter sizes overflow")
         }
@@ -55,8 +59,10 @@ public final class ParamStore {
         trainOffsets = layout.trainOffsets
         values = try AlignedBuffer(count: layout.values)
         grads = try AlignedBuffer(count: layout.trainable)
-        m = try AlignedBuffer(count: layout.trainable)
-        v = try AlignedBuffer(count: layout.trainable)
+        var state: [AlignedBuffer] = []
+        for _ in optimizerState { state.append(try AlignedBuffer(count: layout.trainable)) }
+        self.state = state
+        stateNames = optimizerState
     }
 
     public func pointer(_ i: Int) -> UnsafeMutablePointer<Float> { values.pointer + offsets[i] }

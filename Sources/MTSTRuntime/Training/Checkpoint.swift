@@ -32,33 +32,51 @@ public enum Checkpoint {
             throw RuntimeError.checkpointLabels(path)
         }
         guard let backbone = model.plan.model.backbone else {
-            throw CompileError.file(path, "the plan's architecture \(model.plan.model.architecture) is unknown")
+            throw RuntimeError.unknownArchitecture(path, name: model.plan.model.architecture)
         }
         try model.store.load(file, backbone: backbone, requireHeads: true)
     }
 
-    /// AdamW moments and per-parameter step counts, for `mtstc run --resume`.
+    public static let updateCountsKey = "mtstc.update_counts"
+
+    /// The optimizer's state buffers, each tensor named `<state>.<parameter path>` (AdamW:
+    /// `m.…`, `v.…`; SGD: `velocity.…`), and each parameter's update count in the metadata,
+    /// for `mtstc run --resume`.
     public static func saveOptimizer(_ model: Model, to path: String) throws {
         var tensors: [SafeTensorsWriter.TensorView] = []
+        var counts: [String: Int] = [:]
         let store = model.store
         for (i, p) in model.plan.params.enumerated() where store.trainOffsets[i] >= 0 {
-            tensors.append(("m." + p.path, p.shape, UnsafeBufferPointer(start: store.m.pointer + store.trainOffsets[i], count: p.count)))
-            tensors.append(("v." + p.path, p.shape, UnsafeBufferPointer(start: store.v.pointer + store.trainOffsets[i], count: p.count)))
+            for (name, buffer) in zip(store.stateNames, store.state) {
+                tensors.append((name + "." + p.path, p.shape, UnsafeBufferPointer(start: buffer.pointer + store.trainOffsets[i], count: p.count)))
+            }
+            counts[p.path] = model.optimizer.updateCounts[i]
         }
-        try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: [:])
+        let json = (try? JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys])) ?? Data()
+        try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: [updateCountsKey: String(decoding: json, as: UTF8.self)])
     }
 
     public static func loadOptimizer(_ path: String, into model: Model) throws {
         let file = try SafeTensorFile.read(path: path)
         let store = model.store
+        let counts = file.metadata[updateCountsKey].flatMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Int]
+        }
+        guard let counts else { throw WeightsError.missing(file: path, tensor: "metadata \(updateCountsKey)") }
+        var restored = model.optimizer.updateCounts
         for (i, p) in model.plan.params.enumerated() where store.trainOffsets[i] >= 0 {
-            for (prefix, buffer) in [("m.", store.m), ("v.", store.v)] {
-                guard let t = file.tensors[prefix + p.path], t.data.count == p.count else {
-                    throw WeightsError.missing(file: path, tensor: prefix + p.path)
+            for (name, buffer) in zip(store.stateNames, store.state) {
+                guard let t = file.tensors[name + "." + p.path], t.data.count == p.count else {
+                    throw WeightsError.missing(file: path, tensor: name + "." + p.path)
                 }
-                try WeightsError.requireFinite(t.data, file: path, tensor: prefix + p.path)
+                try WeightsError.requireFinite(t.data, file: path, tensor: name + "." + p.path)
                 t.data.withUnsafeBufferPointer { (buffer.pointer + store.trainOffsets[i]).update(from: $0.baseAddress!, count: p.count) }
             }
+            guard let count = counts[p.path], count >= 0 else {
+                throw WeightsError.missing(file: path, tensor: "\(updateCountsKey)[\(p.path)]")
+            }
+            restored[i] = count
         }
+        model.optimizer.updateCounts = restored
     }
 }

@@ -7,13 +7,20 @@ public enum OptimizerError: UserFacingError {
     public var description: String { "the plan has no optimizer program (it was compiled without data.train)" }
 }
 
-/// Drives the plan's optimizer program: writes the step's scalars (lr factor, accumulation
-/// scale, epoch, update count) into its state input and runs the AdamW update nodes, which also
-/// clear the gradient buffers for the next accumulation.
+/// The training loop's side of the optimizer: which parameters take a step (gradual unfreezing
+/// by each parameter's `trainFromEpoch`), their learning rate under the schedule, how many
+/// updates each has taken (AdamW's bias correction counts from a parameter's first update),
+/// and clearing the gradients for the next accumulation. It writes all of that into the update
+/// program's step input (`OptimizerState`) and runs the program's update nodes.
 public final class Optimizer {
     public let store: ParamStore
     public let config: OptimizerConfig
     let executor: Executor?
+    /// Parameters the update program has an update node for (trainable roots inside the loss).
+    public let updated: [Int]
+    /// Updates each parameter has taken, by index in the parameter table; saved with the
+    /// optimizer state so a resumed run continues the bias correction where it stopped.
+    public internal(set) var updateCounts: [Int]
     /// Check every update node's output (`mtstc run --check-numerics`).
     public var checkNumerics: Bool {
         get { executor?.checkNumerics ?? false }
@@ -30,33 +37,41 @@ public final class Optimizer {
     public init(store: ParamStore, config: OptimizerConfig, program: Program?) throws(AllocationError) {
         self.store = store
         self.config = config
+        updateCounts = Array(repeating: 0, count: store.params.count)
         if let program {
             executor = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
+            updated = program.graph.nodes.filter { $0.kind == config.method.updateOp }.compactMap(\.attrs.param)
         } else {
             executor = nil
+            updated = []
         }
     }
 
-    /// Applies update number `update` (1-based, global) of an epoch with `updatesPerEpoch` updates.
-    public func step(lrFactor: Double, epoch: Int, update: Int, updatesPerEpoch: Int, gradScale: Float = 1) throws {
-        guard let executor else { throw OptimizerError.noUpdateProgram }
-        guard let state = executor.inputPointer(.optimizerState) else { throw OptimizerError.noUpdateProgram }
+    /// One optimizer step in `epoch` (0-based) with the schedule's `lrFactor`: every updated
+    /// parameter that trains in this epoch takes it, on its gradient times `gradScale` (1 over
+    /// the accumulated micro-batches); then every gradient is cleared.
+    public func step(lrFactor: Double, epoch: Int, gradScale: Float = 1) throws {
+        guard let executor, let state = executor.inputPointer(.optimizerState) else { throw OptimizerError.noUpdateProgram }
         try executor.setShape(batch: 1, seq: 1)
-        state.update(repeating: 0, count: OptimizerState.count)
-        state[OptimizerState.lrFactor] = Float(lrFactor)
+        state.update(repeating: 0, count: OptimizerState.count(params: store.params.count))
         state[OptimizerState.gradScale] = gradScale
-        state[OptimizerState.epoch] = Float(epoch)
-        state[OptimizerState.update] = Float(update)
-        state[OptimizerState.updatesPerEpoch] = Float(updatesPerEpoch)
+        // The factor passes through Float as it always has, so AdamW's results stay bit-for-bit.
+        let factor = Double(Float(lrFactor))
+        for i in updated where store.params[i].setting.trains(inEpoch: epoch) {
+            let setting = store.params[i].setting
+            updateCounts[i] += 1
+            state[OptimizerState.index(param: i, OptimizerState.lr)] = Float(setting.lr * factor)
+            state[OptimizerState.index(param: i, OptimizerState.weightDecay)] = Float(setting.weightDecay)
+            state[OptimizerState.index(param: i, OptimizerState.step)] = Float(updateCounts[i])
+        }
         executor.run()
+        store.zeroGrads()
         lastGradientNorm = try? executor.output(OptimizerLowering.clipOutput)[1]
     }
 
-    /// Linear warmup then the configured decay, as `get_linear_schedule_with_warmup` (the k-th
-    /// update, 0-based, uses factor k/warmup during warmup).
+    /// The schedule's factor for the k-th update (0-based) of `total`: linear warm-up, then the
+    /// configured decay, as Hugging Face's schedulers.
     public static func lrFactor(update k: Int, total: Int, config: OptimizerConfig) -> Double {
-        let schedule = ScheduleSpec(warmup: config.warmupSteps.map { .steps($0) } ?? .fraction(config.warmupFraction),
-                                    decay: ScheduleSpec.Decay(rawValue: config.decay) ?? .linear)
-        return schedule.factor(step: k, totalSteps: total)
+        config.schedule.factor(step: k, totalSteps: total)
     }
 }

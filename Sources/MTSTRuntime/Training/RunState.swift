@@ -1,12 +1,13 @@
 import Foundation
 import MTSTCompiler
 
-/// `state.json` of a snapshot: where training stands, everything besides the weights and AdamW
-/// moments that continuing exactly needs, and the SHA-256 of every other file of the snapshot.
+/// `state.json` of a snapshot: where training stands, everything besides the weights and the
+/// optimizer state (its buffers and each parameter's update count, in `optimizer.safetensors`)
+/// that continuing exactly needs, and the SHA-256 of every other file of the snapshot.
 ///
 /// The rest of the training state is derived, not stored: the shuffle order and each step's
-/// dropout seed come from (seed, epoch, step), the lr factor and every parameter's AdamW step
-/// count from `update`, and a parameter's first epoch (gradual unfreezing) from the plan.
+/// dropout seed come from (seed, epoch, step), the lr factor from `update`, and a parameter's
+/// first epoch (gradual unfreezing) from the plan.
 struct RunState: Codable, Equatable {
     static let currentFormat = 1
 

@@ -98,7 +98,7 @@ public final class Trainer {
         let planSHA256 = SHA256.hex(try PlanCodec.encode(plan))
         var position = Position()
         var resumedFrom: String?
-        var epochs = requested ?? plan.schedule.epochs
+        var epochs = requested ?? plan.trainingLoop.epochs
         var limit = requestedLimit
         if let resume {
             let (dir, state) = try RunFolder(path: resume).readLatest(planSHA256: planSHA256, planName: plan.name)
@@ -151,10 +151,10 @@ public final class Trainer {
     /// for the per-sentence buffers (mask, attention probabilities).
     static func predictMemory(_ plan: Plan, train: [EncodedExample], eval: [EncodedExample], epochs: Int) -> MemoryEstimate? {
         guard let training = plan.training else { return nil }
-        let batchSize = min(plan.schedule.batchSize, training.graph.maxBatch)
+        let batchSize = min(plan.trainingLoop.batchSize, training.graph.maxBatch)
         var tokens = 1, seq = 1
         for epoch in 0..<max(epochs, 1) {
-            let order = Session.order(epoch: epoch, count: train.count, seed: plan.schedule.seed)
+            let order = Session.order(epoch: epoch, count: train.count, seed: plan.trainingLoop.seed)
             for start in stride(from: 0, to: order.count, by: batchSize) {
                 let lengths = order[start..<min(start + batchSize, order.count)].map { train[$0].ids.count }
                 tokens = max(tokens, lengths.reduce(0, +))
@@ -170,7 +170,7 @@ public final class Trainer {
         return MemoryEstimate.predict(plan, runs: runs)
     }
 
-    /// Loads a snapshot's weights and AdamW moments, and returns the position it records.
+    /// Loads a snapshot's weights and optimizer state, and returns the position it records.
     func restore(from dir: String, state: RunState) throws -> Position {
         try Checkpoint.load(dir + "/" + RunFolder.checkpoint, into: model)
         try Checkpoint.loadOptimizer(dir + "/" + RunFolder.optimizer, into: model)

@@ -8,11 +8,8 @@ public enum TrainingData {
         public var labels: [String: [String]] = [:]
     }
 
-    public static func read(format: String, path: String, limit: Int?) throws -> [Example] {
-        guard let dataset = DatasetFormat(rawValue: format) else {
-            throw DataError(.malformed(reason: "unknown data format '\(format)'"), at: SourceLocation(file: path))
-        }
-        let examples = try dataset.read(path: path)
+    public static func read(format: DataFormat, path: String, limit: Int?) throws -> [Example] {
+        let examples = try format.read(path: path)
         return limit.map { Array(examples.prefix($0)) } ?? examples
     }
 
@@ -34,7 +31,7 @@ public enum TrainingData {
         guard let data = spec.data else { return result }
         let needsData = spec.heads.contains { $0.labels == .fromData }
         let heads = spec.heads.map {
-            TaskHead(name: $0.name, kind: $0.kind == .classification ? .classification : .tagging, dropout: 0,
+            TaskHead(name: $0.name, kind: $0.kind, dropout: 0,
                      labels: $0.explicitLabels ?? [], lossWeight: 1)
         }
         let fixed = Set(spec.heads.filter { $0.explicitLabels != nil }.map(\.name))
@@ -45,7 +42,7 @@ public enum TrainingData {
                 if !needsData { continue }
                 throw RuntimeError.missingData(source.path.location, keyPath: source.keyPath, path: source.path.value)
             }
-            let examples = try read(format: source.format.rawValue, path: source.path.value, limit: source.limit)
+            let examples = try read(format: source.format, path: source.path.value, limit: source.limit)
             let route = routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: heads)
             try checkLabels(examples, route: route, heads: heads.filter { fixed.contains($0.name) }, spec: spec)
             for e in examples {

@@ -1,7 +1,7 @@
 import Foundation
 import MTSTCompiler
 
-/// Where a run stands between two steps: all a snapshot stores besides the weights and moments.
+/// Where a run stands between two steps: all a snapshot stores besides the weights and optimizer state.
 struct Position {
     var epoch = 0
     var step = 0
@@ -54,8 +54,8 @@ struct Session {
 
     mutating func train(train: [(Example, EncodedExample)], eval: [(Example, EncodedExample)], from start: Position) throws -> RunOutcome {
         let plan = model.plan
-        let batchSize = plan.schedule.batchSize
-        let accumulation = max(1, plan.schedule.gradientAccumulation)
+        let batchSize = plan.trainingLoop.batchSize
+        let accumulation = max(1, plan.trainingLoop.gradientAccumulation)
         let microBatches = (train.count + batchSize - 1) / batchSize
         let updatesPerEpoch = (microBatches + accumulation - 1) / accumulation
         let totalUpdates = updatesPerEpoch * epochs
@@ -70,13 +70,13 @@ struct Session {
         var position = start
         var lastReport: EvaluationReport?
         for epoch in position.epoch..<epochs {
-            let order = Self.order(epoch: epoch, count: train.count, seed: plan.schedule.seed)
+            let order = Self.order(epoch: epoch, count: train.count, seed: plan.trainingLoop.seed)
             let start = Date()
             trainer.progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
             for m in position.step..<microBatches {
                 let rows = order[(m * batchSize)..<min((m + 1) * batchSize, order.count)]
                 try executor.feed(rows.map { train[$0].1 }, heads: heads)
-                executor.run(seed: plan.schedule.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
+                executor.run(seed: plan.trainingLoop.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
                 let loss = Double(try executor.output("loss")[0])
                 let at = "epoch \(epoch + 1) step \(m + 1)/\(microBatches)"
                 try checkLoss(loss, at: at)
@@ -86,8 +86,7 @@ struct Session {
                 if (m + 1) % accumulation == 0 || m == microBatches - 1 {
                     let factor = Optimizer.lrFactor(update: position.update, total: totalUpdates, config: plan.optimizer)
                     position.update += 1
-                    try model.optimizer.step(lrFactor: factor, epoch: epoch, update: position.update,
-                                             updatesPerEpoch: updatesPerEpoch, gradScale: 1 / Float(accumulation))
+                    try model.optimizer.step(lrFactor: factor, epoch: epoch, gradScale: 1 / Float(accumulation))
                     try checkGradient(at: at)
                     if m + 1 < microBatches, trainer.shouldStop() {
                         trainer.progress.end()

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ArchitectureDescriptionTests {
     static let backboneNames = Architectures.backbones.map { $0.name }
 
-    static func model(_ architecture: String, normalize: NormMode = .layerNorm, kinds: [TaskHead.Kind] = TaskHead.Kind.allCases) -> ModelConfig {
+    static func model(_ architecture: String, normalize: NormalizeKind = .layerNorm, kinds: [TaskHead.Kind] = TaskHead.Kind.allCases) -> ModelConfig {
         let backbone = Architectures.backbone(named: architecture)
         return ModelConfig(architecture: architecture, vocabSize: 50, hidden: 8, layers: 3, heads: 2, intermediate: 16,
                            maxPositions: 16, typeVocabSize: backbone?.tokenizer.tokenTypes == false ? 0 : 2, layerNormEps: 1e-12,
@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: backboneNames, [Lowering.Mode.inference, .training])
     func lowering_declares_exactly_the_description(_ architecture: String, mode: Lowering.Mode) throws {
-        for normalize in [NormMode.layerNorm, .l2] {
+        for normalize in [NormalizeKind.layerNorm, .l2] {
             let m = Self.model(architecture, normalize: normalize)
             let described = try ModelDescription.parameters(m)
             let graph = try Lowering.lower(m, mode: mode, maxBatch: 2, maxSeq: 5)

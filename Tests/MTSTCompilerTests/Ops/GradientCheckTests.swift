@@ -83,8 +83,9 @@ struct GradientCheckTests {
         for (_, list) in Self.cases {
             for (_, build) in list { seen.formUnion(try GradientCase(build).graph.nodes.map(\.kind)) }
         }
-        // Optimizer-program ops are checked against PyTorch's AdamW in TorchGradientParityTests.
-        let optimizerOps: Set<OpKind> = [.gradAccumulate, .gradSquaredNorm, .clipScale, .adamw]
+        // Optimizer-program ops have no gradient; they are checked against PyTorch's AdamW in
+        // TorchGradientParityTests and its SGD in TorchSGDParityTests.
+        let optimizerOps: Set<OpKind> = [.gradAccumulate, .gradSquaredNorm, .clipScale, .adamw, .sgd]
         for kind in OpKind.allCases where !kind.def.isDifferentiable && !kind.def.isSource && !optimizerOps.contains(kind) {
             #expect(seen.contains(kind), "backward op \(kind) is not exercised by any gradient check")
         }

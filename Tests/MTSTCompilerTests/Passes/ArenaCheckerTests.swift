@@ -24,7 +24,7 @@ import Testing
         // (the parameter store), gradient accumulations (write into a gradient buffer) and
         // nodes without a value (AdamW updates).
         func holdsValue(_ node: Node) -> Bool {
-            ![.param, .gradient, .moment1, .moment2, .gradAccumulate].contains(node.kind)
+            ![.param, .gradient, .paramState, .gradAccumulate].contains(node.kind)
                 && !node.attrs.accumulatesGrad && !node.shape.dims.isEmpty
         }
         var start = Array(0..<n), end = Array(0..<n)

@@ -3,7 +3,7 @@ import Testing
 @testable import MTSTRuntime
 
 /// A small BERT with both heads, for pass tests.
-func tinyModel(layers: Int = 2, normalize: NormMode = .l2, pooling: PoolMode = .mean) -> ModelConfig {
+func tinyModel(layers: Int = 2, normalize: NormalizeKind = .l2, pooling: PoolingKind = .mean) -> ModelConfig {
     ModelConfig(vocabSize: 50, hidden: 8, layers: layers, heads: 2, intermediate: 16, maxPositions: 16, typeVocabSize: 2,
                 layerNormEps: 1e-12, hiddenDropout: 0.1, attentionDropout: 0.1, initStd: 0.5, pooling: pooling,
                 normalize: normalize,
@@ -79,7 +79,7 @@ struct FusionTests {
 
     @Test func qkvNotFusedWhenGroupsDiffer() throws {
         var g = try Lowering.lower(tinyModel(layers: 1), mode: .inference, maxBatch: 3, maxSeq: 5)
-        for i in g.params.indices where g.params[i].path.contains(".key.") { g.params[i].lr = 1 }
+        for i in g.params.indices where g.params[i].path.contains(".key.") { g.params[i].setting.lr = 1 }
         let ctx = try Pipeline.run(&g, mode: .inference)
         #expect(ctx.fusions["qkv"] == nil)
     }

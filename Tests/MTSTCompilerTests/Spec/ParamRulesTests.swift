@@ -22,8 +22,9 @@ import Testing
         let params = ModelDescription.parameters(for: spec)
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
-        #expect(settings.map(\.path) == params.map(\.path))
-        return Dictionary(uniqueKeysWithValues: settings.map { ($0.path, $0) })
+        let byPath = Dictionary(uniqueKeysWithValues: zip(params.map(\.path), settings))
+        #expect(spec.paramSettings == byPath, "the spec keeps the settings resolved when it was read")
+        return byPath
     }
 
     @Test func canonicalParameters() throws {
@@ -159,51 +160,5 @@ import Testing
                                              message: "matches no parameter (backbone has layers[0-5]; heads: intent; pooling.norm)")) {
             try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: 10)
         }
-    }
-
-    @Test func summaryGroups() throws {
-        let spec = try Self.spec(optimizer: """
-          lr: 1e-3
-          rules:
-            - params: backbone.embeddings.*
-              frozen: true
-            - params: backbone.layers[0-1].*
-              unfreeze: gradual
-        """)
-        let params = ModelDescription.parameters(for: spec)
-        let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: 10)
-        let rows = ParamRules.summary(settings, params)
-        #expect(rows.map(\.group) == ["embeddings frozen", "layers[0-1] gradual", "layers[0-1] gradual", "layers", "pooling",
-                                      "heads.intent", "heads.slots"])
-        #expect(rows.map(\.trainFromEpoch) == [0, 2, 1, 0, 0, 0, 0])
-        #expect(rows.map(\.frozen) == [true, false, false, false, false, false, false])
-        #expect(rows.map(\.paramCount) == [5, 16, 16, 64, 2, 2, 2])
-        #expect(rows[0].elementCount == 50 * 8 + 32 * 8 + 2 * 8 + 8 + 8)
-        #expect(rows[3].weightDecay == 0...0.01)
-        #expect(rows[3].lr == 1e-3...1e-3)
-        #expect(rows.map(\.elementCount).reduce(0, +) == params.map(\.count).reduce(0, +))
-    }
-
-    @Test func summaryTable() throws {
-        let spec = try Self.spec(optimizer: """
-          lr: 1e-3
-          rules:
-            - params: backbone.embeddings.*
-              frozen: true
-            - params: backbone.layers[4-5].*
-              unfreeze: gradual
-        """)
-        let params = ModelDescription.parameters(for: spec)
-        let rows = ParamRules.summary(try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: 10), params)
-        #expect(GroupSummary.table(rows) == [
-            "group                params  elements  lr     weight decay  trains",
-            "embeddings frozen    5       688       0.001  0–0.01        never (frozen)",
-            "layers               64      2400      0.001  0–0.01        from start",
-            "layers[4-5] gradual  16      600       0.001  0–0.01        from epoch 2",
-            "layers[4-5] gradual  16      600       0.001  0–0.01        from epoch 1",
-            "pooling              2       16        0.001  0             from start",
-            "heads.intent         2       27        0.001  0–0.01        from start",
-            "heads.slots          2       18        0.001  0–0.01        from start",
-        ])
     }
 }

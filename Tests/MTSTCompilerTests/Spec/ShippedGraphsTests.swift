@@ -80,7 +80,7 @@ import Testing
             let spec = try Self.parseShipped("strategies/\(name).yaml")
             let params = ModelDescription.parameters(for: spec, headClasses: ["intent": 26, "slots": 120])
             let resolved = try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: spec.training.epochs)
-            return Dictionary(uniqueKeysWithValues: resolved.map { ($0.path, $0) })
+            return Dictionary(uniqueKeysWithValues: zip(params.map(\.path), resolved))
         }
         for name in ["feature-extraction", "backbone-frozen"] {
             let s = try settings(name)

@@ -253,8 +253,14 @@ import Testing
     }
 
     @Test func badOptimizerSettings() {
-        #expect(specError(baseYAML + "optimizer:\n  type: sgd\n") ==
-            "t.yaml:26:9: optimizer.type: unknown optimizer 'sgd' (expected one of: adamw)")
+        #expect(specError(baseYAML + "optimizer:\n  type: lamb\n") ==
+            "t.yaml:26:9: optimizer.type: unknown optimizer 'lamb' (expected one of: adamw, sgd)")
+        #expect(specError(baseYAML + "optimizer:\n  type: sgd\n  betas: [0.9, 0.99]\n") ==
+            "t.yaml:27:10: optimizer.betas: applies to adamw only, but optimizer.type is sgd")
+        #expect(specError(baseYAML + "optimizer:\n  momentum: 0.9\n") ==
+            "t.yaml:26:13: optimizer.momentum: applies to sgd only, but optimizer.type is adamw")
+        #expect(specError(baseYAML + "optimizer:\n  type: sgd\n  momentum: 1\n") ==
+            "t.yaml:27:13: optimizer.momentum: must be in [0, 1), got 1.0")
         #expect(specError(baseYAML + "optimizer:\n  betas: [0.9]\n") ==
             "t.yaml:26:10: optimizer.betas: needs two numbers [beta1, beta2], got 1")
         #expect(specError(baseYAML + "optimizer:\n  betas: [0.9, 1.0]\n") ==

@@ -25,7 +25,7 @@ import Testing
         #expect(spec.heads.map(\.dropout) == [0.1, 0.1] && spec.heads.map(\.lossWeight) == [1, 1])
         #expect(spec.heads[1].location == SourceLocation(file: "Graphs/sub/t.yaml", line: 16, column: 3))
         let o = spec.optimizer
-        #expect(o.kind == .adamw && o.lr == 5e-5 && o.beta1 == 0.9 && o.beta2 == 0.999 && o.eps == 1e-8 && o.weightDecay == 0.01)
+        #expect(o.method == .adamw(beta1: 0.9, beta2: 0.999, eps: 1e-8) && o.lr == 5e-5 && o.weightDecay == 0.01)
         #expect(o.noDecay.map(\.value.text) == ["*.bias", "*norm.*"])
         #expect(o.layerwiseDecay == nil && o.rules.isEmpty && o.schedule == .default)
         #expect(spec.training == TrainingSpec(epochs: 3, batchSize: 4, gradientAccumulation: 1, clipNorm: 1.0, seed: 42))
@@ -93,7 +93,7 @@ import Testing
         let spec = try parseSpec(yaml, path: "g/t.yaml")
         #expect(spec.heads.map(\.lossWeight) == [1, 0.5])
         let o = spec.optimizer
-        #expect(o.lr == 2e-4 && o.beta1 == 0.8 && o.beta2 == 0.99 && o.eps == 1e-6 && o.weightDecay == 0.1)
+        #expect(o.lr == 2e-4 && o.method == .adamw(beta1: 0.8, beta2: 0.99, eps: 1e-6) && o.weightDecay == 0.1)
         #expect(o.noDecay.isEmpty)
         #expect(o.layerwiseDecay == LayerwiseDecay(base: 2e-4, decay: 0.9))
         #expect(o.schedule == ScheduleSpec(warmup: .steps(100), decay: .cosine))
@@ -150,5 +150,14 @@ import Testing
         #expect(cosine.factor(step: 0, totalSteps: 10) == 1)
         #expect(abs(cosine.factor(step: 5, totalSteps: 10) - 0.5) < 1e-12)
         #expect(ScheduleSpec(warmup: .steps(0), decay: .constant).factor(step: 7, totalSteps: 10) == 1)
+    }
+
+    @Test func sgdWithMomentum() throws {
+        let spec = try parseSpec(baseYAML + "optimizer: {type: sgd, momentum: 0.9, lr: 0.1}\n")
+        #expect(spec.optimizer.method == .sgd(momentum: 0.9) && spec.optimizer.lr == 0.1)
+        #expect(spec.optimizer.weightDecay == 0, "SGD's weight decay defaults to 0, as torch's")
+        #expect(spec.optimizer.method.stateNames == ["velocity"])
+        #expect(try parseSpec(baseYAML + "optimizer: {type: sgd}\n").optimizer.method.stateNames.isEmpty)
+        #expect(spec.paramSettings.values.allSatisfy { $0.lr == 0.1 })
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite struct ATISReaderTests {
     @Test func readsFixtureWithColonWordsMultiIntentsCRLFAndBlankLines() throws {
         let path = try DataTestSupport.fixture("data/atis_sample.txt")
-        let examples = try DatasetFormat.atis.read(path: path)
+        let examples = try DataFormat.atis.read(path: path)
         #expect(examples.count == 3)
         #expect(examples[0].words == ["i", "want", "to", "fly", "from", "baltimore"])
         #expect(examples[0].tags?.last == "B-fromloc.city_name")
@@ -27,28 +27,28 @@ import Testing
         ("show:O <=> atis_flight atis_airfare", "f:1:11: intent 'atis_flight atis_airfare' contains a space; join multiple intents with ';'"),
     ])
     func malformedLinesNameFileLineAndColumn(text: String, message: String) {
-        let error = #expect(throws: DataError.self) { try DatasetFormat.atis.parse(text, file: "f") }
+        let error = #expect(throws: DataError.self) { try DataFormat.atis.parse(text, file: "f") }
         #expect(error?.description == message)
     }
 
     /// Found by the atis fuzz target: NULs from the line were copied into the message.
     @Test func controlCharactersInAQuotedTokenAreEscaped() {
         let bytes = Data([0, 0, 0, 9, 9, 9, 9, 9] + Array(":_<=>? \n".utf8))
-        let error = #expect(throws: DataError.self) { try DatasetFormat.atis.parse(bytes, file: "f") }
+        let error = #expect(throws: DataError.self) { try DataFormat.atis.parse(bytes, file: "f") }
         #expect(error?.description == #"f:1:1: token '\0\0\0' has no ':TAG'"#)
     }
 
     @Test func missingFileIsReported() {
         #expect(throws: DataError(.fileNotFound, at: SourceLocation(file: "/no/such/train_dev"))) {
-            try DatasetFormat.atis.read(path: "/no/such/train_dev")
+            try DataFormat.atis.read(path: "/no/such/train_dev")
         }
     }
 
     @Test func bytesInMemoryAreCheckedForUTF8AsTheFileIs() throws {
-        let good = try DatasetFormat.atis.parse(Data("a:O <=> x\r\n".utf8), file: "mem")
+        let good = try DataFormat.atis.parse(Data("a:O <=> x\r\n".utf8), file: "mem")
         #expect(good == [Example(words: ["a"], tags: ["O"], label: "x", source: SourceLocation(file: "mem", line: 1, column: 1))])
         let error = #expect(throws: DataError.self) {
-            try DatasetFormat.atis.parse(Data([0x61, 0x3A, 0x4F, 0x20, 0x3C, 0x3D, 0x3E, 0x20, 0x78, 0x0A, 0x62, 0xFF]), file: "mem")
+            try DataFormat.atis.parse(Data([0x61, 0x3A, 0x4F, 0x20, 0x3C, 0x3D, 0x3E, 0x20, 0x78, 0x0A, 0x62, 0xFF]), file: "mem")
         }
         #expect(error?.description == "mem:2:1: not valid UTF-8")
     }
@@ -57,7 +57,7 @@ import Testing
         try DataTestSupport.withTemporaryDirectory { directory in
             let path = directory + "/bad"
             try Data("a:O <=> x\nb\u{FF}:O <=> y\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }).write(to: URL(fileURLWithPath: path))
-            let error = #expect(throws: DataError.self) { try DatasetFormat.atis.read(path: path) }
+            let error = #expect(throws: DataError.self) { try DataFormat.atis.read(path: path) }
             #expect(error?.description == "\(path):2:1: not valid UTF-8")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MTSTCompiler
 
 /// Shared by the SafeTensors, Data and Metrics tests: scratch directories and the optional
 /// real assets fetched by `Scripts/fetch-assets.sh`.

@@ -5,7 +5,7 @@ import Testing
 @Suite struct JSONLinesReaderTests {
     @Test func readsOptionalTagsAndLabels() throws {
         let path = try DataTestSupport.fixture("data/sample.jsonl")
-        let examples = try DatasetFormat.jsonl.read(path: path)
+        let examples = try DataFormat.jsonl.read(path: path)
         #expect(examples == [
             Example(words: ["book", "a", "flight"], tags: ["O", "O", "O"], label: "atis_flight",
                     source: SourceLocation(file: path, line: 1, column: 1)),
@@ -26,7 +26,7 @@ import Testing
         (#"{"tokens": ["a", "b"], "tags": ["O", ""]}"#, #"j:1:1: "tags"[1] is an empty string"#),
     ])
     func malformedRecordsNameFileAndLine(text: String, message: String) {
-        let error = #expect(throws: DataError.self) { try DatasetFormat.jsonl.parse(text, file: "j") }
+        let error = #expect(throws: DataError.self) { try DataFormat.jsonl.parse(text, file: "j") }
         #expect(error?.description == message)
     }
 }

@@ -1,3 +1,4 @@
+import MTSTCompiler
 import Testing
 @testable import MTSTRuntime
 
@@ -5,8 +6,8 @@ import Testing
 @Suite struct RealDataTests {
     @Test(.enabled(if: DataTestSupport.hasAsset("atis/train_dev") && DataTestSupport.hasAsset("atis/test")))
     func atisCountsAndUnseenTestLabels() throws {
-        let train = try DatasetFormat.atis.read(path: DataTestSupport.assetPath("atis/train_dev"))
-        let test = try DatasetFormat.atis.read(path: DataTestSupport.assetPath("atis/test"))
+        let train = try DataFormat.atis.read(path: DataTestSupport.assetPath("atis/train_dev"))
+        let test = try DataFormat.atis.read(path: DataTestSupport.assetPath("atis/test"))
         #expect(train.count == 4978)
         #expect(test.count == 893)
         #expect(train.reduce(0) { $0 + $1.words.count } == 56200)
@@ -28,7 +29,7 @@ import Testing
 
     @Test(.enabled(if: DataTestSupport.hasAsset("wnut16/ner.txt")))
     func wnutReadsAsTabSeparatedCoNLL() throws {
-        let sentences = try DatasetFormat.conll.read(path: DataTestSupport.assetPath("wnut16/ner.txt"))
+        let sentences = try DataFormat.conll.read(path: DataTestSupport.assetPath("wnut16/ner.txt"))
         #expect(sentences.count == 2394)
         #expect(sentences.reduce(0) { $0 + $1.words.count } == 46469)
         let tags = LabelVocabulary.tags(of: sentences)

@@ -36,7 +36,7 @@ struct InitSeedTests {
     @Test func trainingSeedDoesNotChangeInitialWeights() throws {
         let a = try Self.initialValues(initSeed: "3", trainingSeed: "42")
         let b = try Self.initialValues(initSeed: "3", trainingSeed: "7")
-        #expect(a.plan.schedule.seed != b.plan.schedule.seed)
+        #expect(a.plan.trainingLoop.seed != b.plan.trainingLoop.seed)
         #expect(a.values == b.values)
     }
 }

@@ -25,8 +25,8 @@ struct DistilBERTParityTests {
         throws -> (Executor, ParamStore, Graph, PassContext) {
         var graph = try Lowering.lower(m, mode: mode, maxBatch: batch, maxSeq: seq)
         for i in graph.params.indices {
-            graph.params[i].lr = 1e-3
-            graph.params[i].weightDecay = 0.01
+            graph.params[i].setting.lr = 1e-3
+            graph.params[i].setting.weightDecay = 0.01
         }
         let context = try Pipeline.run(&graph, mode: mode)
         let program = Program(graph: graph, arena: try #require(context.arena))
@@ -126,9 +126,10 @@ struct DistilBERTParityTests {
         }
         #expect(compared == file.tensors.keys.filter { $0.hasPrefix("grad.") }.count, "every gradient of the fixture is checked")
 
-        let update = try CompileDriver.updateProgram(params: graph.params, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 0)
+        let update = try ProgramBuilder.updateProgram(params: graph.params, method: .adamw(beta1: 0.9, beta2: 0.999, eps: 1e-8), clipNorm: 0,
+                                                     updated: OptimizerLowering.parametersWithGradients(graph))
         let optimizer = try Optimizer(store: store, config: OptimizerConfig(), program: update)
-        try optimizer.step(lrFactor: 1, epoch: 0, update: 1, updatesPerEpoch: 1)
+        try optimizer.step(lrFactor: 1, epoch: 0)
         // One AdamW step moves a weight by about lr = 1e-3 (g/(|g|+eps) ≈ ±1); 2e-6 is 0.2 % of
         // that step. The key projections' gradients are the smallest (softmax is nearly
         // shift-invariant along them), so their float32 rounding shows most: 1.1e-6 here.

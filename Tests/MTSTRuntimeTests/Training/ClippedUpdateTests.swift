@@ -19,11 +19,11 @@ struct ClippedUpdateTests {
             ParamEntry(path: "frozen", shape: [4], checkpointName: nil, initializer: .zeros),
             ParamEntry(path: "late", shape: [6], checkpointName: nil, initializer: .zeros),
         ]
-        for (i, lr) in [1e-2, 3e-3, 5e-2, 0, 2e-2].enumerated() { list[i].lr = lr }
-        list[0].weightDecay = 0.1
-        list[2].weightDecay = 0.01
-        list[3].frozen = true
-        list[4].trainFromEpoch = 1
+        for (i, lr) in [1e-2, 3e-3, 5e-2, 0, 2e-2].enumerated() { list[i].setting.lr = lr }
+        list[0].setting.weightDecay = 0.1
+        list[2].setting.weightDecay = 0.01
+        list[3].setting.frozen = true
+        list[4].setting.trainFromEpoch = 1
         return list
     }
 
@@ -32,7 +32,7 @@ struct ClippedUpdateTests {
     @Test(arguments: [(0.25, 1.0), (4.0, 1.0), (0.5, 0.5)])
     func clippedAdamWMatchesReference(clipFactor: Double, gradScale: Double) throws {
         let params = Self.params()
-        let store = try ParamStore(params: params)
+        let store = try ParamStore(params: params, optimizerState: OptimizerMethod.adamwDefaults.stateNames)
         var rng = SplitMix64(seed: 17)
         var reference: [[Double]] = []
         for i in params.indices {
@@ -45,6 +45,7 @@ struct ClippedUpdateTests {
         // Three updates: the first two in epoch 0 (the late parameter waits), the third in epoch 1.
         let updatesPerEpoch = 2
         var clip = 0.0
+        var counts: [Int]?
         for update in 1...3 {
             let epoch = (update - 1) / updatesPerEpoch
             var grads: [[Double]] = []
@@ -53,23 +54,29 @@ struct ClippedUpdateTests {
                 grads.append(g.map { Double(Float($0)) })
                 if let gp = store.gradPointer(i) { for (j, x) in g.enumerated() { gp[j] = Float(x) } }
             }
-            let active = params.indices.filter { !params[$0].frozen && epoch >= params[$0].trainFromEpoch }
+            let active = params.indices.filter { params[$0].setting.trains(inEpoch: epoch) }
             let norm = active.reduce(0.0) { total, i in total + grads[i].reduce(0) { $0 + ($1 * gradScale) * ($1 * gradScale) } }.squareRoot()
             if update == 1 { clip = clipFactor * norm }
             let factor = gradScale * (norm > clip ? clip / (norm + 1e-6) : 1)
-            let program = try CompileDriver.updateProgram(params: params, beta1: Self.beta1, beta2: Self.beta2, eps: Self.eps, clipNorm: clip)
+            let program = try ProgramBuilder.updateProgram(params: params, method: .adamw(beta1: Self.beta1, beta2: Self.beta2, eps: Self.eps),
+                                                          clipNorm: clip, updated: Set(params.indices))
             #expect(program.graph.count(of: .gradSquaredNorm) == 4 && program.graph.count(of: .clipScale) == 1)
             // The moments live in the store; the program is rebuilt only because clip is set from the first norm.
+            // The update counts are the runtime optimizer's: carried over to the rebuilt one.
             let optimizer = try Optimizer(store: store, config: OptimizerConfig(), program: program)
-            try optimizer.step(lrFactor: 1, epoch: epoch, update: update, updatesPerEpoch: updatesPerEpoch, gradScale: Float(gradScale))
+            if let counts { optimizer.updateCounts = counts }
+            try optimizer.step(lrFactor: 1, epoch: epoch, gradScale: Float(gradScale))
+            counts = optimizer.updateCounts
+            // Every gradient is cleared for the next accumulation, whether or not it updated.
+            for i in params.indices { if let gp = store.gradPointer(i) { #expect((0..<params[i].count).allSatisfy { gp[$0] == 0 }) } }
             for i in active {
-                let step = Double(update - params[i].trainFromEpoch * updatesPerEpoch)
-                let lr = params[i].lr
+                let step = Double(update - params[i].setting.trainFromEpoch * updatesPerEpoch)
+                let lr = params[i].setting.lr
                 for j in reference[i].indices {
                     let g = grads[i][j] * factor
                     m[i][j] = Self.beta1 * m[i][j] + (1 - Self.beta1) * g
                     v[i][j] = Self.beta2 * v[i][j] + (1 - Self.beta2) * g * g
-                    reference[i][j] *= 1 - lr * params[i].weightDecay
+                    reference[i][j] *= 1 - lr * params[i].setting.weightDecay
                     let mHat = m[i][j] / (1 - pow(Self.beta1, step)), vHat = v[i][j] / (1 - pow(Self.beta2, step))
                     reference[i][j] -= lr * mHat / (vHat.squareRoot() + Self.eps)
                 }

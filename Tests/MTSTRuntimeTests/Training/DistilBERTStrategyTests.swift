@@ -22,16 +22,16 @@ struct DistilBERTStrategyTests {
         #expect(distil.model.architecture == "distilbert" && bert.model.architecture == "bert")
 
         let byPath = Dictionary(uniqueKeysWithValues: distil.params.map { ($0.path, $0) })
-        #expect(byPath["backbone.embeddings.word_embeddings.weight"]?.frozen == true)
-        #expect(byPath["backbone.embeddings.norm.weight"]?.frozen == true)
-        #expect(byPath["backbone.layers[1].ffn.output.weight"]?.trainFromEpoch == 1)
-        #expect(byPath["backbone.layers[0].attention.output.weight"]?.trainFromEpoch == 2)
-        #expect(byPath["backbone.layers[2].ffn.intermediate.weight"]?.trainFromEpoch == 0)
-        let lr = { (path: String) in byPath[path]?.lr ?? .nan }
+        #expect(byPath["backbone.embeddings.word_embeddings.weight"]?.setting.frozen == true)
+        #expect(byPath["backbone.embeddings.norm.weight"]?.setting.frozen == true)
+        #expect(byPath["backbone.layers[1].ffn.output.weight"]?.setting.trainFromEpoch == 1)
+        #expect(byPath["backbone.layers[0].attention.output.weight"]?.setting.trainFromEpoch == 2)
+        #expect(byPath["backbone.layers[2].ffn.intermediate.weight"]?.setting.trainFromEpoch == 0)
+        let lr = { (path: String) in byPath[path]?.setting.lr ?? .nan }
         #expect(abs(lr("backbone.layers[2].attention.output.weight") - 1e-3 * 0.9) < 1e-12)
         #expect(abs(lr("backbone.layers[0].ffn.output.weight") - 1e-3 * pow(0.9, 3)) < 1e-12)
         #expect(abs(lr("heads.slots.weight") - 2e-3) < 1e-12 && abs(lr("heads.intent.weight") - 1e-3) < 1e-12)
-        #expect(byPath["backbone.layers[2].ffn.norm.bias"]?.weightDecay == 0 && byPath["backbone.layers[2].ffn.output.weight"]?.weightDecay == 0.01)
+        #expect(byPath["backbone.layers[2].ffn.norm.bias"]?.setting.weightDecay == 0 && byPath["backbone.layers[2].ffn.output.weight"]?.setting.weightDecay == 0.01)
         #expect(byPath["backbone.layers[0].attention.query.weight"]?.checkpointName == "transformer.layer.0.attention.q_lin.weight")
 
         // Every parameter the two share gets the same setting; BERT alone has token types.
@@ -39,8 +39,8 @@ struct DistilBERTStrategyTests {
         #expect(Set(bertByPath.keys).subtracting(byPath.keys) == ["backbone.embeddings.token_type_embeddings.weight"])
         for p in distil.params {
             let b = try #require(bertByPath[p.path])
-            #expect(p.lr == b.lr && p.weightDecay == b.weightDecay && p.frozen == b.frozen
-                    && p.trainFromEpoch == b.trainFromEpoch && p.group == b.group, "\(p.path)")
+            #expect(p.setting.lr == b.setting.lr && p.setting.weightDecay == b.setting.weightDecay && p.setting.frozen == b.setting.frozen
+                    && p.setting.trainFromEpoch == b.setting.trainFromEpoch && p.setting.group == b.setting.group, "\(p.path)")
         }
         // Frozen embeddings: no gradient buffer and no update; gradual layers keep theirs.
         #expect(distil.stats.fusions["qkv"] == 3 && distil.stats.fusions["skip_layernorm"] == 6 && distil.stats.fusions["bias_gelu"] == 3)
@@ -49,6 +49,6 @@ struct DistilBERTStrategyTests {
             #expect((store.trainOffsets[i] >= 0) == !p.path.hasPrefix("backbone.embeddings."), "\(p.path)")
         }
         let update = try #require(distil.update)
-        #expect(update.graph.count(of: .adamw) == distil.params.filter { $0.sliceOf == nil && !$0.frozen }.count)
+        #expect(update.graph.count(of: .adamw) == distil.params.filter { $0.sliceOf == nil && !$0.setting.frozen }.count)
     }
 }

@@ -10,7 +10,7 @@ struct LossDecreasesTests {
     static func fixedBatch(_ model: Model) throws -> [EncodedExample] {
         let trainer = try Trainer(model: model, outDir: "/nonexistent")
         let data = try #require(model.plan.data)
-        return try trainer.load(data.train).prefix(model.plan.schedule.batchSize).map(\.1)
+        return try trainer.load(data.train).prefix(model.plan.trainingLoop.batchSize).map(\.1)
     }
 
     /// The loss of each of `steps` updates with the lr scaled by `lrFactor`.
@@ -23,7 +23,7 @@ struct LossDecreasesTests {
             try training.feed(batch, heads: model.plan.model.taskHeads)
             training.run(seed: UInt64(step))
             losses.append(Double(try training.output("loss")[0]))
-            try model.optimizer.step(lrFactor: lrFactor, epoch: 0, update: step, updatesPerEpoch: steps)
+            try model.optimizer.step(lrFactor: lrFactor, epoch: 0)
         }
         return losses
     }

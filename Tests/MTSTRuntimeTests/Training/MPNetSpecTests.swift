@@ -23,12 +23,12 @@ import Testing
         #expect(byPath["backbone.layers[1].attention.query.weight"]?.checkpointName == "encoder.layer.1.attention.attn.q.weight")
         #expect(byPath["backbone.layers[0].attention.norm.bias"]?.checkpointName == "encoder.layer.0.attention.LayerNorm.bias")
         // backbone.embeddings.* frozen: the relative bias table with them; layer 0 joins at epoch 1.
-        #expect(table.frozen && byPath["backbone.embeddings.position_embeddings.weight"]?.frozen == true)
-        #expect(byPath["backbone.layers[0].ffn.output.weight"]?.trainFromEpoch == 1)
-        #expect(byPath["backbone.layers[1].ffn.output.weight"]?.trainFromEpoch == 0)
+        #expect(table.setting.frozen && byPath["backbone.embeddings.position_embeddings.weight"]?.setting.frozen == true)
+        #expect(byPath["backbone.layers[0].ffn.output.weight"]?.setting.trainFromEpoch == 1)
+        #expect(byPath["backbone.layers[1].ffn.output.weight"]?.setting.trainFromEpoch == 0)
         // Layer-wise decay: base 1e-3 · 0.9^(L − i), L = 2.
-        #expect(abs((byPath["backbone.layers[1].ffn.output.weight"]?.lr ?? 0) - 1e-3 * 0.9) < 1e-12)
-        #expect(abs((byPath["backbone.layers[0].ffn.output.weight"]?.lr ?? 0) - 1e-3 * 0.81) < 1e-12)
+        #expect(abs((byPath["backbone.layers[1].ffn.output.weight"]?.setting.lr ?? 0) - 1e-3 * 0.9) < 1e-12)
+        #expect(abs((byPath["backbone.layers[0].ffn.output.weight"]?.setting.lr ?? 0) - 1e-3 * 0.81) < 1e-12)
         #expect(plan.inference.graph.nodes.contains { $0.kind == .attentionProbs && $0.inputs.count == 4 && $0.attrs.relativeMaxDistance == 128 })
         #expect(!plan.inference.graph.nodes.contains { $0.kind == .input && $0.attrs.input == .tokenTypes })
         // Frozen table: no gradient is built for it.
@@ -50,7 +50,7 @@ import Testing
         #expect(try trainer.run(epochs: 1) == .finished)
         for (i, p) in plan.params.enumerated() where p.sliceOf == nil {
             let moved = model.store.values(of: i) != before[i]
-            let shouldMove = !p.frozen && p.trainFromEpoch == 0
+            let shouldMove = !p.setting.frozen && p.setting.trainFromEpoch == 0
             #expect(moved == shouldMove, "\(p.path): moved \(moved), expected \(shouldMove)")
         }
     }

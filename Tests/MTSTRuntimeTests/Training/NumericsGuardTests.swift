@@ -58,12 +58,12 @@ import Testing
         let model = try Self.model()
         let before = Array(model.store.values.buffer)
         model.store.grads.pointer[3] = .infinity
-        try model.optimizer.step(lrFactor: 1, epoch: 0, update: 1, updatesPerEpoch: 1)
+        try model.optimizer.step(lrFactor: 1, epoch: 0)
         #expect(model.optimizer.lastGradientNorm == .infinity)
         #expect(Array(model.store.values.buffer) == before)
         #expect(Array(model.store.grads.buffer).allSatisfy { $0 == 0 }, "the gradient was not cleared for the next step")
         model.store.grads.pointer[3] = 0.5
-        try model.optimizer.step(lrFactor: 1, epoch: 0, update: 2, updatesPerEpoch: 1)
+        try model.optimizer.step(lrFactor: 1, epoch: 0)
         #expect(model.optimizer.lastGradientNorm == 0.5)
         #expect(Array(model.store.values.buffer) != before)
     }

@@ -10,7 +10,7 @@ struct PackedBatchTests {
     static let intents: [Int32] = [2, 0, 1, 1]
     static let slots: [[Int32]] = [[-1, 1, 2, 3, 0, -1], [-1, 3, -1], [-1, 0, 1, -1, -1], [-1, -1]]
 
-    static func config(_ pooling: PoolMode) -> ModelConfig {
+    static func config(_ pooling: PoolingKind) -> ModelConfig {
         let intent = TaskHead(name: "intent", kind: .classification, dropout: 0, labels: ["a", "b", "c"], lossWeight: 0.7)
         let slots = TaskHead(name: "slots", kind: .tagging, dropout: 0, labels: ["O", "B", "I", "X"], lossWeight: 1.3)
         return ModelConfig(vocabSize: 30, hidden: 16, layers: 2, heads: 2, intermediate: 24, maxPositions: 16,
@@ -18,9 +18,9 @@ struct PackedBatchTests {
                            pooling: pooling, normalize: .l2, taskHeads: [intent, slots])
     }
 
-    static func executor(_ pooling: PoolMode, _ mode: Lowering.Mode) throws -> (Executor, ParamStore) {
+    static func executor(_ pooling: PoolingKind, _ mode: Lowering.Mode) throws -> (Executor, ParamStore) {
         var graph = try Lowering.lower(config(pooling), mode: mode, maxBatch: 4, maxSeq: 8)
-        for i in graph.params.indices { graph.params[i].lr = 1e-3 }
+        for i in graph.params.indices { graph.params[i].setting.lr = 1e-3 }
         let context = try Pipeline.run(&graph, mode: mode)
         let program = Program(graph: graph, arena: try #require(context.arena))
         let store = try ParamStore(params: graph.params)
@@ -62,8 +62,8 @@ struct PackedBatchTests {
 
     static func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 2e-5 * max(1, abs(b)) }
 
-    @Test(arguments: [PoolMode.mean, .cls, .max])
-    func inferenceOnPackedRowsMatchesPadded(pooling: PoolMode) throws {
+    @Test(arguments: [PoolingKind.mean, .cls, .max])
+    func inferenceOnPackedRowsMatchesPadded(pooling: PoolingKind) throws {
         let (exec, _) = try Self.executor(pooling, .inference)
         try Self.feedPadded(exec)
         exec.run()
@@ -85,8 +85,8 @@ struct PackedBatchTests {
         }
     }
 
-    @Test(arguments: [PoolMode.mean, .cls, .max])
-    func trainingOnPackedRowsMatchesPadded(pooling: PoolMode) throws {
+    @Test(arguments: [PoolingKind.mean, .cls, .max])
+    func trainingOnPackedRowsMatchesPadded(pooling: PoolingKind) throws {
         let (exec, store) = try Self.executor(pooling, .training)
         try Self.feedPadded(exec)
         store.zeroGrads()

@@ -14,8 +14,8 @@ import Testing
     }
 
     static func trains(_ plan: Plan, _ path: String) -> Bool {
-        plan.params.contains { $0.path == path && !$0.frozen && $0.sliceOf == nil }
-            || plan.params.contains { $0.path == path && $0.sliceOf.map { !plan.params[$0].frozen } == true }
+        plan.params.contains { $0.path == path && !$0.setting.frozen && $0.sliceOf == nil }
+            || plan.params.contains { $0.path == path && $0.sliceOf.map { !plan.params[$0].setting.frozen } == true }
     }
 
     @Test(.enabled(if: EmbeddingParityTests.assetsPresent, "Assets/ missing: run Scripts/fetch-assets.sh"))
@@ -38,13 +38,13 @@ import Testing
 
         // Layered: lowest third frozen, middle third joins one layer per epoch from the top.
         let byPath = Dictionary(uniqueKeysWithValues: layered.params.map { ($0.path, $0) })
-        #expect(byPath["backbone.layers[0].ffn.output.weight"]?.frozen == true)
-        #expect(byPath["backbone.layers[3].ffn.output.weight"]?.trainFromEpoch == 1)
-        #expect(byPath["backbone.layers[2].ffn.output.weight"]?.trainFromEpoch == 2)
-        #expect(byPath["backbone.layers[5].ffn.output.weight"]?.trainFromEpoch == 0)
+        #expect(byPath["backbone.layers[0].ffn.output.weight"]?.setting.frozen == true)
+        #expect(byPath["backbone.layers[3].ffn.output.weight"]?.setting.trainFromEpoch == 1)
+        #expect(byPath["backbone.layers[2].ffn.output.weight"]?.setting.trainFromEpoch == 2)
+        #expect(byPath["backbone.layers[5].ffn.output.weight"]?.setting.trainFromEpoch == 0)
 
         // Layer-wise decay: base 5e-5, 0.95 per layer downward, heads at the base rate.
-        let lr = Dictionary(uniqueKeysWithValues: lw.params.map { ($0.path, $0.lr) })
+        let lr = Dictionary(uniqueKeysWithValues: lw.params.map { ($0.path, $0.setting.lr) })
         #expect(abs(lr["heads.intent.weight"]! - 5e-5) < 1e-12)
         #expect(abs(lr["backbone.layers[5].attention.output.weight"]! - 5e-5 * 0.95) < 1e-12)
         #expect(abs(lr["backbone.layers[0].attention.output.weight"]! - 5e-5 * pow(0.95, 6)) < 1e-12)
@@ -85,7 +85,7 @@ import Testing
         for (i, p) in plan.params.enumerated() where p.checkpointName != nil {
             let root = p.sliceOf ?? i
             let changed = model.store.values(of: i) != before[i]
-            let trainsInEpoch0 = !plan.params[root].frozen && plan.params[root].trainFromEpoch == 0
+            let trainsInEpoch0 = !plan.params[root].setting.frozen && plan.params[root].setting.trainFromEpoch == 0
             #expect(changed == trainsInEpoch0, "\(p.path): changed \(changed), expected \(trainsInEpoch0)")
         }
     }

@@ -8,8 +8,8 @@ import Testing
 @Suite(.serialized) struct TrainerResumeTests {
     static let epochs = 3
 
-    static func trainer(_ dir: URL) throws -> Trainer {
-        let trainer = try Trainer(model: try Model(plan: try PlanRoundTripTests.tinyPlan()), outDir: dir.path,
+    static func trainer(_ dir: URL, plan: Plan? = nil) throws -> Trainer {
+        let trainer = try Trainer(model: try Model(plan: try plan ?? PlanRoundTripTests.tinyPlan()), outDir: dir.path,
                                   progress: ProgressReporter(isTerminal: false, enabled: false))
         trainer.log = { _ in }
         return trainer
@@ -64,6 +64,31 @@ import Testing
         try Self.expectSame(reference, stopped)
     }
 
+    /// The same for SGD with momentum: its velocity buffers and update counts are the state saved.
+    @Test func sgdStopThenResumeIsExact() throws {
+        let plan = try OptimizerSeamTests.plan(replacing: OptimizerSeamTests.adamw, with: OptimizerSeamTests.sgd)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = dir.appendingPathComponent("reference"), stopped = dir.appendingPathComponent("stopped")
+        #expect(try Self.trainer(reference, plan: plan).run(epochs: Self.epochs) == .finished)
+        let first = try Self.trainer(stopped, plan: plan)
+        var polls = 0
+        first.shouldStop = {
+            polls += 1
+            return polls == 6
+        }
+        guard case .interrupted = try first.run(epochs: Self.epochs) else {
+            Issue.record("the run did not stop")
+            return
+        }
+        let latest = try String(contentsOf: stopped.appendingPathComponent("latest"), encoding: .utf8).trimmingCharacters(in: .newlines)
+        let state = try SafeTensorFile.read(path: stopped.appendingPathComponent("\(latest)/optimizer.safetensors").path)
+        #expect(state.tensors.keys.allSatisfy { $0.hasPrefix("velocity.") } && !state.tensors.isEmpty)
+        #expect(state.metadata[Checkpoint.updateCountsKey] != nil)
+        #expect(try Self.trainer(stopped, plan: plan).run(resume: stopped.path) == .finished)
+        try Self.expectSame(reference, stopped)
+    }
+
     @Test func resumeRefusesADamagedOrForeignSnapshot() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -100,7 +125,7 @@ import Testing
         let run = dir.appendingPathComponent("run")
         try Self.trainer(run).run(epochs: 1)
         var plan = try PlanRoundTripTests.tinyPlan()
-        plan.schedule.seed += 1
+        plan.trainingLoop.seed += 1
         let other = try Trainer(model: try Model(plan: plan), outDir: run.path, progress: ProgressReporter(enabled: false))
         other.log = { _ in }
         #expect(throws: TrainingError.self) { try other.run(resume: run.path) }

@@ -18,7 +18,7 @@ struct WholeModelGradientTests {
                                  typeVocabSize: 2, layerNormEps: 1e-12, hiddenDropout: dropout, attentionDropout: dropout, initStd: 0.3,
                                  pooling: .mean, normalize: .l2, taskHeads: [intent, slots])
         var graph = try Lowering.lower(config, mode: .training, maxBatch: 2, maxSeq: 5)
-        for i in graph.params.indices { graph.params[i].lr = 1e-3 }
+        for i in graph.params.indices { graph.params[i].setting.lr = 1e-3 }
         let context = try Pipeline.run(&graph, mode: .training)
         let program = Program(graph: graph, arena: try #require(context.arena))
         let store = try ParamStore(params: graph.params)

@@ -1,12 +1,9 @@
 import Foundation
+import MTSTCompiler
 
-/// The data file formats, by the name a spec or command line uses for them. Each format's reader
-/// parses lines already read; reading the file and its errors are shared here.
-public enum DatasetFormat: String, Sendable, Codable, CaseIterable {
-    case atis
-    case conll
-    case jsonl
-
+/// Reading the data file formats the spec names (`DataFormat`, shared with the plan). Each
+/// format's reader parses lines already read; reading the file and its errors are shared here.
+extension DataFormat {
     public func read(path: String) throws(DataError) -> [Example] {
         try parse(TextLines.read(path: path))
     }

@@ -1,5 +1,3 @@
-import MTSTCompiler
-
 /// The compile-time side of the resource limits: sizes past `PlanLimits` and memory past
 /// `--max-memory` are refused with the numbers and the YAML position of what is too large,
 /// before lowering (from the parameter list's size) and again once the arenas are planned.
@@ -16,14 +14,15 @@ enum MemoryBudget {
         for head in model.taskHeads { try limit(head.labels.count, PlanLimits.maxIndex, "heads.\(head.name).labels") }
     }
 
-    /// Weights (and, when training, gradients and both AdamW moments) alone against the limit,
+    /// Weights (and, when training, gradients and the optimizer's state) alone against the limit,
     /// before a graph is built for them.
     static func checkParameters(_ spec: Spec, _ model: ModelConfig, training: Bool, limits: PlanLimits) throws {
         let classes = Dictionary(model.taskHeads.map { ($0.name, $0.labels.count) }, uniquingKeysWith: { a, _ in a })
-        let copies = training ? 4 : 1
+        let method = spec.optimizer.method
+        let copies = training ? 2 + method.stateNames.count : 1
         let bytes = ModelDescription.totalElements(spec, headClasses: classes).flatMap { SizeMath.multiply($0, 4 * copies) }
         guard let bytes, bytes <= limits.maxMemory else {
-            let what = training ? "weights, gradients and AdamW moments" : "weights"
+            let what = training ? "weights, gradients and \(method.stateDescription)" : "weights"
             throw CompileError.located(spec.location(of: sizeKey(spec)),
                                        "\(sizeKey(spec)): the \(what) alone need \(bytes.map(PlanLimits.format) ?? "more than 2^63 bytes"), over --max-memory \(PlanLimits.format(limits.maxMemory))")
         }

@@ -1,0 +1,41 @@
+/// Lowers one program of a spec and runs the pass pipeline over it; builds the optimizer's
+/// update program over the final parameter table.
+public enum ProgramBuilder {
+    static func program(_ spec: Spec, _ model: ModelConfig, mode: Lowering.Mode, maxSeq: Int,
+                        options: Compiler.Options) throws -> (Program, PassContext) {
+        do {
+            var graph = try Lowering.lower(model, mode: mode, maxBatch: spec.compile.maxBatch, maxSeq: maxSeq)
+            try applySettings(spec, &graph)
+            let context = try Pipeline.run(&graph, mode: mode) { pass, g in
+                if pass == options.dumpAfter { options.dump("# \(mode.rawValue) graph after \(pass)\n" + g.dump()) }
+            }
+            guard let arena = context.arena else { throw CompileError.file(spec.path, "internal: no arena plan") }
+            return (Program(graph: graph, arena: arena), context)
+        } catch let error as GraphError {
+            throw CompileError.located(spec.location(of: error.origin), error.description)
+        } catch CompileError.nothingToTrain(let why) {
+            throw CompileError.located(spec.location(of: "optimizer"),
+                                       "data.train asks to train, but \(why); unfreeze a parameter group or remove data.train")
+        }
+    }
+
+    /// Copies the spec's resolved setting onto every lowered parameter.
+    static func applySettings(_ spec: Spec, _ graph: inout Graph) throws {
+        for i in graph.params.indices {
+            guard let setting = spec.paramSettings[graph.params[i].path] else {
+                throw CompileError.file(spec.path, "internal: the spec resolved no optimizer setting for \(graph.params[i].path)")
+            }
+            graph.params[i].setting = setting
+        }
+    }
+
+    /// The optimizer's update program over the final parameter table (packed QKV included),
+    /// for the root parameters in `updated` (those the training graph writes a gradient for).
+    public static func updateProgram(params: [ParamEntry], method: OptimizerMethod = .adamwDefaults, clipNorm: Double,
+                                     updated: Set<Int>) throws -> Program {
+        var graph = try OptimizerLowering.lower(params: params, method: method, clipNorm: clipNorm, updated: updated)
+        let context = try Pipeline.run(&graph, mode: .training, passes: Pipeline.updatePasses)
+        guard let arena = context.arena else { throw CompileError.nothingToTrain("no update program") }
+        return Program(graph: graph, arena: arena)
+    }
+}
