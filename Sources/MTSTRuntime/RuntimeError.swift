@@ -18,7 +18,7 @@ public enum RuntimeError: UserFacingError {
         case let .plan(path, error): "\(path): \(error.description)"
         case let .missingData(location, keyPath, path): "\(location): \(keyPath): \(path) not found; run Scripts/fetch-assets.sh"
         case let .unknownArchitecture(path, name):
-            "\(path): unknown architecture '\(name)' (known: \(Architectures.backbones.map(\.name).joined(separator: ", ")))"
+            "\(path): unknown architecture '\(name)' (known: \(Architectures.backbones.map { $0.name }.joined(separator: ", ")))"
         }
     }
 }
