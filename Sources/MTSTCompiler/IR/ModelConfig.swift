@@ -46,6 +46,11 @@ public enum PoolMode: String, Codable, Sendable { case mean, cls, max }
 public enum NormMode: String, Codable, Sendable { case l2, layerNorm = "layernorm", none }
 
 public struct TaskHead: Codable, Sendable, Equatable {
+    /// Parameter paths of a CRF head's scores: transitions [C, C] (from, to), start [C], end [C].
+    public static func crfParamPaths(_ head: String) -> (transitions: String, start: String, end: String) {
+        ("heads.\(head).crf.transitions", "heads.\(head).crf.start", "heads.\(head).crf.end")
+    }
+
     public enum Kind: String, Codable, Sendable { case classification, tagging }
     public var name: String
     public var kind: Kind
@@ -55,6 +60,9 @@ public struct TaskHead: Codable, Sendable, Equatable {
     /// For classification heads: read the normalized sentence embedding (true) or the pooled
     /// vector before normalization (false).
     public var normalizedInput: Bool = true
+    /// Tagging heads: a linear-chain CRF (parameters `heads.<name>.crf.*`) scores the logits;
+    /// the loss is its negative log-likelihood and predictions are its Viterbi paths.
+    public var crf: Bool = false
 
     public init(name: String, kind: Kind, dropout: Float, labels: [String], lossWeight: Float) {
         self.name = name
@@ -62,5 +70,19 @@ public struct TaskHead: Codable, Sendable, Equatable {
         self.dropout = dropout
         self.labels = labels
         self.lossWeight = lossWeight
+    }
+
+    enum CodingKeys: String, CodingKey { case name, kind, dropout, labels, lossWeight, normalizedInput, crf }
+
+    /// `crf` is optional in the plan: plans written before CRF heads existed decode unchanged.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        labels = try c.decode([String].self, forKey: .labels)
+        lossWeight = try c.decode(Float.self, forKey: .lossWeight)
+        normalizedInput = try c.decode(Bool.self, forKey: .normalizedInput)
+        crf = try c.decodeIfPresent(Bool.self, forKey: .crf) ?? false
     }
 }

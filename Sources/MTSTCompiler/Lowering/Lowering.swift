@@ -121,9 +121,13 @@ public struct Lowering {
             let logits = try dense(dropped, "heads.\(head.name)", out: head.labels.count, in: h,
                                    hf: "heads.\(head.name)", layer: nil, origin: origin)
             graph.outputs["logits.\(head.name)"] = logits
+            // Both programs list the CRF scores (the parameter tables must agree); inference
+            // leaves them unread and the runtime's Viterbi reads them from the parameter store.
+            let crf = head.crf ? try crfScores(head, origin: origin) : nil
             guard mode == .training else { continue }
             let labels = try input(.labels(head: head.name), Shape(head.kind == .classification ? .batch : .tokens))
-            let loss = try op(.crossEntropy, [logits, labels], "heads.\(head.name).loss", origin: origin)
+            let loss = try crf.map { try op(.crf, [logits, labels] + $0, "heads.\(head.name).loss", origin: origin) }
+                ?? op(.crossEntropy, [logits, labels], "heads.\(head.name).loss", origin: origin)
             graph.outputs["loss.\(head.name)"] = loss
             losses.append(head.lossWeight == 1 ? loss
                           : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: origin) { $0.value = head.lossWeight })
@@ -134,6 +138,15 @@ public struct Lowering {
             }
             graph.outputs["loss"] = total
         }
+    }
+
+    /// Transitions, start and end scores of a CRF head, zero-initialised (uniform over paths).
+    mutating func crfScores(_ head: TaskHead, origin: String) throws -> [NodeID] {
+        let c = head.labels.count
+        let paths = TaskHead.crfParamPaths(head.name)
+        return [try param(paths.transitions, [c, c], hf: paths.transitions, .zeros, origin: origin),
+                try param(paths.start, [c], hf: paths.start, .zeros, origin: origin),
+                try param(paths.end, [c], hf: paths.end, .zeros, origin: origin)]
     }
 
     mutating func encoderLayer(_ x: NodeID, mask: NodeID, index i: Int) throws -> NodeID {

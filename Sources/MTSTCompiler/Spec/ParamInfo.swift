@@ -98,6 +98,11 @@ public struct ParamInfo: Sendable, Equatable {
             if headClasses[head.name] == nil, case .list(let labels) = head.labels { classes = labels.count }
             params.append(ParamInfo(path: "heads.\(head.name).weight", isHead: true, count: product(h, classes)))
             params.append(ParamInfo(path: "heads.\(head.name).bias", isHead: true, count: classes))
+            if head.crf {
+                params.append(ParamInfo(path: "heads.\(head.name).crf.transitions", isHead: true, count: product(classes, classes)))
+                params.append(ParamInfo(path: "heads.\(head.name).crf.start", isHead: true, count: classes))
+                params.append(ParamInfo(path: "heads.\(head.name).crf.end", isHead: true, count: classes))
+            }
         }
         return params
     }

@@ -133,6 +133,7 @@ public enum CompileDriver {
             var head = TaskHead(name: h.name, kind: h.kind == .classification ? .classification : .tagging,
                                 dropout: h.dropout, labels: labels, lossWeight: h.lossWeight)
             head.normalizedInput = h.input != .pooled
+            head.crf = h.crf
             return head
         }
         return ModelConfig(vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers, heads: b.numHeads,
