@@ -311,6 +311,21 @@ extension Kernels {
         }
     }
 
+    /// out[c] = Σ over sentences of g at the first (or last) row of the sentence's chain: the
+    /// start (end) score's gradient, given the emission gradient g [rows, C].
+    public static func crfChainBoundarySum(
+        _ g: UnsafePointer<Float>, labels: UnsafePointer<Float>, classes: Int, batch: Int, seq: Int,
+        starts: UnsafePointer<Int32>?, last: Bool, _ out: UnsafeMutablePointer<Float>
+    ) {
+        out.update(repeating: 0, count: classes)
+        for b in 0..<batch {
+            let (r0, n) = sentenceRows(starts, b, seq)
+            let rows = stride(from: last ? r0 + n - 1 : r0, to: last ? r0 - 1 : r0 + n, by: last ? -1 : 1)
+            guard let r = rows.first(where: { label(labels[$0], classes: classes) != nil }) else { continue }
+            for c in 0..<classes { out[c] += g[r * classes + c] }
+        }
+    }
+
     /// The highest-scoring tag path over emission rows `rows` (row stride `classes`); ties go to
     /// the lower tag index. `path` gets one tag per row.
     public static func viterbi(emissions: UnsafePointer<Float>, rows: UnsafeBufferPointer<Int>, scores: CRFScores,

@@ -4,8 +4,8 @@ import MTSTKernels
 // labels [B·T] (−1 on rows outside the chain: [CLS], [SEP], continuation pieces, padding),
 // transitions [C, C] (from, to), start [C], end [C]. The loss is the mean over sentences of
 // log Z − score(gold path); sentences are the padded or packed token rows (`KernelArgs.starts`).
-// Each gradient op reruns forward–backward for its own output (one output per node); at tagging
-// sizes that costs far less than the head's GEMM.
+// The emission and transition gradient ops each run forward–backward for their own output (one
+// output per node); the start and end gradients are read off the emission gradient.
 
 /// Checks the five inputs of the CRF loss and returns the class count.
 private func crfInputs(_ inputs: [Shape], extra: Int = 0) throws(ShapeRuleError) -> Int {
@@ -41,10 +41,11 @@ enum CRFLossOp: OpDef {
     }
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
         let inputs = node.inputs + [dOut]
-        return [.full(try g.add(.crfEmissionsGrad, inputs, "demissions")), nil,
+        let demissions = try g.add(.crfEmissionsGrad, inputs, "demissions")
+        return [.full(demissions), nil,
                 .full(try g.add(.crfTransitionsGrad, inputs, "dtransitions")),
-                .full(try g.add(.crfStartGrad, inputs, "dstart")),
-                .full(try g.add(.crfEndGrad, inputs, "dend"))]
+                .full(try g.add(.crfStartGrad, [demissions, node.inputs[1]], "dstart")),
+                .full(try g.add(.crfEndGrad, [demissions, node.inputs[1]], "dend"))]
     }
 }
 
@@ -68,22 +69,31 @@ enum CRFTransitionsGradOp: BackwardOnlyOpDef {
     static func run(_ a: KernelArgs) { a.crfGradients(CRFGradients(transitions: a.output)) }
 }
 
-/// → first-position marginals minus the gold first tags, [C].
-enum CRFStartGradOp: BackwardOnlyOpDef {
-    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
-        _ = try crfInputs(inputs, extra: 1)
-        try ShapeRules.scalar(inputs[5], "dloss")
-        return inputs[3]
-    }
-    static func run(_ a: KernelArgs) { a.crfGradients(CRFGradients(start: a.output)) }
+/// The start score acts on a chain exactly as an emission at its first row does, so its
+/// gradient is the sum of the emission gradient's first chain rows (the end score's: the last
+/// rows). Inputs: the emission gradient [B·T, C] and the labels [B·T] → [C].
+private func boundaryShape(_ inputs: [Shape]) throws(ShapeRuleError) -> Shape {
+    try ShapeRules.arity(inputs, 2)
+    let c = try ShapeRules.tokenMatrix(inputs[0], "demissions")
+    try ShapeRules.vector(inputs[1], length: .tokens, "labels")
+    return Shape(.const(c))
 }
 
-/// → last-position marginals minus the gold last tags, [C].
-enum CRFEndGradOp: BackwardOnlyOpDef {
-    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
-        _ = try crfInputs(inputs, extra: 1)
-        try ShapeRules.scalar(inputs[5], "dloss")
-        return inputs[4]
+private extension KernelArgs {
+    func chainBoundaryRows(last: Bool) {
+        Kernels.crfChainBoundarySum(input(0), labels: input(1), classes: cols(0), batch: batch, seq: seq, starts: starts,
+                                    last: last, output)
     }
-    static func run(_ a: KernelArgs) { a.crfGradients(CRFGradients(end: a.output)) }
+}
+
+/// → Σ over sentences of the emission gradient at the chain's first row, [C].
+enum CRFStartGradOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape { try boundaryShape(inputs) }
+    static func run(_ a: KernelArgs) { a.chainBoundaryRows(last: false) }
+}
+
+/// → Σ over sentences of the emission gradient at the chain's last row, [C].
+enum CRFEndGradOp: BackwardOnlyOpDef {
+    static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape { try boundaryShape(inputs) }
+    static func run(_ a: KernelArgs) { a.chainBoundaryRows(last: true) }
 }

@@ -66,5 +66,14 @@ struct CRFParityTests {
         #expect(Self.close(dT, try t("grad.transitions"), relative: 1e-5), "d transitions")
         #expect(Self.close(dS, try t("grad.start"), relative: 1e-5), "d start")
         #expect(Self.close(dN, try t("grad.end"), relative: 1e-5), "d end")
+        // The graph's start and end gradient ops read them off the emission gradient.
+        for (last, name) in [(false, "grad.start"), (true, "grad.end")] {
+            var sum = [Float](repeating: .nan, count: c)
+            starts.withUnsafeBufferPointer { st in
+                Kernels.crfChainBoundarySum(dE, labels: labels, classes: c, batch: batch, seq: seq, starts: st.baseAddress,
+                                            last: last, &sum)
+            }
+            #expect(Self.close(sum, try t(name), relative: 1e-5), "\(name) from the emission gradient")
+        }
     }
 }
