@@ -1,12 +1,15 @@
 /// The model a spec describes, reduced to what lowering needs. Kept in the plan so the runtime
 /// knows sizes, heads and labels without the YAML.
 public struct ModelConfig: Codable, Sendable, Equatable {
+    /// `Backbone.name` of the architecture (`Architectures.backbones`).
+    public var architecture: String
     public var vocabSize: Int
     public var hidden: Int
     public var layers: Int
     public var heads: Int
     public var intermediate: Int
     public var maxPositions: Int
+    /// 0 for backbones without token types.
     public var typeVocabSize: Int
     public var layerNormEps: Float
     public var hiddenDropout: Float
@@ -19,9 +22,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var normalize: NormMode
     public var taskHeads: [TaskHead]
 
-    public init(vocabSize: Int, hidden: Int, layers: Int, heads: Int, intermediate: Int, maxPositions: Int,
+    public init(architecture: String = BERT.name, vocabSize: Int, hidden: Int, layers: Int, heads: Int, intermediate: Int, maxPositions: Int,
                 typeVocabSize: Int, layerNormEps: Float, hiddenDropout: Float, attentionDropout: Float,
                 initStd: Float, initSeed: UInt64 = 0, pooling: PoolMode, normalize: NormMode, taskHeads: [TaskHead]) {
+        self.architecture = architecture
         self.vocabSize = vocabSize
         self.hidden = hidden
         self.layers = layers
@@ -40,18 +44,22 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     }
 
     public var headDim: Int { hidden / heads }
+
+    /// The registered backbone named `architecture`; nil only for a plan the verifier refuses.
+    public var backbone: (any Backbone.Type)? { Architectures.backbone(named: architecture) }
 }
 
 public enum PoolMode: String, Codable, Sendable { case mean, cls, max }
 public enum NormMode: String, Codable, Sendable { case l2, layerNorm = "layernorm", none }
 
 public struct TaskHead: Codable, Sendable, Equatable {
-    /// Parameter paths of a CRF head's scores: transitions [C, C] (from, to), start [C], end [C].
-    public static func crfParamPaths(_ head: String) -> (transitions: String, start: String, end: String) {
-        ("heads.\(head).crf.transitions", "heads.\(head).crf.start", "heads.\(head).crf.end")
+    /// Each kind is implemented by one `Head` in `Architectures.heads`.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// One label per sentence, from the pooled vector.
+        case classification
+        /// One label per token (first word piece of each word), from the backbone's last layer.
+        case tagging
     }
-
-    public enum Kind: String, Codable, Sendable { case classification, tagging }
     public var name: String
     public var kind: Kind
     public var dropout: Float
@@ -71,18 +79,35 @@ public struct TaskHead: Codable, Sendable, Equatable {
         self.labels = labels
         self.lossWeight = lossWeight
     }
+}
 
-    enum CodingKeys: String, CodingKey { case name, kind, dropout, labels, lossWeight, normalizedInput, crf }
-
-    /// `crf` is optional in the plan: plans written before CRF heads existed decode unchanged.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        kind = try c.decode(Kind.self, forKey: .kind)
-        dropout = try c.decode(Float.self, forKey: .dropout)
-        labels = try c.decode([String].self, forKey: .labels)
-        lossWeight = try c.decode(Float.self, forKey: .lossWeight)
-        normalizedInput = try c.decode(Bool.self, forKey: .normalizedInput)
-        crf = try c.decodeIfPresent(Bool.self, forKey: .crf) ?? false
+extension ModelConfig {
+    /// The model `spec` describes. A head's labels are its explicit list, else `labels[name]`
+    /// (collected from data), else none yet.
+    public init(spec: Spec, labels: [String: [String]] = [:]) {
+        let b = spec.backbone
+        let heads = spec.heads.map { h -> TaskHead in
+            var labelList = labels[h.name] ?? []
+            if case .list(let l) = h.labels { labelList = l }
+            var head = TaskHead(name: h.name, kind: h.kind, dropout: h.dropout, labels: labelList, lossWeight: h.lossWeight)
+            head.normalizedInput = h.input != .pooled
+            head.crf = h.crf
+            return head
+        }
+        let pooling: PoolMode = switch spec.pooling {
+        case .mean: .mean
+        case .cls: .cls
+        case .max: .max
+        }
+        let normalize: NormMode = switch spec.normalize {
+        case .l2: .l2
+        case .layerNorm: .layerNorm
+        case .none: .none
+        }
+        self.init(architecture: b.architecture.name, vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers,
+                  heads: b.numHeads, intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,
+                  typeVocabSize: b.typeVocabSize, layerNormEps: b.layerNormEps, hiddenDropout: b.hiddenDropout,
+                  attentionDropout: b.attentionDropout, initStd: b.initStd, initSeed: b.initSeed,
+                  pooling: pooling, normalize: normalize, taskHeads: heads)
     }
 }

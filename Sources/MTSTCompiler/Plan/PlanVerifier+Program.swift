@@ -111,7 +111,7 @@ extension PlanVerifier {
             guard let h = plan.model.taskHeads.first(where: { $0.name == head }) else {
                 throw Unsafe("\(field).attrs.input = \(kind) names no head of the model")
             }
-            expected = Shape(h.kind == .classification ? .batch : .tokens)
+            expected = Shape(Architectures.head(h.kind).rows)
         }
         guard node.shape == expected else { throw Unsafe("\(field).shape = \(node.shape), but the runtime feeds \(kind) as \(expected)") }
     }
@@ -149,7 +149,7 @@ extension PlanVerifier {
         }
         try output("embedding", Shape(.batch, .const(plan.model.hidden)))
         for head in plan.model.taskHeads {
-            try output("logits.\(head.name)", Shape(head.kind == .classification ? .batch : .tokens, .const(head.labels.count)))
+            try output("logits.\(head.name)", Shape(Architectures.head(head.kind).rows, .const(head.labels.count)))
         }
         if training { try output("loss", .scalar) }
         let positions = g.nodes.contains { $0.kind == .input && $0.attrs.input == .positions }

@@ -57,7 +57,10 @@ public struct PlanVerifier {
         let m = plan.model
         try Self.range(m.vocabSize, 1...PlanLimits.maxIndex, "model.vocabSize")
         try Self.range(m.maxPositions, 1...PlanLimits.maxIndex, "model.maxPositions")
-        try Self.range(m.typeVocabSize, 1...PlanLimits.maxIndex, "model.typeVocabSize")
+        guard let backbone = Architectures.backbone(named: m.architecture) else {
+            throw Unsafe("model.architecture = \(m.architecture) is not one of \(Architectures.backboneNames.joined(separator: ", "))")
+        }
+        try Self.range(m.typeVocabSize, (backbone.tokenizer.tokenTypes ? 1 : 0)...PlanLimits.maxIndex, "model.typeVocabSize")
         try Self.range(m.hidden, 1...Int(Int32.max), "model.hidden")
         try Self.range(m.heads, 1...m.hidden, "model.heads")
         try Self.range(m.layers, 0...Int(Int32.max), "model.layers")
@@ -74,7 +77,7 @@ public struct PlanVerifier {
     func checkCRFScores(_ head: TaskHead, _ i: Int) throws(Unsafe) {
         guard head.kind == .tagging else { throw Unsafe("model.taskHeads[\(i)].crf is set on a \(head.kind.rawValue) head") }
         let c = head.labels.count
-        let paths = TaskHead.crfParamPaths(head.name)
+        let paths = CRFTaggingHead.scorePaths(head.name)
         for (path, shape) in [(paths.transitions, [c, c]), (paths.start, [c]), (paths.end, [c])] {
             guard let p = plan.params.first(where: { $0.path == path }), p.sliceOf == nil, p.shape == shape else {
                 throw Unsafe("model.taskHeads[\(i)] is a CRF head but params has no \(path) of shape \(shape)")

@@ -1,11 +1,7 @@
 /// One task head: dropout then a linear layer over pooled or per-token features.
 public struct HeadSpec: Sendable {
-    public enum Kind: String, Sendable, CaseIterable, Codable {
-        /// One label per sentence, from the pooled vector.
-        case classification
-        /// One label per token (first word piece of each word), from the backbone's last layer.
-        case tagging
-    }
+    /// One enum for spec and plan; each kind is a `Head` in `Architectures.heads`.
+    public typealias Kind = TaskHead.Kind
 
     public enum Input: String, Sendable, CaseIterable, Codable {
         /// The sentence embedding: pooled, then normalized as `normalize` says (what `embed` prints).

@@ -65,7 +65,7 @@ extension Model {
 
     /// A CRF head's scores in the parameter store; the plan verifier proved they exist with [C, C], [C], [C].
     func crfScores(_ head: TaskHead) -> CRFScores {
-        let paths = TaskHead.crfParamPaths(head.name)
+        let paths = CRFTaggingHead.scorePaths(head.name)
         func pointer(_ path: String) -> UnsafePointer<Float> {
             let i = store.params.firstIndex { $0.path == path }
             precondition(i != nil, "verified plan lacks \(path)")

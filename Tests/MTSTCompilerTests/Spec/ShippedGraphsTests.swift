@@ -33,7 +33,7 @@ import Testing
     @Test(arguments: graphFiles)
     func parses(_ name: String) throws {
         let spec = try Self.parseShipped(name)
-        let params = ParamInfo.canonical(for: spec, headClasses: ["intent": 26, "slots": 120])
+        let params = ModelDescription.parameters(for: spec, headClasses: ["intent": 26, "slots": 120])
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
         #expect(settings.count == params.count)
@@ -71,7 +71,7 @@ import Testing
         #expect(crf.heads.map(\.crf) == [false, true] && plain.heads.allSatisfy { !$0.crf })
         #expect(crf.heads.map(\.name) == plain.heads.map(\.name) && crf.training == plain.training && crf.compile == plain.compile)
         #expect(crf.optimizer.layerwiseDecay == plain.optimizer.layerwiseDecay && crf.optimizer.schedule == plain.optimizer.schedule)
-        let params = ParamInfo.canonical(for: crf, headClasses: ["intent": 26, "slots": 120])
+        let params = ModelDescription.parameters(for: crf, headClasses: ["intent": 26, "slots": 120])
         let settings = try ParamRules.resolve(crf.optimizer, params: params, numLayers: 6, epochs: crf.training.epochs)
         let byPath = Dictionary(uniqueKeysWithValues: settings.map { ($0.path, $0) })
         for name in ["transitions", "start", "end"] {
@@ -88,7 +88,7 @@ import Testing
         #expect([Int]([b.vocabSize, b.hiddenSize, b.numLayers, b.numHeads, b.intermediateSize, b.maxPositionEmbeddings, b.typeVocabSize])
             == [30522, 768, 12, 12, 3072, 512, 2])
         #expect(b.weights == nil && b.config == nil && b.layerNormEps == 1e-12)
-        let params = ParamInfo.canonical(for: spec)
+        let params = ModelDescription.parameters(for: spec)
         // bert-base-uncased without its pooler: 108,891,648 parameters.
         #expect(params.filter { !$0.isHead }.map(\.count).reduce(0, +) == 108_891_648)
     }
@@ -96,7 +96,7 @@ import Testing
     @Test func strategies() throws {
         func settings(_ name: String) throws -> [String: ParamSetting] {
             let spec = try Self.parseShipped("strategies/\(name).yaml")
-            let params = ParamInfo.canonical(for: spec, headClasses: ["intent": 26, "slots": 120])
+            let params = ModelDescription.parameters(for: spec, headClasses: ["intent": 26, "slots": 120])
             let resolved = try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: spec.training.epochs)
             return Dictionary(uniqueKeysWithValues: resolved.map { ($0.path, $0) })
         }

@@ -280,10 +280,23 @@ import Testing
     @Test func taggingHeadTakesCRF() throws {
         let spec = try parseSpec(edited("    input: tokens\n", "    input: tokens\n    crf: true\n"))
         #expect(spec.heads.map(\.crf) == [false, true])
-        let paths = ParamInfo.canonical(for: spec).map(\.path)
+        let paths = ModelDescription.parameters(for: spec).map(\.path)
         #expect(paths.suffix(5) == ["heads.slots.weight", "heads.slots.bias", "heads.slots.crf.transitions",
                                     "heads.slots.crf.start", "heads.slots.crf.end"])
         #expect(try parseSpec(baseYAML).heads.allSatisfy { !$0.crf })
+    }
+
+    /// The CRF head's description (what rules and size checks see) is what its lowering
+    /// declares, in both programs.
+    @Test func descriptionMatchesTheLoweredParameters() throws {
+        let spec = try parseSpec(edited("    input: tokens\n", "    input: tokens\n    crf: true\n"))
+        let described = ModelDescription.parameters(for: spec, headClasses: ["slots": 4])
+        let m = ModelConfig(spec: spec, labels: ["slots": ["O", "B-x", "I-x", "B-y"]])
+        #expect(m.taskHeads.map(\.crf) == [false, true])
+        for mode in [Lowering.Mode.training, .inference] {
+            #expect(try Lowering.lower(m, mode: mode, maxBatch: 2, maxSeq: 5).params == described, "\(mode)")
+        }
+        #expect(described.filter { $0.path.hasPrefix("heads.slots.crf.") }.map(\.shape) == [[4, 4], [4], [4]])
     }
 
     @Test func crfOnAClassificationHeadIsAnError() {
