@@ -3,6 +3,8 @@
 /// `TaggingHead.swift`), listed once in `Architectures.heads`.
 public protocol Head: Sendable {
     static var kind: TaskHead.Kind { get }
+    /// A linear-chain CRF over the logits (`crf: true`), else a per-row softmax.
+    static var crf: Bool { get }
     /// Rows of the head's logits and of the labels its loss reads: one per sentence (`.batch`)
     /// or one per token (`.tokens`).
     static var rows: Dim { get }
@@ -27,6 +29,8 @@ public struct HeadFeatures: Sendable {
 }
 
 extension Head {
+    public static var crf: Bool { false }
+
     /// `heads.<name>.weight [classes, hidden]`, `heads.<name>.bias [classes]`, saved under those names.
     static func linearParameters(name: String, classes: Int, _ m: ModelConfig) -> [ParamEntry] {
         Describe.dense("heads.\(name)", out: classes, in: m.hidden, "heads.\(name)", std: m.initStd)

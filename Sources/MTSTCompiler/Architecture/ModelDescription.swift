@@ -3,7 +3,7 @@
 /// rules, the size checks and the docs read it from here.
 public enum ModelDescription {
     public static func parameters(_ m: ModelConfig) throws -> [ParamEntry] {
-        try backbone(of: m).parameters(m) + tail(m, heads: m.taskHeads.map { ($0.name, $0.kind, $0.labels.count) })
+        try backbone(of: m).parameters(m) + tail(m, heads: m.taskHeads.map { ($0.name, Architectures.head(for: $0), $0.labels.count) })
     }
 
     /// The parameters of the model a spec describes. A head's output size comes from
@@ -57,15 +57,15 @@ public enum ModelDescription {
         return (backbone.layerParameters(0, m), backbone.embeddingParameters(m) + tail(m, heads: heads(spec, headClasses)))
     }
 
-    private static func heads(_ spec: Spec, _ headClasses: [String: Int]) -> [(String, TaskHead.Kind, Int)] {
+    private static func heads(_ spec: Spec, _ headClasses: [String: Int]) -> [(String, any Head.Type, Int)] {
         spec.heads.map { head in
             var classes = headClasses[head.name] ?? 0
             if headClasses[head.name] == nil, case .list(let labels) = head.labels { classes = labels.count }
-            return (head.name, head.kind, classes)
+            return (head.name, Architectures.head(head.kind, crf: head.crf), classes)
         }
     }
 
-    private static func tail(_ m: ModelConfig, heads: [(name: String, kind: TaskHead.Kind, classes: Int)]) -> [ParamEntry] {
-        Pooling.parameters(m) + heads.flatMap { Architectures.head($0.kind).parameters(name: $0.name, classes: $0.classes, m) }
+    private static func tail(_ m: ModelConfig, heads: [(name: String, part: any Head.Type, classes: Int)]) -> [ParamEntry] {
+        Pooling.parameters(m) + heads.flatMap { $0.part.parameters(name: $0.name, classes: $0.classes, m) }
     }
 }

@@ -68,6 +68,9 @@ public struct TaskHead: Codable, Sendable, Equatable {
     /// For classification heads: read the normalized sentence embedding (true) or the pooled
     /// vector before normalization (false).
     public var normalizedInput: Bool = true
+    /// Tagging heads: a linear-chain CRF (parameters `heads.<name>.crf.*`) scores the logits;
+    /// the loss is its negative log-likelihood and predictions are its Viterbi paths.
+    public var crf: Bool = false
 
     public init(name: String, kind: Kind, dropout: Float, labels: [String], lossWeight: Float) {
         self.name = name
@@ -88,6 +91,7 @@ extension ModelConfig {
             if case .list(let l) = h.labels { labelList = l }
             var head = TaskHead(name: h.name, kind: h.kind, dropout: h.dropout, labels: labelList, lossWeight: h.lossWeight)
             head.normalizedInput = h.input != .pooled
+            head.crf = h.crf
             return head
         }
         self.init(architecture: b.architecture.name, vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers,

@@ -8,13 +8,14 @@ public enum OpKind: String, Codable, Sendable, CaseIterable {
     case layerNorm, skipLayerNorm
     case attentionProbs, attentionContext
     case meanPool, clsPool, maxPool, l2Normalize
-    case dropout, crossEntropy
+    case dropout, crossEntropy, crf
     // Backward-only (the gradient rules of the ops above build these)
     case geluGrad, biasGeluGrad, layerNormGrad, layerNormGammaGrad, sumRows
     case attentionContextGradProbs, attentionContextGradV, softmaxGrad
     case attentionScoresGradQ, attentionScoresGradK, relativeBiasGrad
     case meanPoolGrad, clsPoolGrad, maxPoolGrad, l2NormalizeGrad
     case dropoutGrad, crossEntropyGrad, embeddingGrad, concatColumns
+    case crfEmissionsGrad, crfTransitionsGrad, crfStartGrad, crfEndGrad
     case gradAccumulate
     // Optimizer program: update nodes over the parameters' gradient and optimizer-state buffers
     case gradient, paramState

@@ -35,7 +35,7 @@ public struct Lowering {
 
         var losses: [NodeID] = []
         for head in model.taskHeads {
-            let part = Architectures.head(head.kind)
+            let part = Architectures.head(for: head)
             let logits = try part.lower(head, features, &self)
             graph.outputs["logits.\(head.name)"] = logits
             guard mode == .training else { continue }

@@ -24,6 +24,7 @@ public extension OpKind {
         case .l2Normalize: L2NormalizeOp.self
         case .dropout: DropoutOp.self
         case .crossEntropy: CrossEntropyOp.self
+        case .crf: CRFLossOp.self
         case .geluGrad: GeluGradOp.self
         case .biasGeluGrad: BiasGeluGradOp.self
         case .layerNormGrad: LayerNormGradOp.self
@@ -41,6 +42,10 @@ public extension OpKind {
         case .l2NormalizeGrad: L2NormalizeGradOp.self
         case .dropoutGrad: DropoutGradOp.self
         case .crossEntropyGrad: CrossEntropyGradOp.self
+        case .crfEmissionsGrad: CRFEmissionsGradOp.self
+        case .crfTransitionsGrad: CRFTransitionsGradOp.self
+        case .crfStartGrad: CRFStartGradOp.self
+        case .crfEndGrad: CRFEndGradOp.self
         case .embeddingGrad: EmbeddingGradOp.self
         case .concatColumns: ConcatColumnsOp.self
         case .gradAccumulate: GradAccumulateOp.self

@@ -69,6 +69,19 @@ public struct PlanVerifier {
         for (i, head) in m.taskHeads.enumerated() {
             try Self.range(head.labels.count, 1...PlanLimits.maxIndex, "model.taskHeads[\(i)].labels.count")
             guard names.insert(head.name).inserted else { throw Unsafe("model.taskHeads[\(i)].name = \(head.name) is not unique") }
+            if head.crf { try checkCRFScores(head, i) }
+        }
+    }
+
+    /// Viterbi reads a CRF head's scores from the parameter store by path, C×C and C wide.
+    func checkCRFScores(_ head: TaskHead, _ i: Int) throws(Unsafe) {
+        guard head.kind == .tagging else { throw Unsafe("model.taskHeads[\(i)].crf is set on a \(head.kind.rawValue) head") }
+        let c = head.labels.count
+        let paths = CRFTaggingHead.scorePaths(head.name)
+        for (path, shape) in [(paths.transitions, [c, c]), (paths.start, [c]), (paths.end, [c])] {
+            guard let p = plan.params.first(where: { $0.path == path }), p.sliceOf == nil, p.shape == shape else {
+                throw Unsafe("model.taskHeads[\(i)] is a CRF head but params has no \(path) of shape \(shape)")
+            }
         }
     }
 

@@ -36,7 +36,11 @@ public struct HeadSpec: Sendable {
     /// Classification heads read `embedding` (default) or `pooled`; tagging heads read `tokens`.
     public var input: Input = .embedding
 
-    static let keys = ["type", "input", "dropout", "labels"]
+    /// Tagging heads only: a linear-chain CRF over the logits (`crf: true`) replaces the per-token
+    /// softmax: its loss is the sentence's negative log-likelihood and decoding is Viterbi.
+    public var crf = false
+
+    static let keys = ["type", "input", "dropout", "labels", "crf"]
 }
 
 extension HeadSpec {
@@ -64,6 +68,12 @@ extension HeadSpec {
                 throw inputField.bad("a classification head expects a sentence vector [B,\(hiddenSize)] (embedding or pooled), got \(tokens)")
             }
             head.input = input
+        }
+        if let crfField = map.optional("crf") {
+            head.crf = try crfField.bool()
+            if head.crf, kind != .tagging {
+                throw crfField.bad("a CRF scores tag sequences: crf: true needs type: tagging, this head is \(kind.rawValue)")
+            }
         }
         if let dropout = map.optional("dropout") { head.dropout = Float(try dropout.unitInterval()) }
         if let labels = map.optional("labels") { head.labels = try decodeLabels(labels) }

@@ -88,6 +88,9 @@ extension Model {
                     switch head.kind {
                     case .classification:
                         result[row].labels[head.name] = head.labels[Int(argmax[b])]
+                    case .tagging where head.crf:
+                        result[row].tags[head.name] = viterbiTags(head, logits.baseAddress!, firstRow: batch.starts[b],
+                                                                  firstPiece: examples[row].firstPiece)
                     case .tagging:
                         result[row].tags[head.name] = examples[row].firstPiece.map {
                             $0 >= 0 ? head.labels[Int(argmax[batch.starts[b] + $0])] : "O"
@@ -97,5 +100,30 @@ extension Model {
             }
         }
         return result
+    }
+
+    /// The CRF's best tag path over the sentence's first pieces (words truncated away get "O"),
+    /// with the head's transition, start and end scores from the parameter store.
+    func viterbiTags(_ head: TaskHead, _ logits: UnsafePointer<Float>, firstRow: Int, firstPiece: [Int]) -> [String] {
+        let rows = firstPiece.filter { $0 >= 0 }.map { firstRow + $0 }
+        var path = [Int32](repeating: 0, count: rows.count)
+        let scores = crfScores(head)
+        rows.withUnsafeBufferPointer { r in
+            path.withUnsafeMutableBufferPointer { Kernels.viterbi(emissions: logits, rows: r, scores: scores, path: $0) }
+        }
+        var next = path.makeIterator()
+        return firstPiece.map { $0 >= 0 ? head.labels[Int(next.next()!)] : "O" }
+    }
+
+    /// A CRF head's scores in the parameter store; the plan verifier proved they exist with [C, C], [C], [C].
+    func crfScores(_ head: TaskHead) -> CRFScores {
+        let paths = CRFTaggingHead.scorePaths(head.name)
+        func pointer(_ path: String) -> UnsafePointer<Float> {
+            let i = store.params.firstIndex { $0.path == path }
+            precondition(i != nil, "verified plan lacks \(path)")
+            return UnsafePointer(store.pointer(i!))
+        }
+        return CRFScores(transitions: pointer(paths.transitions), start: pointer(paths.start), end: pointer(paths.end),
+                         classes: head.labels.count)
     }
 }

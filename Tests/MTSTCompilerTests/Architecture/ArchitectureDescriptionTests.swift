@@ -54,7 +54,8 @@ import Testing
 
     @Test func registry_has_one_head_per_kind_and_unique_names() {
         for kind in TaskHead.Kind.allCases {
-            #expect(Architectures.heads.filter { $0.kind == kind }.count == 1, "\(kind.rawValue)")
+            #expect(Architectures.heads.filter { $0.kind == kind && !$0.crf }.count == 1, "\(kind.rawValue)")
+            #expect(Architectures.heads.filter { $0.kind == kind && $0.crf }.count <= 1, "\(kind.rawValue) with a CRF")
         }
         #expect(Set(Self.backboneNames).count == Self.backboneNames.count)
         let types = Architectures.backbones.flatMap { $0.modelTypes }

@@ -69,6 +69,11 @@ struct GradientCheckTests {
             return try b.g.add(.dropout, [try b.tokens(6)], attrs: a, name: "y")
         })],
         .crossEntropy: [("crossEntropy", { b in try b.g.add(.crossEntropy, [try b.tokens(4, scale: 2), try b.labels(classes: 4)], name: "y") })],
+        .crf: [("crf", { b in
+            // Sentence 0 chains rows 0 and 1, sentence 1 rows 3 and 4 (row 2 and 5 labelled −1).
+            try b.g.add(.crf, [try b.tokens(4, scale: 2), try b.labels(classes: 4), try b.param([4, 4]), try b.param([4]), try b.param([4])],
+                        name: "y")
+        })],
     ]
 
     @Test func everyOpHasAGradientCheck() {

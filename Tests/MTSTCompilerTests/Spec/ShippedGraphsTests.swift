@@ -25,7 +25,7 @@ import Testing
 
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
-            "bert-base.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
+            "bert-base.yaml", "multitask-crf.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
             "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-distilbert.yaml", "tiny-mpnet.yaml", "tiny.yaml",
         ])
     }
@@ -62,6 +62,24 @@ import Testing
         #expect(spec.data?.train.first?.path.value.hasSuffix("/Assets/atis/train_dev") == true)
         #expect(spec.data?.eval.first?.path.value.hasSuffix("/Assets/atis/test") == true)
         #expect(spec.compile == CompileOptions(maxBatch: 32, maxSeq: 64))
+    }
+
+    /// multitask-crf.yaml is multitask.yaml with a CRF slot head and one rule for the CRF's scores.
+    @Test func multitaskCRF() throws {
+        let plain = try Self.parseShipped("multitask.yaml"), crf = try Self.parseShipped("multitask-crf.yaml")
+        #expect(crf.name == "atis-minilm-crf")
+        #expect(crf.heads.map(\.crf) == [false, true] && plain.heads.allSatisfy { !$0.crf })
+        #expect(crf.heads.map(\.name) == plain.heads.map(\.name) && crf.training == plain.training && crf.compile == plain.compile)
+        #expect(crf.optimizer.layerwiseDecay == plain.optimizer.layerwiseDecay && crf.optimizer.schedule == plain.optimizer.schedule)
+        let params = ModelDescription.parameters(for: crf, headClasses: ["intent": 26, "slots": 120])
+        let settings = try ParamRules.resolve(crf.optimizer, params: params, numLayers: 6, epochs: crf.training.epochs)
+        let byPath = Dictionary(uniqueKeysWithValues: zip(params.map(\.path), settings))
+        for name in ["transitions", "start", "end"] {
+            let s = try #require(byPath["heads.slots.crf.\(name)"])
+            #expect(s.lr == 5e-3 && s.weightDecay == 0 && !s.frozen)
+        }
+        #expect(params.first { $0.path == "heads.slots.crf.transitions" }?.count == 120 * 120)
+        #expect(byPath["heads.slots.weight"]?.lr == 2e-4)
     }
 
     @Test func bertBase() throws {

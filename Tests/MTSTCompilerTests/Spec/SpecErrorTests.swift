@@ -280,3 +280,35 @@ import Testing
         #expect(error?.location == SourceLocation(file: "t.yaml", line: 4, column: 16))
     }
 }
+
+/// `crf` on heads: a tagging head takes it; anywhere else it is an error at its position.
+@Suite struct CRFSpecTests {
+    @Test func taggingHeadTakesCRF() throws {
+        let spec = try parseSpec(edited("    input: tokens\n", "    input: tokens\n    crf: true\n"))
+        #expect(spec.heads.map(\.crf) == [false, true])
+        let paths = ModelDescription.parameters(for: spec).map(\.path)
+        #expect(paths.suffix(5) == ["heads.slots.weight", "heads.slots.bias", "heads.slots.crf.transitions",
+                                    "heads.slots.crf.start", "heads.slots.crf.end"])
+        #expect(try parseSpec(baseYAML).heads.allSatisfy { !$0.crf })
+    }
+
+    /// The CRF head's description (what rules and size checks see) is what its lowering
+    /// declares, in both programs.
+    @Test func descriptionMatchesTheLoweredParameters() throws {
+        let spec = try parseSpec(edited("    input: tokens\n", "    input: tokens\n    crf: true\n"))
+        let described = ModelDescription.parameters(for: spec, headClasses: ["slots": 4])
+        let m = ModelConfig(spec: spec, labels: ["slots": ["O", "B-x", "I-x", "B-y"]])
+        #expect(m.taskHeads.map(\.crf) == [false, true])
+        for mode in [Lowering.Mode.training, .inference] {
+            #expect(try Lowering.lower(m, mode: mode, maxBatch: 2, maxSeq: 5).params == described, "\(mode)")
+        }
+        #expect(described.filter { $0.path.hasPrefix("heads.slots.crf.") }.map(\.shape) == [[4, 4], [4], [4]])
+    }
+
+    @Test func crfOnAClassificationHeadIsAnError() {
+        let message = specError(edited("    labels: [a, b, c]\n", "    labels: [a, b, c]\n    crf: true\n"))
+        #expect(message == "t.yaml:16:10: heads.intent.crf: a CRF scores tag sequences: crf: true needs type: tagging, this head is classification",
+                "\(message)")
+        #expect(specError(edited("    input: tokens\n", "    input: tokens\n    crf: maybe\n")).hasPrefix("t.yaml:19:10: heads.slots.crf:"))
+    }
+}

@@ -10,16 +10,17 @@ struct PackedBatchTests {
     static let intents: [Int32] = [2, 0, 1, 1]
     static let slots: [[Int32]] = [[-1, 1, 2, 3, 0, -1], [-1, 3, -1], [-1, 0, 1, -1, -1], [-1, -1]]
 
-    static func config(_ pooling: PoolingKind) -> ModelConfig {
+    static func config(_ pooling: PoolingKind, crf: Bool = false) -> ModelConfig {
         let intent = TaskHead(name: "intent", kind: .classification, dropout: 0, labels: ["a", "b", "c"], lossWeight: 0.7)
-        let slots = TaskHead(name: "slots", kind: .tagging, dropout: 0, labels: ["O", "B", "I", "X"], lossWeight: 1.3)
+        var slots = TaskHead(name: "slots", kind: .tagging, dropout: 0, labels: ["O", "B", "I", "X"], lossWeight: 1.3)
+        slots.crf = crf
         return ModelConfig(vocabSize: 30, hidden: 16, layers: 2, heads: 2, intermediate: 24, maxPositions: 16,
                            typeVocabSize: 2, layerNormEps: 1e-12, hiddenDropout: 0, attentionDropout: 0, initStd: 0.3,
                            pooling: pooling, normalize: .l2, taskHeads: [intent, slots])
     }
 
-    static func executor(_ pooling: PoolingKind, _ mode: Lowering.Mode) throws -> (Executor, ParamStore) {
-        var graph = try Lowering.lower(config(pooling), mode: mode, maxBatch: 4, maxSeq: 8)
+    static func executor(_ pooling: PoolingKind, _ mode: Lowering.Mode, crf: Bool = false) throws -> (Executor, ParamStore) {
+        var graph = try Lowering.lower(config(pooling, crf: crf), mode: mode, maxBatch: 4, maxSeq: 8)
         for i in graph.params.indices { graph.params[i].setting.lr = 1e-3 }
         let context = try Pipeline.run(&graph, mode: mode)
         let program = Program(graph: graph, arena: try #require(context.arena))
@@ -85,9 +86,11 @@ struct PackedBatchTests {
         }
     }
 
-    @Test(arguments: [PoolingKind.mean, .cls, .max])
-    func trainingOnPackedRowsMatchesPadded(pooling: PoolingKind) throws {
-        let (exec, store) = try Self.executor(pooling, .training)
+    /// The CRF loss reads sentence boundaries (`starts`) itself: the same chains either way,
+    /// including the last sentence, which has no labelled row and so no chain.
+    @Test(arguments: [PoolingKind.mean, .cls, .max].map { ($0, true) } + [(PoolingKind.mean, false), (.cls, false), (.max, false)])
+    func trainingOnPackedRowsMatchesPadded(pooling: PoolingKind, crf: Bool) throws {
+        let (exec, store) = try Self.executor(pooling, .training, crf: crf)
         try Self.feedPadded(exec)
         store.zeroGrads()
         exec.run(seed: 1)
