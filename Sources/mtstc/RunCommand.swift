@@ -70,6 +70,7 @@ struct Predict: ParsableCommand {
                                                      JSONLine.string(p.labels[h.name] ?? "")))
                 case .tagging: fields.append((h.name == heads.first { $0.kind == .tagging }?.name ? "tags" : h.name,
                                               JSONLine.strings(p.tags[h.name] ?? [])))
+                case .contrastive: break  // no classifier: it shapes the embedding, it predicts nothing
                 }
             }
             out += JSONLine.object(fields) + "\n"

@@ -46,15 +46,20 @@ public enum PoolMode: String, Codable, Sendable { case mean, cls, max }
 public enum NormMode: String, Codable, Sendable { case l2, layerNorm = "layernorm", none }
 
 public struct TaskHead: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case classification, tagging }
+    public enum Kind: String, Codable, Sendable { case classification, tagging, contrastive }
     public var name: String
     public var kind: Kind
     public var dropout: Float
     public var labels: [String]
     public var lossWeight: Float
-    /// For classification heads: read the normalized sentence embedding (true) or the pooled
-    /// vector before normalization (false).
+    /// For classification and contrastive heads: read the normalized sentence embedding (true) or
+    /// the pooled vector before normalization (false).
     public var normalizedInput: Bool = true
+    /// For contrastive heads: the factor on cosine similarities (MultipleNegativesRankingLoss's scale).
+    public var scale: Float = 20
+
+    /// Contrastive heads have no classifier: no parameters, no logits, no labels to predict.
+    public var hasClassifier: Bool { kind != .contrastive }
 
     public init(name: String, kind: Kind, dropout: Float, labels: [String], lossWeight: Float) {
         self.name = name
@@ -62,5 +67,15 @@ public struct TaskHead: Codable, Sendable, Equatable {
         self.dropout = dropout
         self.labels = labels
         self.lossWeight = lossWeight
+    }
+}
+
+public extension TaskHead.Kind {
+    init(_ kind: HeadSpec.Kind) {
+        switch kind {
+        case .classification: self = .classification
+        case .tagging: self = .tagging
+        case .contrastive: self = .contrastive
+        }
     }
 }

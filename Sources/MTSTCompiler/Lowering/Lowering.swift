@@ -116,6 +116,14 @@ public struct Lowering {
         var losses: [NodeID] = []
         for head in m.taskHeads {
             let origin = "heads.\(head.name)"
+            if head.kind == .contrastive {
+                guard mode == .training else { continue }
+                let loss = try contrastiveLoss(head, head.normalizedInput ? pooled : rawPooled, origin: origin)
+                graph.outputs["loss.\(head.name)"] = loss
+                losses.append(head.lossWeight == 1 ? loss
+                              : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: origin) { $0.value = head.lossWeight })
+                continue
+            }
             let features = head.kind == .tagging ? x : head.normalizedInput ? pooled : rawPooled
             let dropped = try dropout(features, head.dropout, "heads.\(head.name).dropout", origin: origin)
             let logits = try dense(dropped, "heads.\(head.name)", out: head.labels.count, in: h,
@@ -134,6 +142,24 @@ public struct Lowering {
             }
             graph.outputs["loss"] = total
         }
+    }
+
+    /// sentence-transformers' MultipleNegativesRankingLoss from existing ops. A pairs batch holds
+    /// n anchors in rows 0..<n and their positives in rows n..<2n. Every row is scored against
+    /// every row (`[B, B]`, cheap beside the encoder); `candidates` masks the anchor columns out,
+    /// and the labels give anchor i the target n + i and every other row −1 (ignored), so the
+    /// cross-entropy is the mean over anchors of −log softmax_j(scale · cos(a_i, p_j))[i]. On a
+    /// batch of another task all labels are −1 and the loss is 0.
+    mutating func contrastiveLoss(_ head: TaskHead, _ features: NodeID, origin: String) throws -> NodeID {
+        let p = "heads.\(head.name)"
+        let unit = try op(.l2Normalize, [features], "\(p).normalize", origin: origin) { $0.eps = 1e-12 }
+        let cosine = try op(.matmul, [unit, unit], "\(p).cosine", origin: origin) { $0.transB = true }
+        let scale = head.scale
+        let scores = try op(.scale, [cosine], "\(p).scores", origin: origin) { $0.value = scale }
+        let candidates = try input(.candidates(head: head.name), Shape(.batch))
+        let masked = try op(.biasAdd, [scores, candidates], "\(p).candidate_scores", origin: origin)
+        let labels = try input(.labels(head: head.name), Shape(.batch))
+        return try op(.crossEntropy, [masked, labels], "\(p).loss", origin: origin)
     }
 
     mutating func encoderLayer(_ x: NodeID, mask: NodeID, index i: Int) throws -> NodeID {

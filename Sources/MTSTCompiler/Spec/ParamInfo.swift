@@ -93,7 +93,7 @@ public struct ParamInfo: Sendable, Equatable {
             params.append(ParamInfo(path: "pooling.norm.weight", count: h))
             params.append(ParamInfo(path: "pooling.norm.bias", count: h))
         }
-        for head in spec.heads {
+        for head in spec.heads where head.kind != .contrastive {
             var classes = headClasses[head.name] ?? 0
             if headClasses[head.name] == nil, case .list(let labels) = head.labels { classes = labels.count }
             params.append(ParamInfo(path: "heads.\(head.name).weight", isHead: true, count: product(h, classes)))

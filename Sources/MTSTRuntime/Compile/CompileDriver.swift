@@ -106,7 +106,8 @@ public enum CompileDriver {
     }
 
     static func ref(_ s: MTSTCompiler.DataSource) -> DataSourceRef {
-        DataSourceRef(format: s.format.rawValue, path: absolute(s.path.value), labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit)
+        DataSourceRef(format: s.format.rawValue, path: absolute(s.path.value), labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit,
+                      pairHead: s.pairHead, columns: s.columns)
     }
 
     /// Plans keep absolute paths so they work from any working directory.
@@ -130,9 +131,9 @@ public enum CompileDriver {
                 }
                 labels = l
             }
-            var head = TaskHead(name: h.name, kind: h.kind == .classification ? .classification : .tagging,
-                                dropout: h.dropout, labels: labels, lossWeight: h.lossWeight)
+            var head = TaskHead(name: h.name, kind: TaskHead.Kind(h.kind), dropout: h.dropout, labels: labels, lossWeight: h.lossWeight)
             head.normalizedInput = h.input != .pooled
+            head.scale = h.scale
             return head
         }
         return ModelConfig(vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers, heads: b.numHeads,

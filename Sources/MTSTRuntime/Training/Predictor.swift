@@ -20,7 +20,7 @@ extension Model {
         for batch in buckets {
             try batch.feed(inference)
             inference.run()
-            for head in heads {
+            for head in heads where head.hasClassifier {
                 let logits = try inference.output("logits.\(head.name)")
                 let classes = head.labels.count
                 let rows = logits.count / classes
@@ -40,6 +40,8 @@ extension Model {
                         result[row].tags[head.name] = examples[row].firstPiece.map {
                             $0 >= 0 ? head.labels[Int(argmax[batch.starts[b] + $0])] : "O"
                         }
+                    case .contrastive:
+                        break
                     }
                 }
             }

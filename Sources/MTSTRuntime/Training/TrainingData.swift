@@ -8,16 +8,16 @@ public enum TrainingData {
         public var labels: [String: [String]] = [:]
     }
 
-    public static func read(format: String, path: String, limit: Int?) throws -> [Example] {
+    public static func read(format: String, path: String, limit: Int?, columns: PairColumns? = nil) throws -> [Example] {
         guard let dataset = DatasetFormat(rawValue: format) else {
             throw DataError(.malformed(reason: "unknown data format '\(format)'"), at: SourceLocation(file: path))
         }
-        let examples = try dataset.read(path: path)
+        let examples = try dataset.read(path: path, columns: columns ?? .standard)
         return limit.map { Array(examples.prefix($0)) } ?? examples
     }
 
     public static func read(_ source: DataSourceRef) throws -> [Example] {
-        try read(format: source.format, path: source.path, limit: source.limit)
+        try read(format: source.format, path: source.path, limit: source.limit, columns: source.columns)
     }
 
     /// Which heads take a source's sentence label and its tags.
@@ -34,12 +34,12 @@ public enum TrainingData {
         guard let data = spec.data else { return result }
         let needsData = spec.heads.contains { $0.labels == .fromData }
         let heads = spec.heads.map {
-            TaskHead(name: $0.name, kind: $0.kind == .classification ? .classification : .tagging, dropout: 0,
+            TaskHead(name: $0.name, kind: TaskHead.Kind($0.kind), dropout: 0,
                      labels: $0.explicitLabels ?? [], lossWeight: 1)
         }
         let fixed = Set(spec.heads.filter { $0.explicitLabels != nil }.map(\.name))
         var seen: [String: Set<String>] = [:]
-        for source in data.train {
+        for source in data.train where !source.format.holdsPairs {
             guard FileManager.default.fileExists(atPath: source.path.value) else {
                 // Compiling without the data is allowed when nothing needs its labels yet.
                 if !needsData { continue }
