@@ -19,7 +19,7 @@ enum BadInputTable {
     }
 
     static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + sizeCases
-        + outputCases + numericCases + argumentCases
+        + outputCases + numericCases + argumentCases + contrastiveCases
 
     static let specCases: [Case] = [
         Case(kind: .spec, title: "unclosed flow list", files: spec(("  max_length: 32", "  max_length: [32")),
@@ -75,7 +75,7 @@ enum BadInputTable {
         Case(kind: .spec, title: "unknown pooling", files: spec(("heads:\n", "pooling: average\nheads:\n")),
              args: compile, firstLine: "error: spec.yaml:12:10: pooling: unknown pooling 'average' (expected one of: mean, cls, max)", fix: "Use one of the listed values."),
         Case(kind: .spec, title: "unknown head type", files: spec(("    type: classification", "    type: regression")),
-             args: compile, firstLine: "error: spec.yaml:14:11: heads.intent.type: unknown head type 'regression' (expected one of: classification, tagging)", fix: "Use classification or tagging."),
+             args: compile, firstLine: "error: spec.yaml:14:11: heads.intent.type: unknown head type 'regression' (expected one of: classification, tagging, contrastive)", fix: "Use classification, tagging or contrastive."),
         Case(kind: .spec, title: "tagging head reading pooled features", files: spec(("    type: tagging\n", "    type: tagging\n    input: pooled\n")),
              args: compile, firstLine: "error: spec.yaml:18:12: heads.slots.input: a tagging head expects per-token features [B,T,16], got pooled [B,16]", fix: "A tagging head reads tokens; drop `input` or use a classification head."),
         Case(kind: .spec, title: "head name that is a path", files: spec(("  intent:", "  \"../intent\":")),

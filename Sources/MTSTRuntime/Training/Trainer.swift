@@ -71,7 +71,12 @@ public final class Trainer {
         for source in sources {
             let route = TrainingData.routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: model.plan.model.taskHeads)
             let examples = try TrainingData.read(source)
-            if training { try TrainingData.checkLabels(examples, route: route, heads: model.plan.model.taskHeads) }
+            if training {
+                try TrainingData.checkLabels(examples, route: route, heads: model.plan.model.taskHeads)
+                if DatasetFormat(rawValue: source.format)?.holdsPairs == true {
+                    try TrainingData.checkPairs(examples, path: source.path, head: source.pairHead)
+                }
+            }
             for e in examples { result.append((e, encoder.encode(e, route: route, pairHead: source.pairHead))) }
         }
         return result

@@ -25,8 +25,8 @@ import Testing
 
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
-            "bert-base.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
-            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny.yaml",
+            "bert-base.yaml", "contrastive.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
+            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-contrastive.yaml", "tiny.yaml",
         ])
     }
 
@@ -37,9 +37,12 @@ import Testing
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
         #expect(settings.count == params.count)
-        #expect(spec.heads.map(\.name) == ["intent", "slots"])
-        #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
-        if FileManager.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json") {
+        if !name.hasSuffix("contrastive.yaml") {  // checked by contrastiveSpecs
+            #expect(spec.heads.map(\.name) == ["intent", "slots"])
+            #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
+        }
+        // contrastive.yaml reads pairs made by Scripts/contrastive/make_atis_pairs.py into runs/.
+        if FileManager.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json"), name != "contrastive.yaml" {.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json") {
             _ = try Spec.load(path: "\(Self.root)/Graphs/\(name)")
         }
     }
@@ -62,6 +65,18 @@ import Testing
         #expect(spec.data?.train.first?.path.value.hasSuffix("/Assets/atis/train_dev") == true)
         #expect(spec.data?.eval.first?.path.value.hasSuffix("/Assets/atis/test") == true)
         #expect(spec.compile == CompileOptions(maxBatch: 32, maxSeq: 64))
+    }
+
+    @Test func contrastiveSpecs() throws {
+        let minilm = try Self.parseShipped("contrastive.yaml")
+        #expect(minilm.heads.map(\.kind) == [.contrastive] && minilm.heads[0].scale == 20 && minilm.heads[0].input == .embedding)
+        #expect(minilm.data?.train.map(\.format) == [.pairsJSONL] && minilm.data?.train.first?.pairHead == "paraphrase")
+        #expect(minilm.training.batchSize == 32 && minilm.normalize == .l2)
+        #expect(!ParamInfo.canonical(for: minilm).contains { $0.isHead })
+        let tiny = try Self.parseShipped("tiny-contrastive.yaml")
+        #expect(tiny.heads.map(\.kind) == [.classification, .contrastive])
+        #expect(tiny.data?.train.map(\.format) == [.atis, .pairsJSONL] && tiny.data?.eval.map(\.format) == [.atis, .pairsCSV])
+        #expect(tiny.data?.eval.last?.columns == PairColumns(anchor: "question", positive: "paraphrase"))
     }
 
     @Test func bertBase() throws {
