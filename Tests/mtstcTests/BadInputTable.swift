@@ -99,7 +99,7 @@ enum BadInputTable {
         Case(kind: .spec, title: "max_batch below the batch size", files: spec(("data:\n", "compile:\n  max_batch: 2\ndata:\n")),
              args: compile, firstLine: "error: spec.yaml:23:14: compile.max_batch: 2 is smaller than training.batch_size 4; the compiled graph could not hold one batch", fix: "Raise compile.max_batch to at least training.batch_size."),
         Case(kind: .spec, title: "unknown data format", files: spec(("{format: atis, path: train.txt}", "{format: csv, path: train.txt}")),
-             args: compile, firstLine: "error: spec.yaml:23:19: data.train.format: unknown data format 'csv' (expected one of: atis, conll, jsonl)", fix: "Use atis, conll or jsonl."),
+             args: compile, firstLine: "error: spec.yaml:23:19: data.train.format: unknown data format 'csv' (expected one of: atis, conll, jsonl, pairs_jsonl, pairs_csv)", fix: "Use atis, conll or jsonl."),
         Case(kind: .spec, title: "label_head naming a tagging head", files: spec(("{format: atis, path: train.txt}", "{format: atis, path: train.txt, label_head: slots}")),
              args: compile, firstLine: "error: spec.yaml:23:54: data.train.label_head: head 'slots' is not a classification head", fix: "Route sentence labels to a classification head."),
         Case(kind: .spec, title: "config.json missing", files: spec(("backbone:\n", "backbone:\n  config: nope.json\n")),

@@ -41,8 +41,7 @@ import Testing
             #expect(spec.heads.map(\.name) == ["intent", "slots"])
             #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
         }
-        // contrastive.yaml reads pairs made by Scripts/contrastive/make_atis_pairs.py into runs/.
-        if FileManager.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json"), name != "contrastive.yaml" {.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json") {
+        if FileManager.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json") {
             _ = try Spec.load(path: "\(Self.root)/Graphs/\(name)")
         }
     }

@@ -72,8 +72,9 @@ import Testing
 
     @Test func retrievalAccuracyCountsTiesAsRight() {
         let a: [[Float]] = [[1, 0], [0, 1], [1, 1]]
-        let p: [[Float]] = [[2, 0.1], [1, 0], [0, 3]]
-        // Anchor 0 → positive 0 (right); anchor 1 → positive 2 (wrong); anchor 2: cos to p2 > p0? p0 ≈ 0.75, p2 = 0.71 (wrong).
+        let p: [[Float]] = [[1, 0.1], [0.2, 1], [0, 3]]
+        // Anchor 0 is nearest its own positive; anchor 1 is nearer positive 2 (cos 1 > 0.98);
+        // anchor 2 is nearer positive 0 (cos 0.77 > 0.71).
         #expect(PairRetrieval.accuracyAt1(anchors: a, positives: p) == Accuracy(correct: 1, total: 3))
         #expect(PairRetrieval.accuracyAt1(anchors: [[1, 0], [1, 0]], positives: [[1, 0], [1, 0]]) == Accuracy(correct: 2, total: 2))
     }
