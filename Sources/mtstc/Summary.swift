@@ -11,7 +11,7 @@ enum Summary {
         let m = plan.model
         out += "  model: BERT \(m.layers) layers, hidden \(m.hidden), \(m.heads) heads, ffn \(m.intermediate), vocab \(m.vocabSize); pooling \(m.pooling.rawValue), normalize \(m.normalize.rawValue)\n"
         for h in m.taskHeads {
-            let shape = h.hasClassifier ? "\(h.labels.count) labels, dropout \(h.dropout)" : "scale \(h.scale) on cosines of the \(h.normalizedInput ? "embedding" : "pooled vector"), no parameters"
+            let shape = h.predicts ? "\(h.labels.count) labels, dropout \(h.dropout)" : "scale \(h.scale) on cosines of the \(h.normalizedInput ? "embedding" : "pooled vector"), no parameters"
             out += "  head \(h.name): \(h.kind.rawValue), \(shape), loss weight \(h.lossWeight)\n"
         }
         out += "  weights: \(plan.weights?.path ?? "random init (init_seed \(plan.model.initSeed))")\n"

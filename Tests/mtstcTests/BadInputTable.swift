@@ -107,7 +107,7 @@ enum BadInputTable {
         Case(kind: .spec, title: "config.json not JSON", files: spec(("backbone:\n", "backbone:\n  config: c.json\n")).merging(["c.json": .text("{oops")]) { a, _ in a },
              args: compile, firstLine: "error: spec.yaml:3:11: backbone.config: c.json: is not a JSON object", fix: "Use the model's config.json as downloaded."),
         Case(kind: .spec, title: "config.json of another architecture", files: spec(("backbone:\n", "backbone:\n  config: c.json\n")).merging(["c.json": .text("{\"model_type\": \"roberta\"}")]) { a, _ in a },
-             args: compile, firstLine: "error: spec.yaml:3:11: backbone.config: c.json: model_type 'roberta' is not supported (only bert)", fix: "Only BERT-architecture models are supported."),
+             args: compile, firstLine: "error: spec.yaml:3:11: backbone.config: c.json: model_type 'roberta' is not supported (known: bert, distilbert)", fix: "Only the registered architectures (bert, distilbert) are supported."),
         Case(kind: .spec, title: "integer too large", files: spec(("  epochs: 1", "  epochs: 99999999999999999999")),
              args: compile, firstLine: "error: spec.yaml:20:11: training.epochs: expected an integer, got '99999999999999999999'", fix: "Write a realistic number."),
         Case(kind: .spec, title: "learning rate not a number", files: spec(("training:\n", "optimizer:\n  lr: nan\ntraining:\n")),
@@ -216,7 +216,7 @@ enum BadInputTable {
              setup: compileSetup, args: ["predict", "--graph", "p.plan", "--weights", "c.safetensors", "hi"], firstLine: "error: c.safetensors: tensor embeddings.word_embeddings.weight has dtype I32, which is not supported for weights (F32, F16, BF16 or F64)",
              fix: "Pass the checkpoint.safetensors that `mtstc run` wrote for this plan."),
         Case(kind: .weights, title: "unexpected tensor", files: weights(fixture.safetensors(fixture.backbone + [.init(name: "decoder.weight", shape: [2])])),
-             args: compile, firstLine: "error: spec.yaml:9:12: backbone.weights: w.safetensors: unexpected tensor decoder.weight (not part of a BERT backbone or this spec's heads)", fix: "Use a BERT encoder checkpoint; other models' tensors are not silently dropped."),
+             args: compile, firstLine: "error: spec.yaml:9:12: backbone.weights: w.safetensors: unexpected tensor decoder.weight (not part of a bert backbone or this spec's heads)", fix: "Use an encoder checkpoint of the spec's architecture; other models' tensors are not silently dropped."),
     ]
 
     static let dataCases: [Case] = [
@@ -274,7 +274,7 @@ enum BadInputTable {
         Case(kind: .plan, title: "plan damaged after it was written", setup: compileSetup + [.edit("p.plan", .lastByteFlipped)],
              args: embed, firstLine: "error: p.plan: plan checksum mismatch (file corrupted); recompile the spec", fix: "Copy the plan again, or recompile the spec."),
         Case(kind: .plan, title: "plan of another format version", setup: compileSetup + [.edit("p.plan", .patch(at: 8, [1, 0, 0, 0]))],
-             args: embed, firstLine: "error: p.plan: plan format version 1, this mtstc reads version 2; recompile the spec",
+             args: embed, firstLine: "error: p.plan: plan format version 1, this mtstc reads version \(Plan.formatVersion); recompile the spec",
              fix: "Recompile the spec with this mtstc; plans are not converted between versions."),
         Case(kind: .plan, title: "bytes after the payload", setup: compileSetup + [.edit("p.plan", BadInputEdit { $0 + Array("\n".utf8) })],
              args: embed, firstLine: "error: p.plan: plan payload is malformed: trailing bytes after the payload; recompile the spec",

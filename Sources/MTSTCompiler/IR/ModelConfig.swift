@@ -1,12 +1,15 @@
 /// The model a spec describes, reduced to what lowering needs. Kept in the plan so the runtime
 /// knows sizes, heads and labels without the YAML.
 public struct ModelConfig: Codable, Sendable, Equatable {
+    /// `Backbone.name` of the architecture (`Architectures.backbones`).
+    public var architecture: String
     public var vocabSize: Int
     public var hidden: Int
     public var layers: Int
     public var heads: Int
     public var intermediate: Int
     public var maxPositions: Int
+    /// 0 for backbones without token types.
     public var typeVocabSize: Int
     public var layerNormEps: Float
     public var hiddenDropout: Float
@@ -19,9 +22,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var normalize: NormMode
     public var taskHeads: [TaskHead]
 
-    public init(vocabSize: Int, hidden: Int, layers: Int, heads: Int, intermediate: Int, maxPositions: Int,
+    public init(architecture: String = BERT.name, vocabSize: Int, hidden: Int, layers: Int, heads: Int, intermediate: Int, maxPositions: Int,
                 typeVocabSize: Int, layerNormEps: Float, hiddenDropout: Float, attentionDropout: Float,
                 initStd: Float, initSeed: UInt64 = 0, pooling: PoolMode, normalize: NormMode, taskHeads: [TaskHead]) {
+        self.architecture = architecture
         self.vocabSize = vocabSize
         self.hidden = hidden
         self.layers = layers
@@ -40,13 +44,25 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     }
 
     public var headDim: Int { hidden / heads }
+
+    /// The registered backbone named `architecture`; nil only for a plan the verifier refuses.
+    public var backbone: (any Backbone.Type)? { Architectures.backbone(named: architecture) }
 }
 
 public enum PoolMode: String, Codable, Sendable { case mean, cls, max }
 public enum NormMode: String, Codable, Sendable { case l2, layerNorm = "layernorm", none }
 
 public struct TaskHead: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case classification, tagging, contrastive }
+    /// Each kind is implemented by one `Head` in `Architectures.heads`.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// One label per sentence, from the pooled vector.
+        case classification
+        /// One label per token (first word piece of each word), from the backbone's last layer.
+        case tagging
+        /// No parameters and no logits: sentence-transformers' MultipleNegativesRankingLoss on
+        /// (anchor, positive) pairs, cross-entropy over scale · cos(anchor_i, positive_j), target j = i.
+        case contrastive
+    }
     public var name: String
     public var kind: Kind
     public var dropout: Float
@@ -58,8 +74,8 @@ public struct TaskHead: Codable, Sendable, Equatable {
     /// For contrastive heads: the factor on cosine similarities (MultipleNegativesRankingLoss's scale).
     public var scale: Float = 20
 
-    /// Contrastive heads have no classifier: no parameters, no logits, no labels to predict.
-    public var hasClassifier: Bool { kind != .contrastive }
+    /// Whether the head has logits to predict from (`Head.predicts`; not a contrastive head).
+    public var predicts: Bool { Architectures.head(kind).predicts }
 
     public init(name: String, kind: Kind, dropout: Float, labels: [String], lossWeight: Float) {
         self.name = name
@@ -70,12 +86,33 @@ public struct TaskHead: Codable, Sendable, Equatable {
     }
 }
 
-public extension TaskHead.Kind {
-    init(_ kind: HeadSpec.Kind) {
-        switch kind {
-        case .classification: self = .classification
-        case .tagging: self = .tagging
-        case .contrastive: self = .contrastive
+extension ModelConfig {
+    /// The model `spec` describes. A head's labels are its explicit list, else `labels[name]`
+    /// (collected from data), else none yet.
+    public init(spec: Spec, labels: [String: [String]] = [:]) {
+        let b = spec.backbone
+        let heads = spec.heads.map { h -> TaskHead in
+            var labelList = labels[h.name] ?? []
+            if case .list(let l) = h.labels { labelList = l }
+            var head = TaskHead(name: h.name, kind: h.kind, dropout: h.dropout, labels: labelList, lossWeight: h.lossWeight)
+            head.normalizedInput = h.input != .pooled
+            head.scale = h.scale
+            return head
         }
+        let pooling: PoolMode = switch spec.pooling {
+        case .mean: .mean
+        case .cls: .cls
+        case .max: .max
+        }
+        let normalize: NormMode = switch spec.normalize {
+        case .l2: .l2
+        case .layerNorm: .layerNorm
+        case .none: .none
+        }
+        self.init(architecture: b.architecture.name, vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers,
+                  heads: b.numHeads, intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,
+                  typeVocabSize: b.typeVocabSize, layerNormEps: b.layerNormEps, hiddenDropout: b.hiddenDropout,
+                  attentionDropout: b.attentionDropout, initStd: b.initStd, initSeed: b.initSeed,
+                  pooling: pooling, normalize: normalize, taskHeads: heads)
     }
 }

@@ -4,7 +4,8 @@
 public struct Plan: Codable, Sendable {
     /// 2: `model.initSeed` (version 1 seeded initialisation with the training seed), and the
     /// update program's `clipScale` outputs `[scale, ‖g‖]` (version 1: the scale alone).
-    public static let formatVersion: UInt32 = 2
+    /// 3: `model.architecture` (the backbone's name); `model.typeVocabSize` is 0 without token types.
+    public static let formatVersion: UInt32 = 3
 
     public var name: String
     public var specPath: String

@@ -111,7 +111,7 @@ extension PlanVerifier {
             guard let h = plan.model.taskHeads.first(where: { $0.name == head }) else {
                 throw Unsafe("\(field).attrs.input = \(kind) names no head of the model")
             }
-            expected = Shape(h.kind == .tagging ? .tokens : .batch)
+            expected = Shape(Architectures.head(h.kind).rows)
         case .candidates(let head):
             guard plan.model.taskHeads.contains(where: { $0.name == head && $0.kind == .contrastive }) else {
                 throw Unsafe("\(field).attrs.input = \(kind) names no contrastive head of the model")
@@ -153,8 +153,8 @@ extension PlanVerifier {
             guard g.nodes[id].shape == expected else { throw Unsafe("\(name).outputs[\(key)] has shape \(g.nodes[id].shape), expected \(expected)") }
         }
         try output("embedding", Shape(.batch, .const(plan.model.hidden)))
-        for head in plan.model.taskHeads where head.hasClassifier {
-            try output("logits.\(head.name)", Shape(head.kind == .classification ? .batch : .tokens, .const(head.labels.count)))
+        for head in plan.model.taskHeads where head.predicts {
+            try output("logits.\(head.name)", Shape(Architectures.head(head.kind).rows, .const(head.labels.count)))
         }
         if training { try output("loss", .scalar) }
         let positions = g.nodes.contains { $0.kind == .input && $0.attrs.input == .positions }

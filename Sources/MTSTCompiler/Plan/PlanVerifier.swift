@@ -57,14 +57,17 @@ public struct PlanVerifier {
         let m = plan.model
         try Self.range(m.vocabSize, 1...PlanLimits.maxIndex, "model.vocabSize")
         try Self.range(m.maxPositions, 1...PlanLimits.maxIndex, "model.maxPositions")
-        try Self.range(m.typeVocabSize, 1...PlanLimits.maxIndex, "model.typeVocabSize")
+        guard let backbone = Architectures.backbone(named: m.architecture) else {
+            throw Unsafe("model.architecture = \(m.architecture) is not one of \(Architectures.backboneNames.joined(separator: ", "))")
+        }
+        try Self.range(m.typeVocabSize, (backbone.tokenizer.tokenTypes ? 1 : 0)...PlanLimits.maxIndex, "model.typeVocabSize")
         try Self.range(m.hidden, 1...Int(Int32.max), "model.hidden")
         try Self.range(m.heads, 1...m.hidden, "model.heads")
         try Self.range(m.layers, 0...Int(Int32.max), "model.layers")
         try Self.range(plan.tokenizer.maxLength, 2...PlanLimits.maxSeq, "tokenizer.maxLength")
         var names = Set<String>()
         for (i, head) in m.taskHeads.enumerated() {
-            if head.hasClassifier {
+            if head.predicts {
                 try Self.range(head.labels.count, 1...PlanLimits.maxIndex, "model.taskHeads[\(i)].labels.count")
             } else {
                 try Self.range(head.labels.count, 0...0, "model.taskHeads[\(i)].labels.count")

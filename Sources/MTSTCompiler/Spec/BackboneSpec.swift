@@ -1,5 +1,7 @@
-/// The BERT encoder: shapes, regularisation and where its weights come from.
+/// The encoder: its architecture, shapes, regularisation and where its weights come from.
 public struct BackboneSpec: Sendable {
+    /// `backbone.architecture`, else the config.json's `model_type`, else BERT.
+    public var architecture: any Backbone.Type
     /// Resolved path of the Hugging Face config.json the shapes were read from, if any.
     public var config: Located<String>?
     public var vocabSize: Int
@@ -26,7 +28,7 @@ public struct BackboneSpec: Sendable {
     }
 
     static let keys = [
-        "config", "vocab_size", "hidden_size", "num_layers", "num_heads", "intermediate_size",
+        "architecture", "config", "vocab_size", "hidden_size", "num_layers", "num_heads", "intermediate_size",
         "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "activation",
         "hidden_dropout", "attention_dropout", "weights", "init_seed", "init_std",
     ]
@@ -42,28 +44,35 @@ extension BackboneSpec {
         } else {
             config = nil
         }
-        var source = Source(map: map, config: config)
+        let architecture = try decodeArchitecture(map, config: config)
+        var source = Source(map: map, config: config, keys: architecture.configKeys)
 
-        let vocabSize = try source.positiveInt("vocab_size", config: "vocab_size")
-        let hiddenSize = try source.positiveInt("hidden_size", config: "hidden_size")
-        let numLayers = try source.positiveInt("num_layers", config: "num_hidden_layers")
-        let numHeads = try source.positiveInt("num_heads", config: "num_attention_heads")
-        let intermediateSize = try source.positiveInt("intermediate_size", config: "intermediate_size")
-        let maxPositions = try source.positiveInt("max_position_embeddings", config: "max_position_embeddings")
-        let typeVocabSize = try source.positiveInt("type_vocab_size", config: "type_vocab_size", default: 2)
-        let eps = try source.double("layer_norm_eps", config: "layer_norm_eps", default: 1e-12) { $0 > 0 ? nil : "must be > 0" }
+        let vocabSize = try source.positiveInt("vocab_size")
+        let hiddenSize = try source.positiveInt("hidden_size")
+        let numLayers = try source.positiveInt("num_layers")
+        let numHeads = try source.positiveInt("num_heads")
+        let intermediateSize = try source.positiveInt("intermediate_size")
+        let maxPositions = try source.positiveInt("max_position_embeddings")
+        let typeVocabSize: Int
+        if architecture.tokenizer.tokenTypes {
+            typeVocabSize = try source.positiveInt("type_vocab_size", default: 2)
+        } else if let field = map.optional("type_vocab_size") {
+            throw field.bad("\(architecture.name) has no token types; remove type_vocab_size")
+        } else {
+            typeVocabSize = 0
+        }
+        let eps = try source.double("layer_norm_eps", default: 1e-12) { $0 > 0 ? nil : "must be > 0" }
         let activation = try source.activation()
         let dropoutRule: (Double) -> String? = { $0 >= 0 && $0 < 1 ? nil : "must be in [0, 1)" }
-        let hiddenDropout = try source.double("hidden_dropout", config: "hidden_dropout_prob", default: 0.1, dropoutRule)
-        let attentionDropout = try source.double("attention_dropout", config: "attention_probs_dropout_prob",
-                                                 default: 0.1, dropoutRule)
-        let initStd = try source.double("init_std", config: "initializer_range", default: 0.02) { $0 > 0 ? nil : "must be > 0" }
+        let hiddenDropout = try source.double("hidden_dropout", default: 0.1, dropoutRule)
+        let attentionDropout = try source.double("attention_dropout", default: 0.1, dropoutRule)
+        let initStd = try source.double("init_std", default: 0.02) { $0 > 0 ? nil : "must be > 0" }
         let initSeed = try map.optional("init_seed").map { f throws(SpecError) in UInt64(try f.nonNegativeInt()) } ?? 0
         let weights = try map.optional("weights").map { f throws(SpecError) in
             f.located(SpecPaths.resolve(try f.string(), relativeTo: specPath))
         }
         if let config {
-            try checkArchitecture(config)
+            try checkConfig(config, architecture)
         }
 
         guard hiddenSize % numHeads == 0 else {
@@ -71,20 +80,42 @@ extension BackboneSpec {
                             message: "\(hiddenSize)\(source.origin("hidden_size")) is not divisible by num_heads \(numHeads)")
         }
         return BackboneSpec(
-            config: config?.source, vocabSize: vocabSize, hiddenSize: hiddenSize, numLayers: numLayers,
+            architecture: architecture, config: config?.source, vocabSize: vocabSize, hiddenSize: hiddenSize, numLayers: numLayers,
             numHeads: numHeads, intermediateSize: intermediateSize, maxPositionEmbeddings: maxPositions,
             typeVocabSize: typeVocabSize, layerNormEps: Float(eps), activation: activation,
             hiddenDropout: Float(hiddenDropout), attentionDropout: Float(attentionDropout),
             weights: weights, initSeed: initSeed, initStd: Float(initStd))
     }
 
-    /// Config fields we do not model must still agree with what the executor computes.
-    private static func checkArchitecture(_ config: HFConfig) throws(SpecError) {
-        if let type = try config.string("model_type"), type != "bert" {
-            throw config.error("model_type '\(type)' is not supported (only bert)")
+    /// `backbone.architecture`, else the config's `model_type`, else the default; an unknown
+    /// name lists the known ones.
+    private static func decodeArchitecture(_ map: FieldMap, config: HFConfig?) throws(SpecError) -> any Backbone.Type {
+        let known = Architectures.backboneNames.joined(separator: ", ")
+        if let field = map.optional("architecture") {
+            let name = try field.string()
+            guard let backbone = Architectures.backbone(named: name) else {
+                throw field.bad("unknown architecture '\(name.escapingControlCharacters)' (known: \(known))")
+            }
+            if let config, let type = try config.string("model_type"), !backbone.modelTypes.contains(type) {
+                throw field.bad("\(name) does not match the config's model_type '\(type.escapingControlCharacters)' (\(config.file))")
+            }
+            return backbone
         }
-        if let positions = try config.string("position_embedding_type"), positions != "absolute" {
-            throw config.error("position_embedding_type '\(positions)' is not supported (only absolute)")
+        if let config, let type = try config.string("model_type") {
+            guard let backbone = Architectures.backbone(modelType: type) else {
+                throw config.error("model_type '\(type.escapingControlCharacters)' is not supported (known: \(known))")
+            }
+            return backbone
+        }
+        return Architectures.defaultBackbone
+    }
+
+    /// Config fields we do not model must still agree with what the executor computes.
+    private static func checkConfig(_ config: HFConfig, _ architecture: any Backbone.Type) throws(SpecError) {
+        for (key, value) in architecture.requiredConfig.sorted(by: { $0.key < $1.key }) {
+            if let found = config.values[key], found.text != value {
+                throw config.error("\(key) \(found.text) is not supported by \(architecture.name) (only \(value))")
+            }
         }
     }
 
@@ -93,11 +124,14 @@ extension BackboneSpec {
     private struct Source {
         let map: FieldMap
         let config: HFConfig?
+        /// Spec key → the architecture's config.json key.
+        let keys: [String: String]
         var fromConfig: Set<String> = []
 
-        init(map: FieldMap, config: HFConfig?) {
+        init(map: FieldMap, config: HFConfig?, keys: [String: String]) {
             self.map = map
             self.config = config
+            self.keys = keys
         }
 
         func location(_ key: String) -> SourceLocation {
@@ -109,9 +143,10 @@ extension BackboneSpec {
             return " (from \(config.file))"
         }
 
-        mutating func positiveInt(_ key: String, config configKey: String, default fallback: Int? = nil) throws(SpecError) -> Int {
+        mutating func positiveInt(_ key: String, default fallback: Int? = nil) throws(SpecError) -> Int {
             if let field = map.optional(key) { return try field.positiveInt() }
-            if let config, let value = try config.int(configKey) {
+            let configKey = keys[key] ?? key
+            if let config, keys[key] != nil, let value = try config.int(configKey) {
                 guard value > 0 else { throw config.error("'\(configKey)' must be a positive integer, got \(value)") }
                 note(key, config)
                 return value
@@ -120,14 +155,14 @@ extension BackboneSpec {
             throw missing(key, configKey)
         }
 
-        mutating func double(_ key: String, config configKey: String, default fallback: Double,
+        mutating func double(_ key: String, default fallback: Double,
                              _ rule: (Double) -> String?) throws(SpecError) -> Double {
             if let field = map.optional(key) {
                 let value = try field.double()
                 if let problem = rule(value) { throw field.bad("\(problem), got \(value)") }
                 return value
             }
-            if let config, let value = try config.double(configKey) {
+            if let config, let configKey = keys[key], let value = try config.double(configKey) {
                 if let problem = rule(value) { throw config.error("'\(configKey)' \(problem), got \(value)") }
                 note(key, config)
                 return value
@@ -137,9 +172,9 @@ extension BackboneSpec {
 
         mutating func activation() throws(SpecError) -> Activation {
             if let field = map.optional("activation") { return try field.choice(Activation.self, what: "activation") }
-            if let config, let name = try config.string("hidden_act") {
+            if let config, let configKey = keys["activation"], let name = try config.string(configKey) {
                 guard let value = Activation(rawValue: name) else {
-                    throw config.error("hidden_act '\(name)' is not supported (only gelu, the exact erf form)")
+                    throw config.error("\(configKey) '\(name)' is not supported (only gelu, the exact erf form)")
                 }
                 note("activation", config)
                 return value
@@ -153,7 +188,7 @@ extension BackboneSpec {
         }
 
         private func missing(_ key: String, _ configKey: String) -> SpecError {
-            if let config {
+            if let config, keys[key] != nil {
                 return config.error("has no '\(configKey)'; add it there or set backbone.\(key) in the spec")
             }
             return .missingKey(at: map.owner.keyLocation ?? map.owner.location, keyPath: "backbone.\(key)")

@@ -1,15 +1,8 @@
 /// One task head: dropout then a linear layer over pooled or per-token features, or (contrastive)
 /// a loss on the sentence embedding itself.
 public struct HeadSpec: Sendable {
-    public enum Kind: String, Sendable, CaseIterable, Codable {
-        /// One label per sentence, from the pooled vector.
-        case classification
-        /// One label per token (first word piece of each word), from the backbone's last layer.
-        case tagging
-        /// No parameters: sentence-transformers' MultipleNegativesRankingLoss on (anchor, positive)
-        /// pairs, cross-entropy over scale · cos(anchor_i, positive_j) with target j = i.
-        case contrastive
-    }
+    /// One enum for spec and plan; each kind is a `Head` in `Architectures.heads`.
+    public typealias Kind = TaskHead.Kind
 
     public enum Input: String, Sendable, CaseIterable, Codable {
         /// The sentence embedding: pooled, then normalized as `normalize` says (what `embed` prints).

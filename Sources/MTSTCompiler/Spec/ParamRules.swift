@@ -4,7 +4,7 @@
 /// `layerwise_decay` is set), weight decay (0 for `no_decay` matches), then each rule in order,
 /// each overriding only the fields it sets.
 public enum ParamRules {
-    public static func resolve(_ opt: OptimizerSpec, params: [ParamInfo], numLayers: Int, epochs: Int) throws(SpecError) -> [ParamSetting] {
+    public static func resolve(_ opt: OptimizerSpec, params: [ParamEntry], numLayers: Int, epochs: Int) throws(SpecError) -> [ParamSetting] {
         var settings = params.map { param in
             ParamSetting(
                 path: param.path,
@@ -82,7 +82,7 @@ public enum ParamRules {
 
     /// Rows for the compile printout: parameters grouped by label and training schedule, in
     /// order of first appearance, with their lr and weight-decay ranges.
-    public static func summary(_ settings: [ParamSetting], _ params: [ParamInfo]) -> [GroupSummary] {
+    public static func summary(_ settings: [ParamSetting], _ params: [ParamEntry]) -> [GroupSummary] {
         precondition(settings.count == params.count, "one setting per parameter")
         struct Key: Hashable { let group: String; let epoch: Int; let frozen: Bool }
         var order: [Key] = []
@@ -91,14 +91,14 @@ public enum ParamRules {
             let key = Key(group: setting.group, epoch: setting.trainFromEpoch, frozen: setting.frozen)
             if var row = rows[key] {
                 row.paramCount += 1
-                row.elementCount += param.count
+                row.elementCount += ModelDescription.elements(param)
                 row.lr = min(row.lr.lowerBound, setting.lr)...max(row.lr.upperBound, setting.lr)
                 row.weightDecay = min(row.weightDecay.lowerBound, setting.weightDecay)...max(row.weightDecay.upperBound, setting.weightDecay)
                 rows[key] = row
             } else {
                 order.append(key)
                 rows[key] = GroupSummary(
-                    group: setting.group, paramCount: 1, elementCount: param.count,
+                    group: setting.group, paramCount: 1, elementCount: ModelDescription.elements(param),
                     lr: setting.lr...setting.lr, weightDecay: setting.weightDecay...setting.weightDecay,
                     trainFromEpoch: setting.trainFromEpoch, frozen: setting.frozen)
             }
@@ -107,7 +107,7 @@ public enum ParamRules {
     }
 
     /// Label of a parameter no rule touched.
-    static func baseGroup(_ param: ParamInfo, layerwise: Bool) -> String {
+    static func baseGroup(_ param: ParamEntry, layerwise: Bool) -> String {
         if param.isEmbedding { return "embeddings" }
         if let layer = param.layer { return layerwise ? "layers[\(layer)]" : "layers" }
         if param.isHead {
@@ -117,7 +117,7 @@ public enum ParamRules {
         return param.path.split(separator: ".").first.map(String.init) ?? param.path
     }
 
-    private static func matching(_ pattern: Located<ParamPattern>, params: [ParamInfo], numLayers: Int) throws(SpecError) -> [Int] {
+    private static func matching(_ pattern: Located<ParamPattern>, params: [ParamEntry], numLayers: Int) throws(SpecError) -> [Int] {
         // Indices only occur in `layers[i]`, so a range past the last layer names layers that do
         // not exist even when its lower part matches: `layers[0-99]` on a 2-layer model.
         if let range = pattern.value.indexRanges.first(where: { $0.upperBound >= numLayers }) {
@@ -143,7 +143,7 @@ public enum ParamRules {
     /// Layers sorted from the top down start training `layersPerEpoch` at a time; the
     /// embeddings count as the layer below layer 0.
     private static func gradualEpochs(_ gradual: GradualUnfreeze, rule: ParamRule, indices: [Int],
-                                      params: [ParamInfo], epochs: Int) throws(SpecError) -> [(Int, Int)] {
+                                      params: [ParamEntry], epochs: Int) throws(SpecError) -> [(Int, Int)] {
         let at = rule.fieldLocations["unfreeze"] ?? rule.location
         let keyPath = "\(rule.keyPath).unfreeze"
         var depth: [Int: Int] = [:]

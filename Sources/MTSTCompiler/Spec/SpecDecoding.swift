@@ -60,8 +60,8 @@ enum SpecDecoding {
                         compile: compile, locations: table.entries)
         // Rules are checked against the model's real parameter list now, so a pattern that
         // selects nothing is reported when the spec is read, not halfway into a run.
-        try ParamInfo.checkSize(of: spec)
-        _ = try ParamRules.resolve(optimizer, params: ParamInfo.canonical(for: spec), numLayers: backbone.numLayers,
+        try ModelDescription.checkSize(of: spec)
+        _ = try ParamRules.resolve(optimizer, params: ModelDescription.parameters(for: spec), numLayers: backbone.numLayers,
                                    epochs: training.epochs)
         return spec
     }

@@ -47,7 +47,7 @@ public enum CompileDriver {
         }
         let params = inference.0.graph.params
         if let weights = spec.backbone.weights {
-            try checkWeights(weights, params: params)
+            try checkWeights(weights, params: params, backbone: spec.backbone.architecture)
         }
         var update: Program?
         if training != nil {
@@ -117,32 +117,15 @@ public enum CompileDriver {
     }
 
     static func modelConfig(_ spec: Spec, trainData: TrainingData.Labels) throws -> ModelConfig {
-        let b = spec.backbone
-        let heads = try spec.heads.map { h -> TaskHead in
-            let labels: [String]
-            switch h.labels {
-            case .list(let l): labels = l
-            case .fromData:
+        for h in spec.heads where h.labels == .fromData {
                 guard let l = trainData.labels[h.name], !l.isEmpty else {
                     let files = (spec.data?.train ?? []).map(\.path.value).joined(separator: ", ")
                     let what = h.kind == .classification ? "a sentence label" : "tags"
                     throw CompileError.located(spec.location(of: "heads.\(h.name).labels"),
                                                "heads.\(h.name).labels: from_data, but no example of data.train (\(files)) has \(what) routed to this head; list the labels here or add a source that has them")
                 }
-                labels = l
-            }
-            var head = TaskHead(name: h.name, kind: TaskHead.Kind(h.kind), dropout: h.dropout, labels: labels, lossWeight: h.lossWeight)
-            head.normalizedInput = h.input != .pooled
-            head.scale = h.scale
-            return head
         }
-        return ModelConfig(vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers, heads: b.numHeads,
-                           intermediate: b.intermediateSize, maxPositions: b.maxPositionEmbeddings,
-                           typeVocabSize: b.typeVocabSize, layerNormEps: b.layerNormEps, hiddenDropout: b.hiddenDropout,
-                           attentionDropout: b.attentionDropout, initStd: b.initStd, initSeed: b.initSeed,
-                           pooling: PoolMode(rawValue: spec.pooling.rawValue) ?? .mean,
-                           normalize: spec.normalize == .layerNorm ? .layerNorm : (spec.normalize == .l2 ? .l2 : .none),
-                           taskHeads: heads)
+        return ModelConfig(spec: spec, labels: trainData.labels)
     }
 
     static func program(_ spec: Spec, _ model: ModelConfig, mode: Lowering.Mode, maxSeq: Int,
@@ -179,10 +162,10 @@ public enum CompileDriver {
     /// Every tensor the model takes from the weights file must be there with a float dtype and
     /// the spec's shape. Only the header is read, and a mismatch points at `backbone.weights`,
     /// instead of surfacing at the first `run` or `embed` with no position.
-    static func checkWeights(_ weights: Located<String>, params: [ParamEntry]) throws {
+    static func checkWeights(_ weights: Located<String>, params: [ParamEntry], backbone: any Backbone.Type) throws {
         do {
             let header = try SafeTensorFile.readHeader(path: weights.value)
-            _ = try CheckpointNames.match(params, tensors: header, file: weights.value, requireHeads: false)
+            _ = try CheckpointNames.match(params, backbone: backbone, tensors: header, file: weights.value, requireHeads: false)
         } catch let error as any UserFacingError {
             throw CompileError.located(weights.location, "\(weights.keyPath): \(error.description)")
         }
@@ -190,10 +173,7 @@ public enum CompileDriver {
 
     /// Resolves the optimizer rules against the lowered parameters and stores each setting on its entry.
     static func applyRules(_ spec: Spec, _ graph: inout Graph) throws {
-        let infos = graph.params.map {
-            ParamInfo(path: $0.path, layer: $0.layer, isEmbedding: $0.isEmbedding, isHead: $0.isHead, count: $0.count)
-        }
-        let settings = try ParamRules.resolve(spec.optimizer, params: infos, numLayers: spec.backbone.numLayers,
+        let settings = try ParamRules.resolve(spec.optimizer, params: graph.params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
         for (i, s) in settings.enumerated() {
             graph.params[i].lr = s.lr

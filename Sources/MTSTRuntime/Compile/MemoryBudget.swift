@@ -21,7 +21,7 @@ enum MemoryBudget {
     static func checkParameters(_ spec: Spec, _ model: ModelConfig, training: Bool, limits: PlanLimits) throws {
         let classes = Dictionary(model.taskHeads.map { ($0.name, $0.labels.count) }, uniquingKeysWith: { a, _ in a })
         let copies = training ? 4 : 1
-        let bytes = ParamInfo.totalElements(spec, headClasses: classes).flatMap { SizeMath.multiply($0, 4 * copies) }
+        let bytes = ModelDescription.totalElements(spec, headClasses: classes).flatMap { SizeMath.multiply($0, 4 * copies) }
         guard let bytes, bytes <= limits.maxMemory else {
             let what = training ? "weights, gradients and AdamW moments" : "weights"
             throw CompileError.located(spec.location(of: sizeKey(spec)),

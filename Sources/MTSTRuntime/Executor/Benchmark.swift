@@ -54,7 +54,7 @@ public final class Benchmark {
         if train {
             for head in model.plan.model.taskHeads {
                 guard let p = executor.inputPointer(.labels(head: head.name)) else { continue }
-                guard head.hasClassifier else {
+                guard head.predicts else {
                     // The first half of the rows are anchors whose positives are the second half.
                     let n = batch / 2
                     let candidates = executor.inputPointer(.candidates(head: head.name))

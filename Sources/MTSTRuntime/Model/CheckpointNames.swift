@@ -5,12 +5,14 @@ import MTSTCompiler
 /// and `ParamStore.load` to the tensors it copies, so the two can never disagree.
 enum CheckpointNames {
     /// Parameter index → tensor name, for every parameter the file supplies.
-    static func match(_ params: [ParamEntry], tensors: [String: SafeTensorInfo], file: String,
+    /// Backbone tensors are named as `backbone` describes them, bare or under one of its
+    /// checkpoint prefixes (`bert.` in a `BertForX` checkpoint); heads and the pooling norm keep
+    /// mtstc names.
+    static func match(_ params: [ParamEntry], backbone: any Backbone.Type, tensors: [String: SafeTensorInfo], file: String,
                       requireHeads: Bool) throws(WeightsError) -> [(param: Int, tensor: String)] {
         var result: [(param: Int, tensor: String)] = []
         var used = Set<String>()
-        // Hugging Face BERT checkpoints come with or without the `bert.` prefix of BertModel.
-        let prefix = tensors.keys.contains { $0.hasPrefix("bert.") } ? "bert." : ""
+        let prefix = backbone.checkpointPrefixes.first { p in tensors.keys.contains { $0.hasPrefix(p) } } ?? ""
         for (i, p) in params.enumerated() {
             guard let name = p.checkpointName else { continue }
             let ownedByModel = name.hasPrefix("heads.") || name.hasPrefix("pooling.")
@@ -31,9 +33,7 @@ enum CheckpointNames {
         }
         for name in tensors.keys.sorted() where !used.contains(name) {
             let bare = name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
-            // Parts of a BERT checkpoint this model has no use for.
-            let ignorable = bare.hasPrefix("pooler.") || bare.hasSuffix("position_ids") || bare.hasPrefix("cls.")
-            if !ignorable { throw .unexpected(file: file, tensor: name) }
+            if !backbone.ignoresCheckpointTensor(bare) { throw .unexpected(file: file, tensor: name, architecture: backbone.name) }
         }
         return result
     }

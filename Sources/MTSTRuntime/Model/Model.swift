@@ -40,10 +40,13 @@ public final class Model {
             throw ModelError.vocabularyTooLarge(plan.tokenizer.vocab.path, tokens: tokenizer.vocabulary.count, rows: plan.model.vocabSize)
         }
         store = try ParamStore(params: plan.params)
+        guard let backbone = plan.model.backbone else {
+            throw CompileError.file(plan.specPath, "unknown architecture \(plan.model.architecture)")
+        }
         if let weights = plan.weights {
             try Model.check(weights, what: "weights", verify: verifyChecksums)
             let file = try SafeTensorFile.read(path: weights.path)
-            try store.load(file)
+            try store.load(file, backbone: backbone)
             // Heads and the pooling norm are not in a backbone checkpoint: they start from the seeded init.
             store.initialize(seed: plan.model.initSeed) { p in
                 (p.isHead || p.path.hasPrefix("pooling.")) && (p.checkpointName.map { file.tensors[$0] == nil } ?? true)

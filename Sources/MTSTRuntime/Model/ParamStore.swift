@@ -4,7 +4,7 @@ import MTSTKernels
 
 public enum WeightsError: UserFacingError {
     case missing(file: String, tensor: String)
-    case unexpected(file: String, tensor: String)
+    case unexpected(file: String, tensor: String, architecture: String)
     case shape(file: String, tensor: String, expected: [Int], found: [Int])
     case dtype(file: String, tensor: String, dtype: String)
     case nonFinite(file: String, tensor: String, index: Int, value: Float)
@@ -12,7 +12,7 @@ public enum WeightsError: UserFacingError {
     public var description: String {
         switch self {
         case let .missing(file, tensor): "\(file): tensor \(tensor) is missing"
-        case let .unexpected(file, tensor): "\(file): unexpected tensor \(tensor) (not part of a BERT backbone or this spec's heads)"
+        case let .unexpected(file, tensor, architecture): "\(file): unexpected tensor \(tensor) (not part of a \(architecture) backbone or this spec's heads)"
         case let .shape(file, tensor, expected, found): "\(file): tensor \(tensor) has shape \(found), the spec expects \(expected)"
         case let .dtype(file, tensor, dtype):
             "\(file): tensor \(tensor) has dtype \(dtype), which is not supported for weights (F32, F16, BF16 or F64)"
@@ -85,19 +85,20 @@ public final class ParamStore {
         }
     }
 
-    /// Loads every parameter that has a checkpoint name. Tensors of a BERT checkpoint that this
-    /// model does not use (the pooler, position ids) are skipped; any other extra name is an error.
-    public func load(_ file: SafeTensorFile, requireHeads: Bool = false) throws {
-        try load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: file.path, requireHeads: requireHeads,
-                 skipped: file.skipped)
+    /// Loads every parameter that has a checkpoint name, by `backbone`'s names. Tensors of its
+    /// checkpoints that this model does not use (BERT's pooler, position ids) are skipped; any
+    /// other extra name is an error.
+    public func load(_ file: SafeTensorFile, backbone: any Backbone.Type, requireHeads: Bool = false) throws {
+        try load(tensors: file.tensors.mapValues { ($0.shape, $0.data) }, file: file.path, backbone: backbone,
+                 requireHeads: requireHeads, skipped: file.skipped)
     }
 
     /// `skipped`: integer tensors of the file, so one where a weight belongs is reported by dtype.
-    public func load(tensors: [String: (shape: [Int], data: [Float])], file: String, requireHeads: Bool = false,
-                     skipped: [String: SafeTensorDType] = [:]) throws {
+    public func load(tensors: [String: (shape: [Int], data: [Float])], file: String, backbone: any Backbone.Type,
+                     requireHeads: Bool = false, skipped: [String: SafeTensorDType] = [:]) throws {
         var infos = skipped.mapValues { SafeTensorInfo(shape: [], dtype: $0) }
         for (name, t) in tensors { infos[name] = SafeTensorInfo(shape: t.shape, dtype: .f32) }
-        for (i, key) in try CheckpointNames.match(params, tensors: infos, file: file, requireHeads: requireHeads) {
+        for (i, key) in try CheckpointNames.match(params, backbone: backbone, tensors: infos, file: file, requireHeads: requireHeads) {
             guard let t = tensors[key], t.data.count == params[i].count else {
                 throw WeightsError.shape(file: file, tensor: key, expected: params[i].shape, found: tensors[key]?.shape ?? [])
             }

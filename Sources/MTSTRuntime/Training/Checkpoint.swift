@@ -1,7 +1,8 @@
 import Foundation
 import MTSTCompiler
 
-/// Checkpoints: the backbone under Hugging Face BERT names (transformers loads it), the heads
+/// Checkpoints: the backbone under its architecture's Hugging Face names, without a prefix
+/// (`BertModel`/`DistilBertModel.from_pretrained` load it), the heads
 /// and the pooling norm under mtstc names, and the label vocabularies in the metadata.
 public enum Checkpoint {
     public static let labelsKey = "mtstc.labels"
@@ -30,7 +31,10 @@ public enum Checkpoint {
         if let stored = file.metadata[labelsKey], stored != labelsJSON(model.plan.model.taskHeads) {
             throw CompileError.file(path, "its label vocabularies differ from the plan's; compile the spec that trained it")
         }
-        try model.store.load(file, requireHeads: true)
+        guard let backbone = model.plan.model.backbone else {
+            throw CompileError.file(path, "the plan's architecture \(model.plan.model.architecture) is unknown")
+        }
+        try model.store.load(file, backbone: backbone, requireHeads: true)
     }
 
     /// AdamW moments and per-parameter step counts, for `mtstc run --resume`.

@@ -20,7 +20,7 @@ extension Model {
         for batch in buckets {
             try batch.feed(inference)
             inference.run()
-            for head in heads where head.hasClassifier {
+            for head in heads where head.predicts {
                 let logits = try inference.output("logits.\(head.name)")
                 let classes = head.labels.count
                 let rows = logits.count / classes

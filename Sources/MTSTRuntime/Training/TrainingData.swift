@@ -34,7 +34,7 @@ public enum TrainingData {
         guard let data = spec.data else { return result }
         let needsData = spec.heads.contains { $0.labels == .fromData }
         let heads = spec.heads.map {
-            TaskHead(name: $0.name, kind: TaskHead.Kind($0.kind), dropout: 0,
+            TaskHead(name: $0.name, kind: $0.kind, dropout: 0,
                      labels: $0.explicitLabels ?? [], lossWeight: 1)
         }
         let fixed = Set(spec.heads.filter { $0.explicitLabels != nil }.map(\.name))

@@ -63,6 +63,6 @@ import Testing
 
         let roberta = try writeConfig(miniLMConfigJSON.replacingOccurrences(of: "\"model_type\": \"bert\"", with: "\"model_type\": \"roberta\""))
         #expect(specError(backboneWithConfig, path: "\(roberta)/t.yaml") ==
-            "\(roberta)/t.yaml:2:11: backbone.config: \(roberta)/model/config.json: model_type 'roberta' is not supported (only bert)")
+            "\(roberta)/t.yaml:2:11: backbone.config: \(roberta)/model/config.json: model_type 'roberta' is not supported (known: bert, distilbert)")
     }
 }

@@ -19,7 +19,7 @@ import Testing
     }
 
     static func resolve(_ spec: Spec) throws -> [String: ParamSetting] {
-        let params = ParamInfo.canonical(for: spec)
+        let params = ModelDescription.parameters(for: spec)
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
         #expect(settings.map(\.path) == params.map(\.path))
@@ -28,7 +28,7 @@ import Testing
 
     @Test func canonicalParameters() throws {
         let spec = try Self.spec(optimizer: "  lr: 1e-3")
-        let params = ParamInfo.canonical(for: spec)
+        let params = ModelDescription.parameters(for: spec)
         #expect(params.count == 5 + 6 * 16 + 2 + 4)
         #expect(params.first?.path == "backbone.embeddings.word_embeddings.weight")
         #expect(params.first?.count == 50 * 8 && params.first?.isEmbedding == true)
@@ -38,7 +38,7 @@ import Testing
                                                  "heads.intent.bias", "heads.slots.weight", "heads.slots.bias"])
         #expect(params.suffix(4).map(\.count) == [24, 3, 16, 2])
         #expect(params.suffix(4).allSatisfy { $0.isHead })
-        let fromData = ParamInfo.canonical(for: spec, headClasses: ["slots": 7])
+        let fromData = ModelDescription.parameters(for: spec, headClasses: ["slots": 7])
         #expect(fromData.last?.count == 7)
     }
 
@@ -153,7 +153,7 @@ import Testing
 
     @Test func unmatchedPatternAgainstGivenParams() throws {
         let spec = try Self.spec(optimizer: "  rules:\n    - params: heads.slots.*\n      frozen: true")
-        let params = ParamInfo.canonical(for: spec).filter { !$0.path.hasPrefix("heads.slots") }
+        let params = ModelDescription.parameters(for: spec).filter { !$0.path.hasPrefix("heads.slots") }
         #expect(throws: SpecError.badPattern(at: SourceLocation(file: "t.yaml", line: 10, column: 15),
                                              keyPath: "optimizer.rules[0].params", pattern: "heads.slots.*",
                                              message: "matches no parameter (backbone has layers[0-5]; heads: intent; pooling.norm)")) {
@@ -170,7 +170,7 @@ import Testing
             - params: backbone.layers[0-1].*
               unfreeze: gradual
         """)
-        let params = ParamInfo.canonical(for: spec)
+        let params = ModelDescription.parameters(for: spec)
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: 10)
         let rows = ParamRules.summary(settings, params)
         #expect(rows.map(\.group) == ["embeddings frozen", "layers[0-1] gradual", "layers[0-1] gradual", "layers", "pooling",
@@ -193,7 +193,7 @@ import Testing
             - params: backbone.layers[4-5].*
               unfreeze: gradual
         """)
-        let params = ParamInfo.canonical(for: spec)
+        let params = ModelDescription.parameters(for: spec)
         let rows = ParamRules.summary(try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: 10), params)
         #expect(GroupSummary.table(rows) == [
             "group                params  elements  lr     weight decay  trains",

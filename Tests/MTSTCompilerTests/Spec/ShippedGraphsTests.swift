@@ -26,14 +26,15 @@ import Testing
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
             "bert-base.yaml", "contrastive.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
-            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-contrastive.yaml", "tiny.yaml",
+            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-contrastive.yaml",
+            "tiny-distilbert.yaml", "tiny.yaml",
         ])
     }
 
     @Test(arguments: graphFiles)
     func parses(_ name: String) throws {
         let spec = try Self.parseShipped(name)
-        let params = ParamInfo.canonical(for: spec, headClasses: ["intent": 26, "slots": 120])
+        let params = ModelDescription.parameters(for: spec, headClasses: ["intent": 26, "slots": 120])
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
         #expect(settings.count == params.count)
@@ -71,7 +72,7 @@ import Testing
         #expect(minilm.heads.map(\.kind) == [.contrastive] && minilm.heads[0].scale == 20 && minilm.heads[0].input == .embedding)
         #expect(minilm.data?.train.map(\.format) == [.pairsJSONL] && minilm.data?.train.first?.pairHead == "paraphrase")
         #expect(minilm.training.batchSize == 32 && minilm.normalize == .l2)
-        #expect(!ParamInfo.canonical(for: minilm).contains { $0.isHead })
+        #expect(!ModelDescription.parameters(for: minilm).contains { $0.isHead })
         let tiny = try Self.parseShipped("tiny-contrastive.yaml")
         #expect(tiny.heads.map(\.kind) == [.classification, .contrastive])
         #expect(tiny.data?.train.map(\.format) == [.atis, .pairsJSONL] && tiny.data?.eval.map(\.format) == [.atis, .pairsCSV])
@@ -84,7 +85,7 @@ import Testing
         #expect([Int]([b.vocabSize, b.hiddenSize, b.numLayers, b.numHeads, b.intermediateSize, b.maxPositionEmbeddings, b.typeVocabSize])
             == [30522, 768, 12, 12, 3072, 512, 2])
         #expect(b.weights == nil && b.config == nil && b.layerNormEps == 1e-12)
-        let params = ParamInfo.canonical(for: spec)
+        let params = ModelDescription.parameters(for: spec)
         // bert-base-uncased without its pooler: 108,891,648 parameters.
         #expect(params.filter { !$0.isHead }.map(\.count).reduce(0, +) == 108_891_648)
     }
@@ -92,7 +93,7 @@ import Testing
     @Test func strategies() throws {
         func settings(_ name: String) throws -> [String: ParamSetting] {
             let spec = try Self.parseShipped("strategies/\(name).yaml")
-            let params = ParamInfo.canonical(for: spec, headClasses: ["intent": 26, "slots": 120])
+            let params = ModelDescription.parameters(for: spec, headClasses: ["intent": 26, "slots": 120])
             let resolved = try ParamRules.resolve(spec.optimizer, params: params, numLayers: 6, epochs: spec.training.epochs)
             return Dictionary(uniqueKeysWithValues: resolved.map { ($0.path, $0) })
         }

@@ -19,7 +19,7 @@ struct CheckpointNamesTests {
 
     static func problem(_ entries: [(String, SafeTensorDType, [Int])], requireHeads: Bool = false) -> String {
         do {
-            let matches = try CheckpointNames.match(params, tensors: infos(entries), file: "w", requireHeads: requireHeads)
+            let matches = try CheckpointNames.match(params, backbone: BERT.self, tensors: infos(entries), file: "w", requireHeads: requireHeads)
             return "ok " + matches.map(\.tensor).joined(separator: ",")
         } catch {
             return error.description
@@ -47,7 +47,7 @@ struct CheckpointNamesTests {
         #expect(Self.problem([("embeddings.LayerNorm.weight", .f32, [1, 4, 1]), ("encoder.layer.0.output.dense.weight", .f32, [4, 2])]).hasPrefix("ok"))
         #expect(Self.problem([("embeddings.LayerNorm.weight", .f32, [4]), ("encoder.layer.0.output.dense.weight", .f32, [4, 2]),
                               ("decoder.bias", .f32, [2])]) ==
-            "w: unexpected tensor decoder.bias (not part of a BERT backbone or this spec's heads)")
+            "w: unexpected tensor decoder.bias (not part of a bert backbone or this spec's heads)")
     }
 
     /// The header-only reader agrees with the full reader, and an I32 tensor loaded through
@@ -60,7 +60,7 @@ struct CheckpointNamesTests {
             let infos = try SafeTensorFile.readHeader(path: path)
             #expect(infos == Self.infos([("embeddings.LayerNorm.weight", .i32, [4]), ("encoder.layer.0.output.dense.weight", .f32, [4, 2])]))
             let store = try ParamStore(params: Self.params)
-            let error = #expect(throws: WeightsError.self) { try store.load(try SafeTensorFile.read(path: path)) }
+            let error = #expect(throws: WeightsError.self) { try store.load(try SafeTensorFile.read(path: path), backbone: BERT.self) }
             #expect(error?.description == "\(path): tensor embeddings.LayerNorm.weight has dtype I32, which is not supported for weights (F32, F16, BF16 or F64)")
 
             let truncated = dir + "/t.safetensors"

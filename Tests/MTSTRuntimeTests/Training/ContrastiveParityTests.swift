@@ -28,7 +28,7 @@ struct ContrastiveParityTests {
         let program = Program(graph: graph, arena: try #require(context.arena))
         let store = try ParamStore(params: graph.params)
         let weights = file.tensors.filter { !["input", "loss", "grad"].contains(String($0.key.split(separator: ".")[0])) }
-        try store.load(tensors: weights.mapValues { ($0.shape, $0.data) }, file: "contrastive_step.safetensors", requireHeads: true)
+        try store.load(tensors: weights.mapValues { ($0.shape, $0.data) }, file: "contrastive_step.safetensors", backbone: BERT.self, requireHeads: true)
         let exec = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
         let ids = try file.tensor("input.ids").data, mask = try file.tensor("input.mask").data
         let rows = (0..<(2 * pairs)).map { b in (0..<7).filter { mask[b * 7 + $0] == 1 }.map { Int32(ids[b * 7 + $0]) } }

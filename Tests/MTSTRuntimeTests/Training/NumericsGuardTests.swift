@@ -20,7 +20,7 @@ import Testing
         }
         tensors["heads.slots.bias"]?.data[2] = -.infinity
         do {
-            try model.store.load(tensors: tensors, file: "w.safetensors")
+            try model.store.load(tensors: tensors, file: "w.safetensors", backbone: BERT.self)
             Issue.record("infinity accepted")
         } catch {
             #expect("\(error)" == "w.safetensors: tensor heads.slots.bias holds -inf at element 2; weights must be finite")
@@ -28,7 +28,7 @@ import Testing
         tensors["heads.slots.bias"]?.data[2] = 0
         tensors["embeddings.word_embeddings.weight"]?.data[7] = .nan
         do {
-            try model.store.load(tensors: tensors, file: "w.safetensors")
+            try model.store.load(tensors: tensors, file: "w.safetensors", backbone: BERT.self)
             Issue.record("NaN accepted")
         } catch {
             #expect("\(error)" == "w.safetensors: tensor embeddings.word_embeddings.weight holds NaN at element 7; weights must be finite")

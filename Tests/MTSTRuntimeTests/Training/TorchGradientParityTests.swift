@@ -33,7 +33,7 @@ struct TorchGradientParityTests {
         let program = Program(graph: graph, arena: try #require(context.arena))
         let store = try ParamStore(params: graph.params)
         let weights = file.tensors.filter { !$0.key.contains(".") || !["input", "loss", "grad", "after"].contains(String($0.key.split(separator: ".")[0])) }
-        try store.load(tensors: weights.mapValues { ($0.shape, $0.data) }, file: "grad_step.safetensors", requireHeads: true)
+        try store.load(tensors: weights.mapValues { ($0.shape, $0.data) }, file: "grad_step.safetensors", backbone: BERT.self, requireHeads: true)
         let exec = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
 
         let ids = try file.tensor("input.ids").data, mask = try file.tensor("input.mask").data
