@@ -49,7 +49,13 @@ def main():
     parser.add_argument("--weights", required=True, help="safetensors with the backbone (a model or a run's checkpoint)")
     parser.add_argument("--mtstc", default=os.path.join(ROOT, ".build/release/mtstc"))
     parser.add_argument("--atis", default=os.path.join(ROOT, "Assets/atis"))
+    parser.add_argument("--pairs", default=os.path.join(ROOT, "runs/atis-pairs/test.jsonl"),
+                        help="held-out pairs for retrieval accuracy@1 as `mtstc run` reports it (skipped if missing)")
     args = parser.parse_args()
+    pairs = []
+    if os.path.exists(args.pairs):
+        with open(args.pairs, encoding="utf-8") as f:
+            pairs = [json.loads(line) for line in f if line.strip()]
     train = list(read_atis(os.path.join(args.atis, "train_dev")))
     test = list(read_atis(os.path.join(args.atis, "test")))
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,6 +65,9 @@ def main():
         subprocess.run([args.mtstc, "compile", spec, "-o", plan], check=True, capture_output=True)
         index = embed(args.mtstc, plan, [t for t, _ in train], tmp)
         queries = embed(args.mtstc, plan, [t for t, _ in test], tmp)
+        if pairs:
+            anchors = embed(args.mtstc, plan, [p["anchor"] for p in pairs], tmp)
+            positives = embed(args.mtstc, plan, [p["positive"] for p in pairs], tmp)
     nearest = (queries @ index.T).argmax(axis=1)
     gold = [i for _, i in test]
     predicted = [train[j][1] for j in nearest]
@@ -67,6 +76,12 @@ def main():
     result = {"weights": args.weights, "knn1_intent_acc": 100 * correct / len(gold),
               "knn1_intent_acc_non_flight": 100 * sum(g == p for g, p in non_flight) / len(non_flight),
               "test": len(gold), "non_flight": len(non_flight), "index": len(train)}
+    if pairs:
+        # Right when no other positive is more similar than the anchor's own (ties count as right).
+        sims = anchors @ positives.T
+        own = np.diag(sims)
+        result["pair_acc1"] = 100 * float(np.mean((sims > own[:, None]).sum(axis=1) == 0))
+        result["pairs"] = len(pairs)
     print(json.dumps(result))
 
 
