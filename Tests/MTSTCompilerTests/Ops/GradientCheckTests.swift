@@ -68,7 +68,7 @@ struct GradientCheckTests {
         })],
         .crossEntropy: [
             ("crossEntropy", { b in try b.g.add(.crossEntropy, [try b.tokens(4, scale: 2), try b.labels(classes: 4)], name: "y") }),
-            // The contrastive head's loss as Lowering.contrastiveLoss builds it, on 2 pairs (rows
+            // The contrastive head's loss as ContrastiveHead.loss builds it, on 2 pairs (rows
             // 0–1 anchors, 2–3 positives): cosines, scale, the candidate mask, cross-entropy.
             ("contrastive", { b in
                 var norm = Attributes(), tb = Attributes(), scale = Attributes()
