@@ -21,6 +21,7 @@ struct Predict: ParsableCommand {
                 switch h.kind {
                 case .classification: fields.append((primary.key(for: h), JSONLine.string(s.prediction.labels[h.name] ?? "")))
                 case .tagging: fields.append((primary.key(for: h), JSONLine.strings(s.prediction.tags[h.name] ?? [])))
+                case .contrastive: break  // no classifier: it shapes the embedding, it predicts nothing
                 }
             }
             out += JSONLine.object(fields) + "\n"

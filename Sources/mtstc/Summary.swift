@@ -11,7 +11,8 @@ enum Summary {
         let m = plan.model
         out += "  model: \(m.architecture) \(m.layers) layers, hidden \(m.hidden), \(m.heads) heads, ffn \(m.intermediate), vocab \(m.vocabSize); pooling \(m.pooling.rawValue), normalize \(m.normalize.rawValue)\n"
         for h in m.taskHeads {
-            out += "  head \(h.name): \(h.kind.rawValue), \(h.labels.count) labels, dropout \(h.dropout), loss weight \(h.lossWeight)\n"
+            let shape = h.predicts ? "\(h.labels.count) labels, dropout \(h.dropout)" : "scale \(h.scale) on cosines of the \(h.normalizedInput ? "embedding" : "pooled vector"), no parameters"
+            out += "  head \(h.name): \(h.kind.rawValue), \(shape), loss weight \(h.lossWeight)\n"
         }
         out += "  weights: \(plan.weights?.path ?? "random init (init_seed \(plan.model.initSeed))")\n"
         out += "  parameters: \(s.trainableParams) trainable, \(s.frozenParams) frozen\n"

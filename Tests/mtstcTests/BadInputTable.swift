@@ -19,7 +19,7 @@ enum BadInputTable {
     }
 
     static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + sizeCases
-        + outputCases + numericCases + argumentCases
+        + outputCases + numericCases + argumentCases + contrastiveCases
 
     static let specCases: [Case] = [
         Case(kind: .spec, title: "unclosed flow list", files: spec(("  max_length: 32", "  max_length: [32")),
@@ -75,7 +75,7 @@ enum BadInputTable {
         Case(kind: .spec, title: "unknown pooling", files: spec(("heads:\n", "pooling: average\nheads:\n")),
              args: compile, firstLine: "error: spec.yaml:12:10: pooling: unknown pooling 'average' (expected one of: mean, cls, max)", fix: "Use one of the listed values."),
         Case(kind: .spec, title: "unknown head type", files: spec(("    type: classification", "    type: regression")),
-             args: compile, firstLine: "error: spec.yaml:14:11: heads.intent.type: unknown head type 'regression' (expected one of: classification, tagging)", fix: "Use classification or tagging."),
+             args: compile, firstLine: "error: spec.yaml:14:11: heads.intent.type: unknown head type 'regression' (expected one of: classification, tagging, contrastive)", fix: "Use classification, tagging or contrastive."),
         Case(kind: .spec, title: "tagging head reading pooled features", files: spec(("    type: tagging\n", "    type: tagging\n    input: pooled\n")),
              args: compile, firstLine: "error: spec.yaml:18:12: heads.slots.input: a tagging head expects per-token features [B,T,16], got pooled [B,16]", fix: "A tagging head reads tokens; drop `input` or use a classification head."),
         Case(kind: .spec, title: "head name that is a path", files: spec(("  intent:", "  \"../intent\":")),
@@ -99,7 +99,7 @@ enum BadInputTable {
         Case(kind: .spec, title: "max_batch below the batch size", files: spec(("data:\n", "compile:\n  max_batch: 2\ndata:\n")),
              args: compile, firstLine: "error: spec.yaml:23:14: compile.max_batch: 2 is smaller than training.batch_size 4; the compiled graph could not hold one batch", fix: "Raise compile.max_batch to at least training.batch_size."),
         Case(kind: .spec, title: "unknown data format", files: spec(("{format: atis, path: train.txt}", "{format: csv, path: train.txt}")),
-             args: compile, firstLine: "error: spec.yaml:23:19: data.train.format: unknown data format 'csv' (expected one of: atis, conll, jsonl)", fix: "Use atis, conll or jsonl."),
+             args: compile, firstLine: "error: spec.yaml:23:19: data.train.format: unknown data format 'csv' (expected one of: atis, conll, jsonl, pairs_jsonl, pairs_csv)", fix: "Use atis, conll or jsonl."),
         Case(kind: .spec, title: "label_head naming a tagging head", files: spec(("{format: atis, path: train.txt}", "{format: atis, path: train.txt, label_head: slots}")),
              args: compile, firstLine: "error: spec.yaml:23:54: data.train.label_head: head 'slots' is not a classification head", fix: "Route sentence labels to a classification head."),
         Case(kind: .spec, title: "config.json missing", files: spec(("backbone:\n", "backbone:\n  config: nope.json\n")),

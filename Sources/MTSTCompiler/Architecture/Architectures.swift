@@ -2,7 +2,7 @@
 /// plus one entry here.
 public enum Architectures {
     public static let backbones: [any Backbone.Type] = [BERT.self, DistilBERT.self, MPNet.self]
-    public static let heads: [any Head.Type] = [ClassificationHead.self, TaggingHead.self, CRFTaggingHead.self]
+    public static let heads: [any Head.Type] = [ClassificationHead.self, TaggingHead.self, CRFTaggingHead.self, ContrastiveHead.self]
 
     /// The backbone a spec gets when neither `backbone.architecture` nor a config.json names one.
     public static let defaultBackbone: any Backbone.Type = BERT.self

@@ -1,6 +1,6 @@
 /// A task head: its parameters, its lowering from the backbone's features to its outputs, its
 /// loss, and the labels that loss reads. One type per head kind (`ClassificationHead.swift`,
-/// `TaggingHead.swift`), listed once in `Architectures.heads`.
+/// `TaggingHead.swift`, `ContrastiveHead.swift`), listed once in `Architectures.heads`.
 public protocol Head: Sendable {
     static var kind: TaskHead.Kind { get }
     /// A linear-chain CRF over the logits (`crf: true`), else a per-row softmax.
@@ -11,10 +11,18 @@ public protocol Head: Sendable {
     /// The head's parameters, in the order its lowering declares them. `classes` may be 0 while
     /// labels collected from data are not known yet.
     static func parameters(name: String, classes: Int, _ m: ModelConfig) -> [ParamEntry]
-    /// Adds the head's ops; returns its logits (`logits.<name>`).
+    /// Adds the head's ops; returns its logits (`logits.<name>`), or for a head that does not
+    /// predict (`predicts` false) the features its loss reads.
     static func lower(_ head: TaskHead, _ features: HeadFeatures, _ l: inout Lowering) throws -> NodeID
     /// Adds the label input and the loss (training graphs only); returns the unweighted loss.
     static func loss(_ head: TaskHead, logits: NodeID, _ l: inout Lowering) throws -> NodeID
+    /// Whether the head has logits, one class per row, that `predict` reads (default true). A
+    /// head without (`ContrastiveHead`) only shapes the embedding through its loss.
+    static var predicts: Bool { get }
+}
+
+public extension Head {
+    static var predicts: Bool { true }
 }
 
 /// What the backbone and the pooling stage offer a head.

@@ -76,7 +76,8 @@ public enum Compiler {
     }
 
     static func ref(_ s: DataSource) -> DataSourceRef {
-        DataSourceRef(format: s.format, path: absolute(s.path.value), labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit)
+        DataSourceRef(format: s.format, path: absolute(s.path.value), labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit,
+                      pairHead: s.pairHead, columns: s.columns)
     }
 
     /// Plans keep absolute paths so they work from any working directory.

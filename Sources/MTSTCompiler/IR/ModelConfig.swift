@@ -59,18 +59,26 @@ public struct TaskHead: Codable, Sendable, Equatable {
         case classification
         /// One label per token (first word piece of each word), from the backbone's last layer.
         case tagging
+        /// No parameters and no logits: sentence-transformers' MultipleNegativesRankingLoss on
+        /// (anchor, positive) pairs, cross-entropy over scale · cos(anchor_i, positive_j), target j = i.
+        case contrastive
     }
     public var name: String
     public var kind: Kind
     public var dropout: Float
     public var labels: [String]
     public var lossWeight: Float
-    /// For classification heads: read the normalized sentence embedding (true) or the pooled
-    /// vector before normalization (false).
+    /// For classification and contrastive heads: read the normalized sentence embedding (true) or
+    /// the pooled vector before normalization (false).
     public var normalizedInput: Bool = true
     /// Tagging heads: a linear-chain CRF (parameters `heads.<name>.crf.*`) scores the logits;
     /// the loss is its negative log-likelihood and predictions are its Viterbi paths.
     public var crf: Bool = false
+    /// For contrastive heads: the factor on cosine similarities (MultipleNegativesRankingLoss's scale).
+    public var scale: Float = 20
+
+    /// Whether the head has logits to predict from (`Head.predicts`; not a contrastive head).
+    public var predicts: Bool { Architectures.head(for: self).predicts }
 
     public init(name: String, kind: Kind, dropout: Float, labels: [String], lossWeight: Float) {
         self.name = name
@@ -92,6 +100,7 @@ extension ModelConfig {
             var head = TaskHead(name: h.name, kind: h.kind, dropout: h.dropout, labels: labelList, lossWeight: h.lossWeight)
             head.normalizedInput = h.input != .pooled
             head.crf = h.crf
+            head.scale = h.scale
             return head
         }
         self.init(architecture: b.architecture.name, vocabSize: b.vocabSize, hidden: b.hiddenSize, layers: b.numLayers,

@@ -26,6 +26,9 @@ public enum OpKind: String, Codable, Sendable, CaseIterable {
 public enum InputKind: Hashable, Codable, Sendable, CustomStringConvertible {
     case tokenIds, tokenTypes, positions, mask
     case labels(head: String)
+    /// A contrastive head's column mask `[B]`: 0 where a row may be chosen as the positive (the
+    /// positives of a pairs batch), `candidateExcluded` where it may not (the anchors).
+    case candidates(head: String)
     /// The optimizer program's per-step values, laid out as `OptimizerState`.
     case optimizerState
 
@@ -36,7 +39,14 @@ public enum InputKind: Hashable, Codable, Sendable, CustomStringConvertible {
         case .positions: "positions"
         case .mask: "mask"
         case .labels(let head): "labels.\(head)"
+        case .candidates(let head): "candidates.\(head)"
         case .optimizerState: "optimizer_state"
         }
     }
+}
+
+public extension InputKind {
+    /// Added to the scaled similarity of a column that is not a candidate: softmax then gives it
+    /// weight e^(−10⁴) = 0 in float, and the value stays finite for `--check-numerics`.
+    static let candidateExcluded: Float = -1e4
 }

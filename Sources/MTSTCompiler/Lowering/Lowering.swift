@@ -37,7 +37,7 @@ public struct Lowering {
         for head in model.taskHeads {
             let part = Architectures.head(for: head)
             let logits = try part.lower(head, features, &self)
-            graph.outputs["logits.\(head.name)"] = logits
+            if part.predicts { graph.outputs["logits.\(head.name)"] = logits }
             guard mode == .training else { continue }
             let loss = try part.loss(head, logits: logits, &self)
             graph.outputs["loss.\(head.name)"] = loss

@@ -110,12 +110,18 @@ public struct DataSourceRef: Codable, Sendable, Equatable {
     public var labelHead: String?
     public var tagHead: String?
     public var limit: Int?
-    public init(format: DataFormat, path: String, labelHead: String? = nil, tagHead: String? = nil, limit: Int? = nil) {
+    /// Pairs formats: the contrastive head they train, and the anchor/positive fields.
+    public var pairHead: String?
+    public var columns: PairColumns?
+    public init(format: DataFormat, path: String, labelHead: String? = nil, tagHead: String? = nil, limit: Int? = nil,
+                pairHead: String? = nil, columns: PairColumns? = nil) {
         self.format = format
         self.path = path
         self.labelHead = labelHead
         self.tagHead = tagHead
         self.limit = limit
+        self.pairHead = pairHead
+        self.columns = columns
     }
 }
 

@@ -119,6 +119,11 @@ extension PlanVerifier {
                 throw Unsafe("\(field).attrs.input = \(kind) names no head of the model")
             }
             expected = Shape(Architectures.head(h.kind).rows)
+        case .candidates(let head):
+            guard plan.model.taskHeads.contains(where: { $0.name == head && $0.kind == .contrastive }) else {
+                throw Unsafe("\(field).attrs.input = \(kind) names no contrastive head of the model")
+            }
+            expected = Shape(.batch)
         }
         guard node.shape == expected else { throw Unsafe("\(field).shape = \(node.shape), but the runtime feeds \(kind) as \(expected)") }
     }
@@ -165,7 +170,7 @@ extension PlanVerifier {
             guard g.nodes[id].shape == expected else { throw Unsafe("\(name).outputs[\(key)] has shape \(g.nodes[id].shape), expected \(expected)") }
         }
         try output("embedding", Shape(.batch, .const(plan.model.hidden)))
-        for head in plan.model.taskHeads {
+        for head in plan.model.taskHeads where head.predicts {
             try output("logits.\(head.name)", Shape(Architectures.head(head.kind).rows, .const(head.labels.count)))
         }
         if training { try output("loss", .scalar) }

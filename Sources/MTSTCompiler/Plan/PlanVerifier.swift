@@ -67,7 +67,14 @@ public struct PlanVerifier {
         try Self.range(plan.tokenizer.maxLength, 2...PlanLimits.maxSeq, "tokenizer.maxLength")
         var names = Set<String>()
         for (i, head) in m.taskHeads.enumerated() {
-            try Self.range(head.labels.count, 1...PlanLimits.maxIndex, "model.taskHeads[\(i)].labels.count")
+            if head.predicts {
+                try Self.range(head.labels.count, 1...PlanLimits.maxIndex, "model.taskHeads[\(i)].labels.count")
+            } else {
+                try Self.range(head.labels.count, 0...0, "model.taskHeads[\(i)].labels.count")
+                guard head.scale.isFinite, head.scale > 0, head.scale <= 1000 else {
+                    throw Unsafe("model.taskHeads[\(i)].scale = \(head.scale) is not in (0, 1000]")
+                }
+            }
             guard names.insert(head.name).inserted else { throw Unsafe("model.taskHeads[\(i)].name = \(head.name) is not unique") }
             if head.crf { try checkCRFScores(head, i) }
         }

@@ -1,4 +1,5 @@
-/// One task head: dropout then a linear layer over pooled or per-token features.
+/// One task head: dropout then a linear layer over pooled or per-token features, or (contrastive)
+/// a loss on the sentence embedding itself.
 public struct HeadSpec: Sendable {
     /// One enum for spec and plan; each kind is a `Head` in `Architectures.heads`.
     public typealias Kind = TaskHead.Kind
@@ -33,14 +34,16 @@ public struct HeadSpec: Sendable {
         return nil
     }
 
-    /// Classification heads read `embedding` (default) or `pooled`; tagging heads read `tokens`.
+    /// Classification and contrastive heads read `embedding` (default) or `pooled`; tagging heads read `tokens`.
     public var input: Input = .embedding
+    /// Contrastive heads: the factor on cosine similarities before the softmax (`scale`, default 20).
+    public var scale: Float = 20
 
     /// Tagging heads only: a linear-chain CRF over the logits (`crf: true`) replaces the per-token
     /// softmax: its loss is the sentence's negative log-likelihood and decoding is Viterbi.
     public var crf = false
 
-    static let keys = ["type", "input", "dropout", "labels", "crf"]
+    static let keys = ["type", "input", "dropout", "labels", "crf", "scale"]
 }
 
 extension HeadSpec {
@@ -57,15 +60,31 @@ extension HeadSpec {
         let map = try field.map(allowed: keys)
         let kind = try map.required("type").choice(Kind.self, what: "head type")
         var head = HeadSpec(name: name, kind: kind, dropout: 0.1, labels: .fromData, lossWeight: 1, location: keyLocation)
-        head.input = kind == .classification ? .embedding : .tokens
+        head.input = kind == .tagging ? .tokens : .embedding
+        if kind == .contrastive {
+            for key in ["dropout", "labels"] {
+                if let f = map.optional(key) {
+                    throw f.bad("a contrastive head has no \(key): it trains the sentence embedding from (anchor, positive) pairs, with no classifier")
+                }
+            }
+            head.dropout = 0
+            head.labels = .list([])
+        } else if let f = map.optional("scale") {
+            throw f.bad("only contrastive heads have a scale")
+        }
+        if let scale = map.optional("scale") {
+            let value = try scale.positiveDouble()
+            guard value <= 1000 else { throw scale.bad("must be at most 1000 (scores of scale × cosine feed exp), got \(value)") }
+            head.scale = Float(value)
+        }
         if let inputField = map.optional("input") {
             let input = try inputField.choice(Input.self, what: "head input")
             let tokens = "per-token features [B,T,\(hiddenSize)]"
             if kind == .tagging, input != .tokens {
                 throw inputField.bad("a tagging head expects \(tokens), got \(input.rawValue) [B,\(hiddenSize)]")
             }
-            if kind == .classification, input == .tokens {
-                throw inputField.bad("a classification head expects a sentence vector [B,\(hiddenSize)] (embedding or pooled), got \(tokens)")
+            if kind != .tagging, input == .tokens {
+                throw inputField.bad("a \(kind.rawValue) head expects a sentence vector [B,\(hiddenSize)] (embedding or pooled), got \(tokens)")
             }
             head.input = input
         }

@@ -40,9 +40,21 @@ enum SpecDecoding {
         let compileMap = try compileField?.map(allowed: CompileOptions.keys)
         let explicitMaxBatch = try compileMap?.optional("max_batch")?.positiveInt()
         let training = try TrainingSpec.decode(map.optional("training"), defaultBatch: explicitMaxBatch ?? 32)
+        if let head = heads.first(where: { $0.kind == .contrastive }), training.batchSize < 4 {
+            let why = "a contrastive head needs at least 4: a batch holds batch_size / 2 pairs, and a pair alone has no in-batch negative (its loss is always 0)"
+            if let f = try map.optional("training")?.map(allowed: TrainingSpec.keys).optional("batch_size") {
+                throw f.bad("\(training.batchSize) is too small for head '\(head.name)': \(why)")
+            }
+            throw .badValue(at: head.location, keyPath: "heads.\(head.name)",
+                            message: "training.batch_size is \(training.batchSize) (from compile.max_batch); \(why)")
+        }
         let compile = try decodeCompile(compileMap, maxBatch: explicitMaxBatch, training: training, tokenizer: tokenizer)
 
         let data = try map.optional("data").map { f throws(SpecError) in try DataSpec.decode(f, specPath: path, heads: heads) }
+        if let data, let head = heads.first(where: { h in h.kind == .contrastive && !data.train.contains { $0.pairHead == h.name } }) {
+            throw .badValue(at: head.location, keyPath: "heads.\(head.name)",
+                            message: "contrastive head '\(head.name)' has no training pairs: add a data.train source with format pairs_jsonl or pairs_csv (pair_head: \(head.name))")
+        }
 
         var spec = Spec(path: path, name: name, backbone: backbone, tokenizer: tokenizer, pooling: pooling,
                         normalize: normalize, heads: heads, optimizer: optimizer, training: training, data: data,

@@ -83,6 +83,16 @@ public final class Benchmark {
         if train {
             for head in model.plan.model.taskHeads {
                 guard let p = executor.inputPointer(.labels(head: head.name)) else { continue }
+                guard head.predicts else {
+                    // The first half of the rows are anchors whose positives are the second half.
+                    let n = batch / 2
+                    let candidates = executor.inputPointer(.candidates(head: head.name))
+                    for r in 0..<batch {
+                        p[r] = r < n ? Float(n + r) : -1
+                        candidates?[r] = r < n ? InputKind.candidateExcluded : 0
+                    }
+                    continue
+                }
                 let n = head.kind == .classification ? batch : tokens.tokens
                 for i in 0..<n { p[i] = Float(rng.next() % UInt64(head.labels.count)) }
             }

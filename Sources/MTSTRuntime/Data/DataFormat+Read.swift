@@ -4,25 +4,28 @@ import MTSTCompiler
 /// Reading the data file formats the spec names (`DataFormat`, shared with the plan). Each
 /// format's reader parses lines already read; reading the file and its errors are shared here.
 extension DataFormat {
-    public func read(path: String) throws(DataError) -> [Example] {
-        try parse(TextLines.read(path: path))
+    /// `columns` names the anchor and positive fields of the pairs formats.
+    public func read(path: String, columns: PairColumns = .standard) throws(DataError) -> [Example] {
+        try parse(TextLines.read(path: path), columns: columns)
     }
 
     /// Parses file bytes already in memory, as `read(path:)` does after reading them.
-    public func parse(_ bytes: Data, file: String) throws(DataError) -> [Example] {
-        try parse(TextLines(bytes: bytes, file: file))
+    public func parse(_ bytes: Data, file: String, columns: PairColumns = .standard) throws(DataError) -> [Example] {
+        try parse(TextLines(bytes: bytes, file: file), columns: columns)
     }
 
     /// Parses text already in memory; `file` is used for sources and messages.
-    public func parse(_ text: String, file: String) throws(DataError) -> [Example] {
-        try parse(TextLines(text: text, file: file))
+    public func parse(_ text: String, file: String, columns: PairColumns = .standard) throws(DataError) -> [Example] {
+        try parse(TextLines(text: text, file: file), columns: columns)
     }
 
-    func parse(_ lines: TextLines) throws(DataError) -> [Example] {
+    func parse(_ lines: TextLines, columns: PairColumns = .standard) throws(DataError) -> [Example] {
         switch self {
         case .atis: try ATISReader.parse(lines)
         case .conll: try CoNLLReader.parse(lines)
         case .jsonl: try JSONLinesReader.parse(lines)
+        case .pairsJSONL: try PairsReader.parseJSONLines(lines, columns: columns)
+        case .pairsCSV: try PairsReader.parseCSV(lines, columns: columns)
         }
     }
 }

@@ -7,6 +7,9 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     public var slots: SlotF1.Score?
     /// An example counts as right when every evaluated head is right: its intent, and all its tags.
     public var sentence: Accuracy
+    /// Held-out pairs: retrieval accuracy@1 of each anchor's positive among all the positives
+    /// (`PairRetrieval`); nil without pairs. Pairs are not counted in `examples` or `sentence`.
+    public var pairs: Accuracy?
 
     /// `predictedLabels[i]` and `predictedTags[i]` belong to `gold[i]`; pass nil for a head the
     /// model lacks. A gold label the model never saw in training simply cannot match, so it
@@ -48,8 +51,11 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         if let slots {
             parts.append("slot F1 \(percent(slots.f1)) (P \(percent(slots.precision)) R \(percent(slots.recall)))")
         }
-        parts.append("sentence acc \(percent(sentence.value))")
-        parts.append("\(examples) examples")
+        if examples > 0 || pairs == nil {
+            parts.append("sentence acc \(percent(sentence.value))")
+            parts.append("\(examples) examples")
+        }
+        if let pairs { parts.append("pair acc@1 \(percent(pairs.value)) (\(pairs.total) pairs)") }
         return parts.joined(separator: " | ")
     }
 

@@ -7,8 +7,14 @@ public struct EncodedExample: Sendable {
     public var ids: [Int32]
     /// Position in `ids` of each word's first piece, −1 when truncated away.
     public var firstPiece: [Int]
-    /// Per head (plan order): a sentence label, or `ids.count` token labels.
+    /// Per head (plan order): a sentence label, or `ids.count` token labels (none for contrastive heads).
     public var labels: [[Int32]]
+    /// A pair's positive (then `ids` is its anchor) and the index of the contrastive head it trains.
+    public var positive: [Int32]?
+    public var pairHead: Int?
+
+    /// The sentences this example puts into a batch: one, or two for a pair.
+    public var sentenceCount: Int { positive == nil ? 1 : 2 }
 }
 
 /// Turns examples into encoded ones for a plan's heads.
@@ -26,8 +32,21 @@ public struct ExampleEncoder: Sendable {
     }
 
     /// `route` names the heads that take the example's sentence label and its tags.
-    public func encode(_ e: Example, route: (label: String?, tags: String?)) -> EncodedExample {
-        encode(words: e.words, label: e.label, tags: e.tags, route: route)
+    public func encode(_ e: Example, route: (label: String?, tags: String?), pairHead: String? = nil) -> EncodedExample {
+        if let pair = e.pair {
+            let ids = tokenizer.encode(pair.anchor, maxLength: maxLength)
+            let labels = heads.map { h -> [Int32] in
+                switch h.kind {
+                case .classification: [-1]
+                case .tagging: [Int32](repeating: -1, count: ids.count)
+                case .contrastive: []
+                }
+            }
+            let head = heads.firstIndex { $0.name == pairHead } ?? heads.firstIndex { $0.kind == .contrastive }
+            return EncodedExample(ids: ids, firstPiece: [], labels: labels,
+                                  positive: tokenizer.encode(pair.positive, maxLength: maxLength), pairHead: head)
+        }
+        return encode(words: e.words, label: e.label, tags: e.tags, route: route)
     }
 
     /// Words with nothing to learn from (prediction): every label is −1.
@@ -51,6 +70,8 @@ public struct ExampleEncoder: Sendable {
                     }
                 }
                 labels.append(values)
+            case .contrastive:
+                labels.append([])
             }
         }
         return EncodedExample(ids: ids, firstPiece: firstPiece, labels: labels)

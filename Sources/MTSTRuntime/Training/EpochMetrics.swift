@@ -10,6 +10,8 @@ public struct EpochMetrics: Codable, Sendable {
     public var intent_acc: Double?
     public var slot_f1: Double?
     public var sentence_acc: Double
+    /// Retrieval accuracy@1 on the evaluation pairs, in percent (contrastive heads).
+    public var pair_acc: Double?
 
     public var train_seconds: Double
     public var sentences_per_second: Double

@@ -25,6 +25,7 @@ public struct PrimaryHeads: Sendable, Equatable {
         switch head.kind {
         case .classification: head.name == label ? "intent" : head.name
         case .tagging: head.name == tags ? "tags" : head.name
+        case .contrastive: head.name
         }
     }
 }
@@ -72,7 +73,7 @@ extension Model {
         for batch in buckets {
             try batch.feed(inference)
             inference.run()
-            for head in heads {
+            for head in heads where head.predicts {
                 let logits = try inference.output("logits.\(head.name)")
                 let classes = head.labels.count
                 let rows = logits.count / classes
@@ -95,6 +96,8 @@ extension Model {
                         result[row].tags[head.name] = examples[row].firstPiece.map {
                             $0 >= 0 ? head.labels[Int(argmax[batch.starts[b] + $0])] : "O"
                         }
+                    case .contrastive:
+                        break
                     }
                 }
             }

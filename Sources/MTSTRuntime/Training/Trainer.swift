@@ -71,8 +71,13 @@ public final class Trainer {
         for source in sources {
             let route = TrainingData.routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: model.plan.model.taskHeads)
             let examples = try TrainingData.read(source)
-            if training { try TrainingData.checkLabels(examples, route: route, heads: model.plan.model.taskHeads) }
-            for e in examples { result.append((e, encoder.encode(e, route: route))) }
+            if training {
+                try TrainingData.checkLabels(examples, route: route, heads: model.plan.model.taskHeads)
+                if source.format.holdsPairs {
+                    try TrainingData.checkPairs(examples, path: source.path, head: source.pairHead)
+                }
+            }
+            for e in examples { result.append((e, encoder.encode(e, route: route, pairHead: source.pairHead))) }
         }
         return result
     }
@@ -154,9 +159,8 @@ public final class Trainer {
         let batchSize = min(plan.trainingLoop.batchSize, training.graph.maxBatch)
         var tokens = 1, seq = 1
         for epoch in 0..<max(epochs, 1) {
-            let order = Session.order(epoch: epoch, count: train.count, seed: plan.trainingLoop.seed)
-            for start in stride(from: 0, to: order.count, by: batchSize) {
-                let lengths = order[start..<min(start + batchSize, order.count)].map { train[$0].ids.count }
+            for rows in Session.batches(epoch: epoch, train: train, batchSize: batchSize, seed: plan.trainingLoop.seed) {
+                let lengths = rows.flatMap { r in [train[r].ids.count] + (train[r].positive.map { [$0.count] } ?? []) }
                 tokens = max(tokens, lengths.reduce(0, +))
                 seq = max(seq, lengths.max() ?? 1)
             }
@@ -190,16 +194,27 @@ public final class Trainer {
         return p
     }
 
-    public func evaluate(_ examples: [(Example, EncodedExample)]) throws -> (EvaluationReport, [Prediction]) {
+    /// Pairs are scored by retrieval (`EvaluationReport.pairs`) and get no prediction line.
+    public func evaluate(_ all: [(Example, EncodedExample)]) throws -> (EvaluationReport, [Prediction]) {
+        let pairs = all.compactMap(\.0.pair)
+        let examples = all.filter { $0.0.pair == nil }
+        var pairScore: Accuracy?
+        if !pairs.isEmpty {
+            let embeddings = try model.embed(pairs.map(\.anchor) + pairs.map(\.positive))
+            pairScore = PairRetrieval.accuracyAt1(anchors: Array(embeddings[..<pairs.count]), positives: Array(embeddings[pairs.count...]))
+        }
         guard !examples.isEmpty else {
-            return (EvaluationReport.evaluate(gold: [], predictedLabels: nil, predictedTags: nil), [])
+            var report = EvaluationReport.evaluate(gold: [], predictedLabels: nil, predictedTags: nil)
+            report.pairs = pairScore
+            return (report, [])
         }
         let predictions = try model.predict(examples.map(\.1), texts: examples.map { $0.0.words.joined(separator: " ") })
         let primary = PrimaryHeads(model.plan.model.taskHeads)
-        let report = EvaluationReport.evaluate(
+        var report = EvaluationReport.evaluate(
             gold: examples.map(\.0),
             predictedLabels: primary.label.map { h in predictions.map { $0.labels[h] ?? "" } },
             predictedTags: primary.tags.map { h in predictions.map { $0.tags[h] ?? [] } })
+        report.pairs = pairScore
         return (report, predictions)
     }
 

@@ -1,20 +1,61 @@
 import MTSTCompiler
 
 extension Executor {
-    /// Feeds token inputs and every head's labels for a batch of encoded examples.
+    /// Feeds token inputs and every head's labels for a batch of encoded examples. A batch holds
+    /// either sentences or pairs, never both (`TrainingBatches.epoch`): n pairs become 2n rows,
+    /// the anchors then their positives, and each head other than the pairs' contrastive head
+    /// sees only ignored labels, as a contrastive head does on a batch of sentences.
     func feed(_ examples: [EncodedExample], heads: [TaskHead]) throws {
-        let tokens = TokenBatch(sequences: examples.map(\.ids), rows: Array(examples.indices))
+        let pairs = examples.first?.positive != nil
+        precondition(examples.allSatisfy { ($0.positive != nil) == pairs }, "a batch mixes pairs and sentences")
+        let sequences = pairs ? examples.map(\.ids) + examples.map { $0.positive ?? [] } : examples.map(\.ids)
+        let tokens = TokenBatch(sequences: sequences, rows: Array(sequences.indices))
         try tokens.feed(self)
+        let n = examples.count
         for (h, head) in heads.enumerated() {
             guard let p = inputPointer(.labels(head: head.name)) else { continue }
             switch head.kind {
             case .classification:
-                for (b, e) in examples.enumerated() { p[b] = Float(e.labels[h][0]) }
+                for b in 0..<tokens.batch { p[b] = pairs ? -1 : Float(examples[b].labels[h][0]) }
             case .tagging:
-                for (b, e) in examples.enumerated() {
-                    for (t, v) in e.labels[h].enumerated() { p[tokens.starts[b] + t] = Float(v) }
+                if pairs {
+                    p.update(repeating: -1, count: tokens.tokens)
+                } else {
+                    for (b, e) in examples.enumerated() {
+                        for (t, v) in e.labels[h].enumerated() { p[tokens.starts[b] + t] = Float(v) }
+                    }
+                }
+            case .contrastive:
+                let trains = pairs && examples[0].pairHead == h
+                let candidates = inputPointer(.candidates(head: head.name))
+                for r in 0..<tokens.batch {
+                    p[r] = trains && r < n ? Float(n + r) : -1
+                    candidates?[r] = trains && r < n ? InputKind.candidateExcluded : 0
                 }
             }
         }
+    }
+}
+
+/// The batches of one epoch: a seeded shuffle of the examples, cut into batches of
+/// `training.batch_size` sentences. Pairs, when there are any, form their own batches of
+/// batch_size / 2 pairs (2 sentences each, so every batch fits the compiled maximum), and the
+/// sentence and pair batches are then shuffled together.
+public enum TrainingBatches {
+    public static func epoch(_ epoch: Int, isPair: [Bool], batchSize: Int, seed: UInt64) -> [[Int]] {
+        var rng = SplitMix64(seed: seed &+ UInt64(epoch) &* 1_000_003)
+        var order = Array(isPair.indices)
+        order.shuffle(using: &rng)
+        func cut(_ rows: [Int], _ size: Int) -> [[Int]] {
+            stride(from: 0, to: rows.count, by: size).map { Array(rows[$0..<min($0 + size, rows.count)]) }
+        }
+        guard isPair.contains(true) else { return cut(order, batchSize) }
+        var pairBatches = cut(order.filter { isPair[$0] }, max(1, batchSize / 2))
+        // One pair alone has no in-batch negative: its loss is 0 whatever the weights. Drop it
+        // (the shuffle drops a different pair each epoch).
+        if pairBatches.last?.count == 1 { pairBatches.removeLast() }
+        var batches = cut(order.filter { !isPair[$0] }, batchSize) + pairBatches
+        batches.shuffle(using: &rng)
+        return batches
     }
 }

@@ -8,13 +8,13 @@ public enum TrainingData {
         public var labels: [String: [String]] = [:]
     }
 
-    public static func read(format: DataFormat, path: String, limit: Int?) throws -> [Example] {
-        let examples = try format.read(path: path)
+    public static func read(format: DataFormat, path: String, limit: Int?, columns: PairColumns? = nil) throws -> [Example] {
+        let examples = try format.read(path: path, columns: columns ?? .standard)
         return limit.map { Array(examples.prefix($0)) } ?? examples
     }
 
     public static func read(_ source: DataSourceRef) throws -> [Example] {
-        try read(format: source.format, path: source.path, limit: source.limit)
+        try read(format: source.format, path: source.path, limit: source.limit, columns: source.columns)
     }
 
     /// Which heads take a source's sentence label and its tags.
@@ -36,7 +36,12 @@ public enum TrainingData {
         }
         let fixed = Set(spec.heads.filter { $0.explicitLabels != nil }.map(\.name))
         var seen: [String: Set<String>] = [:]
-        for source in data.train {
+        for source in data.train where source.format.holdsPairs && FileManager.default.fileExists(atPath: source.path.value) {
+            // No labels to collect, but a malformed or empty pairs file is better reported now.
+            let pairs = try read(format: source.format, path: source.path.value, limit: source.limit, columns: source.columns)
+            try checkPairs(pairs, path: source.path.value, head: source.pairHead)
+        }
+        for source in data.train where !source.format.holdsPairs {
             guard FileManager.default.fileExists(atPath: source.path.value) else {
                 // Compiling without the data is allowed when nothing needs its labels yet.
                 if !needsData { continue }
@@ -81,6 +86,13 @@ public enum TrainingData {
                 }
             }
         }
+    }
+
+    /// A training pairs file without pairs would leave its contrastive head untrained, silently.
+    public static func checkPairs(_ examples: [Example], path: String, head: String?) throws(DataError) {
+        guard examples.isEmpty else { return }
+        throw DataError(.malformed(reason: "no pairs (the file is empty or blank), so contrastive head \(head ?? "?") has nothing to train on; check the spec's data.train"),
+                        at: SourceLocation(file: path))
     }
 
     public static func orderedLabels(_ set: Set<String>, tags: Bool) -> [String] {

@@ -21,13 +21,10 @@ struct Position {
 /// One invocation of `Trainer.run`: the epoch loop from a position, the numerics guard, and the
 /// snapshots it commits.
 struct Session {
-    /// The order an epoch visits the training examples in: a seeded shuffle per epoch, so a
-    /// resumed run and a memory prediction see the same batches as an uninterrupted run.
-    static func order(epoch: Int, count: Int, seed: UInt64) -> [Int] {
-        var rng = SplitMix64(seed: seed &+ UInt64(epoch) &* 1_000_003)
-        var order = Array(0..<count)
-        order.shuffle(using: &rng)
-        return order
+    /// The batches of an epoch, seeded per epoch, so a resumed run and a memory prediction see
+    /// the same batches as an uninterrupted run.
+    static func batches(epoch: Int, train: [EncodedExample], batchSize: Int, seed: UInt64) -> [[Int]] {
+        TrainingBatches.epoch(epoch, isPair: train.map { $0.positive != nil }, batchSize: batchSize, seed: seed)
     }
 
     let trainer: Trainer
@@ -56,7 +53,8 @@ struct Session {
         let plan = model.plan
         let batchSize = plan.trainingLoop.batchSize
         let accumulation = max(1, plan.trainingLoop.gradientAccumulation)
-        let microBatches = (train.count + batchSize - 1) / batchSize
+        // The count is the same every epoch: only which examples share a batch changes.
+        let microBatches = Self.batches(epoch: 0, train: train.map(\.1), batchSize: batchSize, seed: plan.trainingLoop.seed).count
         let updatesPerEpoch = (microBatches + accumulation - 1) / accumulation
         let totalUpdates = updatesPerEpoch * epochs
         guard start.step % accumulation == 0, start.step < microBatches else {
@@ -70,12 +68,11 @@ struct Session {
         var position = start
         var lastReport: EvaluationReport?
         for epoch in position.epoch..<epochs {
-            let order = Self.order(epoch: epoch, count: train.count, seed: plan.trainingLoop.seed)
+            let batches = Self.batches(epoch: epoch, train: train.map(\.1), batchSize: batchSize, seed: plan.trainingLoop.seed)
             let start = Date()
             trainer.progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
             for m in position.step..<microBatches {
-                let rows = order[(m * batchSize)..<min((m + 1) * batchSize, order.count)]
-                try executor.feed(rows.map { train[$0].1 }, heads: heads)
+                try executor.feed(batches[m].map { train[$0].1 }, heads: heads)
                 executor.run(seed: plan.trainingLoop.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
                 let loss = Double(try executor.output("loss")[0])
                 let at = "epoch \(epoch + 1) step \(m + 1)/\(microBatches)"
@@ -113,12 +110,13 @@ struct Session {
             lastReport = report
             let metrics = EpochMetrics(epoch: epoch + 1, loss: position.lossSum / Double(max(position.lossCount, 1)),
                                        intent_acc: report.intent.map { $0.value * 100 }, slot_f1: report.slots.map { $0.f1 * 100 },
-                                       sentence_acc: report.sentence.value * 100, train_seconds: trainSeconds,
+                                       sentence_acc: report.sentence.value * 100, pair_acc: report.pairs.map { $0.value * 100 },
+                                       train_seconds: trainSeconds,
                                        sentences_per_second: Double(train.count) / trainSeconds,
                                        peak_rss_mb: ResourceUsage.peakRSSMegabytes(),
                                        eval_seconds: Date().timeIntervalSince(evalStart))
             position.metrics.append(try metrics.line())
-            position.predictions = try trainer.predictionLines(eval.map(\.0), predictions)
+            position.predictions = try trainer.predictionLines(eval.map(\.0).filter { $0.pair == nil }, predictions)
             position.epoch = epoch + 1
             position.step = 0
             position.lossSum = 0

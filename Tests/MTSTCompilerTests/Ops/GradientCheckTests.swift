@@ -33,6 +33,12 @@ struct GradientCheckTests {
             ("NT", { b in try b.matmul(try b.tokens(4), try b.param([5, 4]), false, true) }),
             ("TN", { b in try b.matmul(try b.tokens(3), try b.tokens(5), true, false) }),
             ("TT", { b in try b.matmul(try b.param([4, 3]), try b.param([5, 4]), true, true) }),
+            // Both operands one node (a Gram matrix, as the contrastive head's cosines): the two
+            // gradient contributions must be summed.
+            ("NT same input", { b in
+                let x = try b.param([4, 3])
+                return try b.matmul(x, x, false, true)
+            }),
         ],
         .linear: [("linear", { b in try b.g.add(.linear, [try b.tokens(4), try b.param([5, 4]), try b.param([5])], name: "y") })],
         .gelu: [("gelu", { b in try b.g.add(.gelu, [try b.tokens(4, scale: 2)], name: "y") })],
@@ -68,7 +74,25 @@ struct GradientCheckTests {
             a.stream = 7
             return try b.g.add(.dropout, [try b.tokens(6)], attrs: a, name: "y")
         })],
-        .crossEntropy: [("crossEntropy", { b in try b.g.add(.crossEntropy, [try b.tokens(4, scale: 2), try b.labels(classes: 4)], name: "y") })],
+        .crossEntropy: [
+            ("crossEntropy", { b in try b.g.add(.crossEntropy, [try b.tokens(4, scale: 2), try b.labels(classes: 4)], name: "y") }),
+            // The contrastive head's loss as ContrastiveHead.loss builds it, on 2 pairs (rows
+            // 0–1 anchors, 2–3 positives): cosines, scale, the candidate mask, cross-entropy.
+            ("contrastive", { b in
+                var norm = Attributes(), tb = Attributes(), scale = Attributes()
+                norm.eps = 1e-12
+                tb.transB = true
+                scale.value = 3
+                // Rows of norm ≈ 2–4: normalizing a short row is curved enough that the fixed
+                // difference step of 0.01 would misjudge its slope by over 1 %.
+                let unit = try b.g.add(.l2Normalize, [try b.param([4, 3], scale: 4)], attrs: norm, name: "unit")
+                let cosine = try b.g.add(.matmul, [unit, unit], attrs: tb, name: "cosine")
+                let scores = try b.g.add(.scale, [cosine], attrs: scale, name: "scores")
+                let mask = try b.input("candidates", Shape(.const(4)), [InputKind.candidateExcluded, InputKind.candidateExcluded, 0, 0])
+                let masked = try b.g.add(.biasAdd, [scores, mask], name: "masked")
+                return try b.g.add(.crossEntropy, [masked, try b.input("targets", Shape(.const(4)), [2, 3, -1, -1])], name: "y")
+            }),
+        ],
         .crf: [("crf", { b in
             // Sentence 0 chains rows 0 and 1, sentence 1 rows 3 and 4 (row 2 and 5 labelled −1).
             try b.g.add(.crf, [try b.tokens(4, scale: 2), try b.labels(classes: 4), try b.param([4, 4]), try b.param([4]), try b.param([4])],

@@ -25,8 +25,9 @@ import Testing
 
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
-            "bert-base.yaml", "multitask-crf.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
-            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-distilbert.yaml", "tiny-mpnet.yaml", "tiny.yaml",
+            "bert-base.yaml", "contrastive.yaml", "multitask-crf.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
+            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-contrastive.yaml",
+            "tiny-distilbert.yaml", "tiny-mpnet.yaml", "tiny.yaml",
         ])
     }
 
@@ -37,8 +38,10 @@ import Testing
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
         #expect(settings.count == params.count)
-        #expect(spec.heads.map(\.name) == ["intent", "slots"])
-        #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
+        if !name.hasSuffix("contrastive.yaml") {  // checked by contrastiveSpecs
+            #expect(spec.heads.map(\.name) == ["intent", "slots"])
+            #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
+        }
         if FileManager.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json") {
             _ = try Spec.load(path: "\(Self.root)/Graphs/\(name)")
         }
@@ -80,6 +83,18 @@ import Testing
         }
         #expect(params.first { $0.path == "heads.slots.crf.transitions" }?.count == 120 * 120)
         #expect(byPath["heads.slots.weight"]?.lr == 2e-4)
+    }
+
+    @Test func contrastiveSpecs() throws {
+        let minilm = try Self.parseShipped("contrastive.yaml")
+        #expect(minilm.heads.map(\.kind) == [.contrastive] && minilm.heads[0].scale == 20 && minilm.heads[0].input == .embedding)
+        #expect(minilm.data?.train.map(\.format) == [.pairsJSONL] && minilm.data?.train.first?.pairHead == "paraphrase")
+        #expect(minilm.training.batchSize == 32 && minilm.normalize == .l2)
+        #expect(!ModelDescription.parameters(for: minilm).contains { $0.isHead })
+        let tiny = try Self.parseShipped("tiny-contrastive.yaml")
+        #expect(tiny.heads.map(\.kind) == [.classification, .contrastive])
+        #expect(tiny.data?.train.map(\.format) == [.atis, .pairsJSONL] && tiny.data?.eval.map(\.format) == [.atis, .pairsCSV])
+        #expect(tiny.data?.eval.last?.columns == PairColumns(anchor: "question", positive: "paraphrase"))
     }
 
     @Test func bertBase() throws {
