@@ -105,6 +105,13 @@ import Testing
             }
             described.formUnion(paths)
         }
+        // Every registered head part (a CRF tagging head adds its scores).
+        for head in Architectures.heads {
+            var m = ArchitectureDescriptionTests.model(BERT.name, normalize: .layerNorm, kinds: [head.kind])
+            m.taskHeads[0].name = "<name>"
+            m.taskHeads[0].crf = head.crf
+            described.formUnion(try ModelDescription.parameters(m).map(\.path).filter { $0.hasPrefix("heads.") })
+        }
         #expect(documented == described, "only in the docs: \(documented.subtracting(described).sorted()); only described: \(described.subtracting(documented).sorted())")
     }
 }
