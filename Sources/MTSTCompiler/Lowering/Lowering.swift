@@ -20,10 +20,7 @@ public struct Lowering {
     }
 
     mutating func input(_ kind: InputKind, _ shape: Shape) throws -> NodeID {
-        var a = Attributes()
-        a.input = kind
-        a.declaredShape = shape
-        return try graph.add(.input, [], attrs: a, name: kind.description, origin: "tokenizer")
+        try graph.add(.input, [], attrs: .input(kind, shape: shape), name: kind.description, origin: "tokenizer")
     }
 
     mutating func param(_ path: String, _ shape: [Int], hf: String?, _ initializer: ParamInit,
@@ -38,23 +35,21 @@ public struct Lowering {
     }
 
     mutating func op(_ kind: OpKind, _ inputs: [NodeID], _ name: String, origin: String,
-                     _ configure: (inout Attributes) -> Void = { _ in }) throws -> NodeID {
-        var a = Attributes()
-        configure(&a)
-        return try graph.add(kind, inputs, attrs: a, name: name, origin: origin)
+                     _ attrs: Attributes = .none) throws -> NodeID {
+        try graph.add(kind, inputs, attrs: attrs, name: name, origin: origin)
     }
 
     mutating func dropout(_ x: NodeID, _ p: Float, _ name: String, origin: String) throws -> NodeID {
         guard mode == .training, p > 0 else { return x }
         let stream = UInt64(graph.nodes.count)
-        return try op(.dropout, [x], name, origin: origin) { $0.dropout = p; $0.stream = stream }
+        return try op(.dropout, [x], name, origin: origin, .dropout(p: p, stream: stream))
     }
 
     /// `x·Wᵀ + b` with weights `[out, in]` named as Hugging Face names them.
     mutating func dense(_ x: NodeID, _ path: String, out: Int, in width: Int, hf: String, layer: Int?, origin: String) throws -> NodeID {
         let w = try param("\(path).weight", [out, width], hf: "\(hf).weight", .normal(std: model.initStd), layer: layer, origin: origin)
         let b = try param("\(path).bias", [out], hf: "\(hf).bias", .zeros, layer: layer, origin: origin)
-        let y = try op(.matmul, [x, w], "\(path).matmul", origin: origin) { $0.transB = true }
+        let y = try op(.matmul, [x, w], "\(path).matmul", origin: origin, .matmul(transB: true))
         return try op(.biasAdd, [y, b], "\(path).bias_add", origin: origin)
     }
 
@@ -63,7 +58,7 @@ public struct Lowering {
         let g = try param("\(path).weight", [h], hf: "\(hf).weight", .ones, layer: layer, origin: origin)
         let b = try param("\(path).bias", [h], hf: "\(hf).bias", .zeros, layer: layer, origin: origin)
         let eps = model.layerNormEps
-        return try op(.layerNorm, [x, g, b], path, origin: origin) { $0.eps = eps }
+        return try op(.layerNorm, [x, g, b], path, origin: origin, .layerNorm(eps: eps))
     }
 
     mutating func build() throws {
@@ -107,7 +102,7 @@ public struct Lowering {
         }
         rawPooled = pooled
         switch m.normalize {
-        case .l2: pooled = try op(.l2Normalize, [pooled], "pooling.l2_normalize", origin: "normalize") { $0.eps = 1e-12 }
+        case .l2: pooled = try op(.l2Normalize, [pooled], "pooling.l2_normalize", origin: "normalize", .l2Normalize(eps: 1e-12))
         case .layerNorm: pooled = try layerNorm(pooled, "pooling.norm", hf: "pooling.norm", layer: nil, origin: "normalize")
         case .none: break
         }
@@ -126,7 +121,7 @@ public struct Lowering {
             let loss = try op(.crossEntropy, [logits, labels], "heads.\(head.name).loss", origin: origin)
             graph.outputs["loss.\(head.name)"] = loss
             losses.append(head.lossWeight == 1 ? loss
-                          : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: origin) { $0.value = head.lossWeight })
+                          : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: origin, .scale(factor: head.lossWeight)))
         }
         if mode == .training, var total = losses.first {
             for (i, l) in losses.dropFirst().enumerated() {
@@ -146,14 +141,10 @@ public struct Lowering {
         let k = try dense(x, "\(p).attention.key", out: h, in: h, hf: "\(hf).attention.self.key", layer: i, origin: o)
         let v = try dense(x, "\(p).attention.value", out: h, in: h, hf: "\(hf).attention.self.value", layer: i, origin: o)
         let scale = 1 / Float(m.headDim).squareRoot()
-        let configure: (inout Attributes) -> Void = { a in
-            a.heads = m.heads
-            a.headDim = m.headDim
-            a.attentionScale = scale
-        }
-        var probs = try op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, configure)
+        let attention = Attributes.attention(heads: m.heads, headDim: m.headDim, scale: scale)
+        var probs = try op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, attention)
         probs = try dropout(probs, m.attentionDropout, "\(p).attention.probs_dropout", origin: o)
-        let context = try op(.attentionContext, [probs, v], "\(p).attention.context", origin: o, configure)
+        let context = try op(.attentionContext, [probs, v], "\(p).attention.context", origin: o, attention)
         var attnOut = try dense(context, "\(p).attention.output", out: h, in: h, hf: "\(hf).attention.output.dense", layer: i, origin: o)
         attnOut = try dropout(attnOut, m.hiddenDropout, "\(p).attention.dropout", origin: o)
         let res1 = try op(.add, [attnOut, x], "\(p).attention.residual", origin: o)

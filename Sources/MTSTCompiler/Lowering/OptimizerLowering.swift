@@ -8,10 +8,7 @@ public enum OptimizerLowering {
     public static func lower(params: [ParamEntry], beta1: Double, beta2: Double, eps: Double, clipNorm: Double) throws -> Graph {
         var g = Graph(maxBatch: 1, maxSeq: 1)
         g.params = params
-        var a = Attributes()
-        a.input = .optimizerState
-        a.declaredShape = Shape(.const(OptimizerState.count))
-        let state = try g.add(.input, [], attrs: a, name: "optimizer.state", origin: "optimizer")
+        let state = try g.add(.input, [], attrs: .input(.optimizerState, shape: Shape(.const(OptimizerState.count))), name: "optimizer.state", origin: "optimizer")
         var updates: [(index: Int, param: NodeID, grad: NodeID, attrs: OptimizerAttributes)] = []
         var norms: [NodeID] = []
         for (i, p) in params.enumerated() where p.sliceOf == nil && p.trains {
@@ -22,29 +19,19 @@ public enum OptimizerLowering {
             o.beta2 = beta2
             o.eps = eps
             o.fromEpoch = p.trainFromEpoch
-            var pa = Attributes()
-            pa.param = i
-            pa.optimizer = o
-            let param = try g.add(.param, [], attrs: pa, name: p.path, origin: "optimizer")
-            let grad = try g.add(.gradient, [], attrs: pa, name: "\(p.path).grad", origin: "optimizer")
+            let param = try g.add(.param, [], attrs: .param(i), name: p.path, origin: "optimizer")
+            let grad = try g.add(.gradient, [], attrs: .param(i), name: "\(p.path).grad", origin: "optimizer")
             // Computed even without clipping: the runtime stops on a non-finite norm.
-            norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
+            norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: .optimizer(param: i, o), name: "\(p.path).grad_norm2", origin: "optimizer"))
             updates.append((i, param, grad, o))
         }
         guard !updates.isEmpty else { throw CompileError.nothingToTrain("every parameter is frozen") }
-        var ca = Attributes()
-        var clip = OptimizerAttributes()
-        clip.clipNorm = clipNorm
-        ca.optimizer = clip
-        let scale = try g.add(.clipScale, norms + [state], attrs: ca, name: "optimizer.clip_scale", origin: "optimizer")
+        let scale = try g.add(.clipScale, norms + [state], attrs: .clip(norm: clipNorm), name: "optimizer.clip_scale", origin: "optimizer")
         g.outputs[OptimizerLowering.clipOutput] = scale
         for u in updates {
-            var ua = Attributes()
-            ua.param = u.index
-            ua.optimizer = u.attrs
-            let m = try g.add(.moment1, [], attrs: ua, name: "\(params[u.index].path).m", origin: "optimizer")
-            let v = try g.add(.moment2, [], attrs: ua, name: "\(params[u.index].path).v", origin: "optimizer")
-            try g.add(.adamw, [u.param, u.grad, m, v, scale, state], attrs: ua, name: "\(params[u.index].path).adamw", origin: "optimizer")
+            let m = try g.add(.moment1, [], attrs: .param(u.index), name: "\(params[u.index].path).m", origin: "optimizer")
+            let v = try g.add(.moment2, [], attrs: .param(u.index), name: "\(params[u.index].path).v", origin: "optimizer")
+            try g.add(.adamw, [u.param, u.grad, m, v, scale, state], attrs: .optimizer(param: u.index, u.attrs), name: "\(params[u.index].path).adamw", origin: "optimizer")
         }
         return g
     }

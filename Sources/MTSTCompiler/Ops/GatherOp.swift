@@ -11,7 +11,7 @@ enum GatherOp: OpDef {
     static func run(_ a: KernelArgs) {
         Kernels.gather(table: a.input(0), width: a.cols(0), ids: a.input(1), count: a.count(1), a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         let d = try g.add(.embeddingGrad, [dOut, node.inputs[1], node.inputs[0]], "dtable")
         return [.full(d), nil]
     }
@@ -19,6 +19,7 @@ enum GatherOp: OpDef {
 
 /// Gradient of a gather: zeros of the table's shape with `dy` rows added at the ids.
 enum EmbeddingGradOp: BackwardOnlyOpDef {
+    static var canAccumulateIntoGradient: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
         try ShapeRules.rank(inputs[0], 2, "dy")
@@ -28,7 +29,7 @@ enum EmbeddingGradOp: BackwardOnlyOpDef {
         return inputs[2]
     }
     static func run(_ a: KernelArgs) {
-        if !a.attrs.accumulatesGrad { Kernels.fill(a.output, value: 0, count: a.outputCount) }
+        if !a.accumulates { Kernels.fill(a.output, value: 0, count: a.outputCount) }
         Kernels.scatterAdd(a.input(0), ids: a.input(1), count: a.count(1), width: a.outputCols, table: a.output)
     }
 }

@@ -43,7 +43,9 @@ public extension OpKind {
         case .embeddingGrad: EmbeddingGradOp.self
         case .concatColumns: ConcatColumnsOp.self
         case .gradAccumulate: GradAccumulateOp.self
-        case .gradient, .moment1, .moment2: ParamStateOp.self
+        case .gradient: GradientBufferOp.self
+        case .moment1: Moment1Op.self
+        case .moment2: Moment2Op.self
         case .gradSquaredNorm: GradSquaredNormOp.self
         case .clipScale: ClipScaleOp.self
         case .adamw: AdamWOp.self

@@ -2,7 +2,10 @@ import MTSTKernels
 
 /// A parameter's gradient buffer or AdamW moment (`gradient`, `moment1`, `moment2`): persistent
 /// storage outside the arena, resolved by the executor like a parameter.
-enum ParamStateOp: BackwardOnlyOpDef {
+protocol ParamStateOpDef: BackwardOnlyOpDef {}
+
+extension ParamStateOpDef {
+    static var attributes: Attributes.Case { .param }
     static var isSource: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         throw ShapeRuleError("parameter state shapes come from the parameter table")
@@ -10,14 +13,17 @@ enum ParamStateOp: BackwardOnlyOpDef {
     static func run(_ args: KernelArgs) {}
 }
 
+enum GradientBufferOp: ParamStateOpDef { static var storage: OpStorage { .store(.gradients) } }
+enum Moment1Op: ParamStateOpDef { static var storage: OpStorage { .store(.moment1) } }
+enum Moment2Op: ParamStateOpDef { static var storage: OpStorage { .store(.moment2) } }
+
 private func state(_ a: KernelArgs, _ slot: Int) -> Float { a.input(a.inputs.count - 1)[slot] }
 
 private func active(_ a: KernelArgs) -> Bool {
-    Int(state(a, OptimizerState.epoch)) >= (a.attrs.optimizer?.fromEpoch ?? 0)
+    Int(state(a, OptimizerState.epoch)) >= a.attr(\.optimizer).fromEpoch
 }
 
 private func optimizerShapes(_ inputs: [Shape], _ attrs: Attributes, arity: Int) throws(ShapeRuleError) {
-    guard attrs.optimizer != nil else { throw ShapeRuleError("optimizer op without optimizer attributes") }
     guard inputs.count >= arity, inputs.last == Shape(.const(OptimizerState.count)) else {
         throw ShapeRuleError("expects the optimizer state [\(OptimizerState.count)] as last input")
     }
@@ -26,6 +32,7 @@ private func optimizerShapes(_ inputs: [Shape], _ attrs: Attributes, arity: Int)
 /// `‖g·gradScale‖²` of one parameter's gradient, 0 while the parameter is not yet training.
 /// Inputs: gradient, state.
 enum GradSquaredNormOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .optimizer }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
         try optimizerShapes(inputs, attrs, arity: 2)
@@ -43,6 +50,7 @@ enum GradSquaredNormOp: BackwardOnlyOpDef {
 /// scale NaN, so AdamW leaves every weight as it was. Inputs: every parameter's squared norm,
 /// then the state.
 enum ClipScaleOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .clip }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try optimizerShapes(inputs, attrs, arity: 1)
         for s in inputs.dropLast() { try ShapeRules.scalar(s, "squared norm") }
@@ -52,7 +60,7 @@ enum ClipScaleOp: BackwardOnlyOpDef {
         var total = 0.0
         for i in 0..<(a.inputs.count - 1) { total += Double(a.input(i).pointee) }
         let norm = total.squareRoot()
-        let clip = a.attrs.optimizer?.clipNorm ?? 0
+        let clip = a.attr(\.clipNorm)
         var scale = Double(state(a, OptimizerState.gradScale))
         if !norm.isFinite {
             scale = .nan
@@ -68,6 +76,7 @@ enum ClipScaleOp: BackwardOnlyOpDef {
 /// cleared for the next accumulation. Inputs: param, gradient, moment1, moment2, scale, state.
 /// Bias correction counts the updates since the parameter joined training.
 enum AdamWOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .optimizer }
     static var hasSideEffects: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try optimizerShapes(inputs, attrs, arity: 6)

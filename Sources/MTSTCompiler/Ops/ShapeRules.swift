@@ -41,11 +41,17 @@ enum ShapeRules {
     /// Columns the attention kernels touch, `heads·headDim`, after checking both are positive
     /// and their product fits: the kernels turn these attributes into pointer offsets.
     static func attentionWidth(_ attrs: Attributes) throws(ShapeRuleError) -> Int {
-        guard attrs.heads > 0, attrs.headDim > 0 else { throw ShapeRuleError("heads and head size must be positive") }
-        guard let width = SizeMath.multiply(attrs.heads, attrs.headDim) else {
-            throw ShapeRuleError("\(attrs.heads) heads × \(attrs.headDim) overflows")
+        let at = try attention(attrs)
+        guard at.heads > 0, at.headDim > 0 else { throw ShapeRuleError("heads and head size must be positive") }
+        guard let width = SizeMath.multiply(at.heads, at.headDim) else {
+            throw ShapeRuleError("\(at.heads) heads × \(at.headDim) overflows")
         }
         return width
+    }
+
+    static func attention(_ attrs: Attributes) throws(ShapeRuleError) -> AttentionAttributes {
+        guard let at = attrs.attention else { throw ShapeRuleError("expects attention attributes") }
+        return at
     }
 
     /// A token matrix read from column `offset` for `width` columns (a Q, K or V part).
@@ -56,10 +62,10 @@ enum ShapeRules {
         }
     }
 
-    /// The probabilities (or their gradient) of an attention with `attrs.heads` heads.
+    /// The probabilities (or their gradient) of an attention with `heads` heads.
     static func probs(_ s: Shape, _ attrs: Attributes, _ what: String) throws(ShapeRuleError) {
         _ = try attentionWidth(attrs)
-        try same(s, attentionProbs(heads: attrs.heads), what)
+        try same(s, attentionProbs(heads: try ShapeRules.attention(attrs).heads), what)
     }
 
     static func scalar(_ s: Shape, _ what: String) throws(ShapeRuleError) {
@@ -69,9 +75,9 @@ enum ShapeRules {
 
 extension GradientBuilder {
     /// The contribution for an input read at a column offset (packed QKV) or whole.
-    func slice(_ grad: NodeID, into input: NodeID, offset: Int) -> GradientContribution {
-        let width = graph[input].shape.last
-        if offset == 0, width == graph[grad].shape.last { return .full(grad) }
+    func slice(_ grad: ValueRef, into input: ValueRef, offset: Int) -> GradientContribution {
+        let width = graph.shape(of: input).last
+        if offset == 0, width == graph.shape(of: grad).last { return .full(grad) }
         return .columns(grad, offset: offset)
     }
 }

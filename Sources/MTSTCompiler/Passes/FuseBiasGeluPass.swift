@@ -2,14 +2,15 @@
 struct FuseBiasGeluPass: Pass {
     var name: String { "fuse-bias-gelu" }
     func run(_ graph: inout Graph, _ context: inout PassContext) throws {
-        let matcher = FusionMatcher(graph)
-        for id in graph.nodes.indices where graph[id].kind == .gelu {
-            let b = graph[graph[id].inputs[0]]
-            guard b.kind == .biasAdd, matcher.soleUse(b.id) else { continue }
-            graph[id].kind = .biasGelu
-            graph[id].inputs = b.inputs
-            context.count("bias_gelu")
-        }
-        graph = graph.compacted(keeping: graph.live())
+        try FusionPass(name: name, rules: [Self.rule]).run(&graph, &context)
     }
+
+    static let rule = FusionRule(
+        name: "bias_gelu",
+        pattern: .op(.gelu, [.op(.biasAdd, [.any("x"), .any("bias")], soleUse: true)]),
+        rewrite: { graph, root, m in
+            graph[root].kind = .biasGelu
+            graph[root].inputs = [m["x"], m["bias"]]
+            return []
+        })
 }

@@ -4,7 +4,10 @@
 public struct Plan: Codable, Sendable {
     /// 2: `model.initSeed` (version 1 seeded initialisation with the training seed), and the
     /// update program's `clipScale` outputs `[scale, ‖g‖]` (version 1: the scale alone).
-    public static let formatVersion: UInt32 = 2
+    /// 3: typed attribute payloads per node (one enum case per op family instead of one flat
+    /// struct), multi-output nodes (`extraShapes`, `arena.extraOffsets`/`extraSizes`, inputs
+    /// `[node, output]`), and `accumulatesInto` instead of `attrs.accumulatesGrad` + `attrs.param`.
+    public static let formatVersion: UInt32 = 3
 
     public var name: String
     public var specPath: String

@@ -25,11 +25,11 @@ import Testing
         // nodes without a value (AdamW updates).
         func holdsValue(_ node: Node) -> Bool {
             ![.param, .gradient, .moment1, .moment2, .gradAccumulate].contains(node.kind)
-                && !node.attrs.accumulatesGrad && !node.shape.dims.isEmpty
+                && node.accumulatesInto == nil && !node.shape.dims.isEmpty
         }
         var start = Array(0..<n), end = Array(0..<n)
         for node in g.nodes {
-            for input in node.inputs { end[input] = max(end[input], node.id) }
+            for input in node.inputs { end[input.node] = max(end[input.node], node.id) }
             if node.kind == .input || node.kind == .constant { start[node.id] = -1 }
             if node.kind == .input { end[node.id] = n }
         }
@@ -52,7 +52,7 @@ import Testing
                 guard start[x] <= end[y] && start[y] <= end[x] else { continue }
                 // x dies exactly where y is written, and y's op may overwrite that input in place.
                 let node = g.nodes[y]
-                let inPlace = node.kind.def.inPlaceInput.map { node.inputs[$0] == x } == true && end[x] == y && offsets[x] == offsets[y]
+                let inPlace = node.kind.def.inPlaceInput.map { node.inputs[$0] == ValueRef(x) } == true && end[x] == y && offsets[x] == offsets[y]
                 if !inPlace {
                     problems.append(Violation(text: "\(label): nodes \(x) \(g.nodes[x].name) [\(start[x]), \(end[x])] and \(y) \(node.name) [\(start[y]), \(end[y])] share bytes while both alive"))
                 }
