@@ -10,7 +10,8 @@ extension Kernels {
     /// the LayerNorm gain gradient without a companion beta buffer (the beta gradient is a
     /// `sumRows` node, which gradient accumulation can fuse on its own).
     public static func layerNormGammaGrad(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int,
-                                          eps: Float, dgamma: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        layerNormParamGrad(dy, x, rows: rows, cols: cols, eps: eps, dgamma: dgamma, dbeta: nil, accumulate: accumulate)
+                                          eps: Float, dgamma: UnsafeMutablePointer<Float>, accumulate: Bool = false,
+                                          stats: LayerNormStats? = nil) {
+        layerNormParamGrad(dy, x, rows: rows, cols: cols, eps: eps, dgamma: dgamma, dbeta: nil, accumulate: accumulate, stats: stats)
     }
 }

@@ -274,7 +274,7 @@ enum BadInputTable {
         Case(kind: .plan, title: "plan damaged after it was written", setup: compileSetup + [.edit("p.plan", .lastByteFlipped)],
              args: embed, firstLine: "error: p.plan: plan checksum mismatch (file corrupted); recompile the spec", fix: "Copy the plan again, or recompile the spec."),
         Case(kind: .plan, title: "plan of another format version", setup: compileSetup + [.edit("p.plan", .patch(at: 8, [1, 0, 0, 0]))],
-             args: embed, firstLine: "error: p.plan: plan format version 1, this mtstc reads version 2; recompile the spec",
+             args: embed, firstLine: "error: p.plan: plan format version 1, this mtstc reads version 3; recompile the spec",
              fix: "Recompile the spec with this mtstc; plans are not converted between versions."),
         Case(kind: .plan, title: "bytes after the payload", setup: compileSetup + [.edit("p.plan", BadInputEdit { $0 + Array("\n".utf8) })],
              args: embed, firstLine: "error: p.plan: plan payload is malformed: trailing bytes after the payload; recompile the spec",

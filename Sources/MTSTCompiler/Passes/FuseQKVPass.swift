@@ -27,9 +27,11 @@ struct FuseQKVPass: Pass {
             let biases = ["bq", "bk", "bv"].compactMap { m.node($0, in: graph).attrs.param }
             let probs = m.node("probs", in: graph)
             let width = graph.params[weights[0]].shape[0]
-            let w = try packed(&graph, weights, rowWidth: graph.params[weights[0]].shape[1])
-            let b = try packed(&graph, biases, rowWidth: 1)
-            let prefix = String(probs.name.dropLast(".probs".count))
+            // Named after the attention, not after whichever projection came first, so the
+            // packed parameter is `….attention.qkv.weight` however the parts were matched.
+            let prefix = probs.name.hasSuffix(".probs") ? String(probs.name.dropLast(".probs".count)) : probs.name
+            let w = try packed(&graph, weights, path: "\(prefix).qkv.weight", rowWidth: graph.params[weights[0]].shape[1])
+            let b = try packed(&graph, biases, path: "\(prefix).qkv.bias", rowWidth: 1)
             let mm = try graph.add(.matmul, values: [m["x"], ValueRef(w)], attrs: .matmul(transB: true),
                                    name: "\(prefix).qkv.matmul", origin: probs.origin)
             let qkv = ValueRef(try graph.add(.biasAdd, [mm, b], name: "\(prefix).qkv.bias_add", origin: probs.origin))
@@ -53,10 +55,10 @@ struct FuseQKVPass: Pass {
         }
     }
     /// Adds the packed parameter and turns the parts into slices of it.
-    private static func packed(_ graph: inout Graph, _ parts: [Int], rowWidth: Int) throws -> NodeID {
+    private static func packed(_ graph: inout Graph, _ parts: [Int], path: String, rowWidth: Int) throws -> NodeID {
         let first = graph.params[parts[0]]
         let rows = parts.reduce(0) { $0 + graph.params[$1].shape[0] }
-        var entry = ParamEntry(path: first.path.replacingOccurrences(".query.", with: ".qkv."),
+        var entry = ParamEntry(path: path,
                                shape: first.shape.count == 2 ? [rows, rowWidth] : [rows],
                                checkpointName: nil, initializer: first.initializer, layer: first.layer)
         entry.lr = first.lr
