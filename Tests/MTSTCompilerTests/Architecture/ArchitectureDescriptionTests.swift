@@ -26,7 +26,7 @@ import Testing
             #expect(graph.params.map(\.path) == described.map(\.path), "\(architecture): lowered vs described paths")
             #expect(graph.params == described, "\(architecture): lowered vs described entries")
             // Every described parameter is an input of some op (none declared and left unused).
-            let used = Set(graph.nodes.flatMap(\.inputs))
+            let used = Set(graph.nodes.flatMap { $0.inputs.map(\.node) })
             for (id, node) in graph.nodes.enumerated() where node.kind == .param {
                 #expect(used.contains(id), "\(architecture): \(node.name) is declared but unused")
             }
@@ -100,6 +100,11 @@ import Testing
         for backbone in Architectures.backbones {
             var m = ArchitectureDescriptionTests.model(backbone.name, normalize: .layerNorm, kinds: [.classification])
             m.taskHeads[0].name = "<name>"
+            // A CRF tagging head adds `heads.<name>.crf.*` to the linear layer's parameters.
+            var crf = m.taskHeads[0]
+            crf.kind = .tagging
+            crf.crf = true
+            m.taskHeads = [crf]
             let paths = try ModelDescription.parameters(m).map {
                 $0.path.replacingOccurrences(of: #"layers\[\d+\]"#, with: "layers[i]", options: .regularExpression)
             }
