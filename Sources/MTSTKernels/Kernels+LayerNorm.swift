@@ -1,6 +1,6 @@
 // LayerNorm over the last dimension, as torch.nn.LayerNorm: population variance, eps inside
-// the square root. Statistics are recomputed in backward instead of stored: one extra pass over
-// a row that is already in cache is cheaper than arena space for two floats per token.
+// the square root. The forward kernels can write each row's mean and 1/σ (two floats per token)
+// so that backward reads them instead of recomputing; without them backward recomputes.
 
 /// Mean and 1/√(var + eps) of one row. Two passes (mean, then squared deviations) avoid the
 /// cancellation of E[x²] − E[x]² when the mean is large relative to the spread.
@@ -25,12 +25,33 @@
     return (mean, 1 / (variance + eps).squareRoot())
 }
 
-/// out = (x − mean)·rstd·gamma + beta for one row; out may alias x.
+/// Where forward writes, and backward reads, each row's mean and 1/√(var + eps).
+public struct LayerNormStats {
+    public let mean: UnsafeMutablePointer<Float>
+    public let rstd: UnsafeMutablePointer<Float>
+    public init(mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
+        self.mean = mean
+        self.rstd = rstd
+    }
+}
+
+/// Row r's statistics: stored ones when given, else recomputed from x.
+@inline(always) func rowStats(_ stats: LayerNormStats?, _ r: Int, _ x: UnsafePointer<Float>, _ n: Int, _ eps: Float) -> (mean: Float, rstd: Float) {
+    if let stats { return (stats.mean[r], stats.rstd[r]) }
+    return rowStats(x, n, eps)
+}
+
+/// out = (x − mean)·rstd·gamma + beta for one row; out may alias x. Stores the statistics of
+/// row `r` into `stats` when given.
 @inline(always) func normalizeRow(
     _ x: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>, _ beta: UnsafePointer<Float>,
-    _ n: Int, _ eps: Float, _ out: UnsafeMutablePointer<Float>
+    _ n: Int, _ eps: Float, _ out: UnsafeMutablePointer<Float>, stats: LayerNormStats? = nil, row r: Int = 0
 ) {
     let (mean, rstd) = rowStats(x, n, eps)
+    if let stats {
+        stats.mean[r] = mean
+        stats.rstd[r] = rstd
+    }
     @inline(always) func block(_ i: Int, _ lanes: Int) {
         store8((load8(x + i, lanes) - mean) * rstd * load8(gamma + i, lanes) + load8(beta + i, lanes), out + i, lanes)
     }
@@ -43,11 +64,11 @@ extension Kernels {
     /// out = LayerNorm(x)·gamma + beta per row; may alias.
     public static func layerNorm(
         _ x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-        rows: Int, cols: Int, eps: Float, _ out: UnsafeMutablePointer<Float>
+        rows: Int, cols: Int, eps: Float, _ out: UnsafeMutablePointer<Float>, stats: LayerNormStats? = nil
     ) {
         guard cols > 0 else { return }
         parallelRanges(rows, work: 4 * rows * cols) { rs in
-            for r in rs { normalizeRow(x + r * cols, gamma, beta, cols, eps, out + r * cols) }
+            for r in rs { normalizeRow(x + r * cols, gamma, beta, cols, eps, out + r * cols, stats: stats, row: r) }
         }
     }
 
@@ -56,7 +77,7 @@ extension Kernels {
     public static func skipLayerNorm(
         _ x: UnsafePointer<Float>, residual: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float,
-        _ out: UnsafeMutablePointer<Float>, preNorm: UnsafeMutablePointer<Float>?
+        _ out: UnsafeMutablePointer<Float>, preNorm: UnsafeMutablePointer<Float>?, stats: LayerNormStats? = nil
     ) {
         guard cols > 0 else { return }
         parallelRanges(rows, work: 5 * rows * cols) { rs in
@@ -71,7 +92,7 @@ extension Kernels {
                 var i = 0
                 while i + 8 <= cols { block(i, 8); i += 8 }
                 if i < cols { block(i, cols - i) }
-                normalizeRow(sum, gamma, beta, cols, eps, out + o)
+                normalizeRow(sum, gamma, beta, cols, eps, out + o, stats: stats, row: r)
             }
         }
     }
@@ -80,13 +101,13 @@ extension Kernels {
     /// normalised input. dx may alias dy.
     public static func layerNormGrad(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
-        rows: Int, cols: Int, eps: Float, _ dx: UnsafeMutablePointer<Float>
+        rows: Int, cols: Int, eps: Float, _ dx: UnsafeMutablePointer<Float>, stats: LayerNormStats? = nil
     ) {
         guard cols > 0 else { return }
         parallelRanges(rows, work: 8 * rows * cols) { rs in
             for r in rs {
                 let o = r * cols
-                let (mean, rstd) = rowStats(x + o, cols, eps)
+                let (mean, rstd) = rowStats(stats, r, x + o, cols, eps)
                 var sg = F8(), sgx = F8()
                 var i = 0
                 while i + 8 <= cols {
@@ -118,14 +139,15 @@ extension Kernels {
     /// the LayerNorm gain gradient without a companion beta buffer (the beta gradient is a
     /// `sumRows` node, which gradient accumulation can fuse on its own).
     public static func layerNormGammaGrad(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int,
-                                          eps: Float, dgamma: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        layerNormParamGrad(dy, x, rows: rows, cols: cols, eps: eps, dgamma: dgamma, dbeta: nil, accumulate: accumulate)
+                                          eps: Float, dgamma: UnsafeMutablePointer<Float>, accumulate: Bool = false,
+                                          stats: LayerNormStats? = nil) {
+        layerNormParamGrad(dy, x, rows: rows, cols: cols, eps: eps, dgamma: dgamma, dbeta: nil, accumulate: accumulate, stats: stats)
     }
 
     /// dgamma[c] (+)= Σ_r dy·x̂, and dbeta[c] (+)= Σ_r dy when dbeta is given.
     public static func layerNormParamGrad(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float,
-        dgamma: UnsafeMutablePointer<Float>, dbeta: UnsafeMutablePointer<Float>?, accumulate: Bool
+        dgamma: UnsafeMutablePointer<Float>, dbeta: UnsafeMutablePointer<Float>?, accumulate: Bool, stats: LayerNormStats? = nil
     ) {
         guard cols > 0 else { return }
         if !accumulate {
@@ -135,7 +157,7 @@ extension Kernels {
         let work = 6 * rows * cols
         let chunks = min(2 * coreCount, rows)
         guard work >= parallelThreshold, chunks > 1 else {
-            accumulateParamGrad(dy, x, 0..<rows, cols, eps, dgamma, dbeta)
+            accumulateParamGrad(dy, x, 0..<rows, cols, eps, dgamma, dbeta, stats)
             return
         }
         // Rows are split across threads, so each chunk sums into its own slice of one scratch
@@ -148,7 +170,7 @@ extension Kernels {
             for id in ids {
                 let rs = (id * perChunk)..<min(rows, (id + 1) * perChunk)
                 let part = scratch + 2 * id * cols
-                accumulateParamGrad(dy, x, rs, cols, eps, part, dbeta == nil ? nil : part + cols)
+                accumulateParamGrad(dy, x, rs, cols, eps, part, dbeta == nil ? nil : part + cols, stats)
             }
         }
         for id in 0..<chunks {
@@ -160,11 +182,11 @@ extension Kernels {
 
     static func accumulateParamGrad(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ rows: Range<Int>, _ cols: Int, _ eps: Float,
-        _ dgamma: UnsafeMutablePointer<Float>, _ dbeta: UnsafeMutablePointer<Float>?
+        _ dgamma: UnsafeMutablePointer<Float>, _ dbeta: UnsafeMutablePointer<Float>?, _ stats: LayerNormStats?
     ) {
         for r in rows {
             let o = r * cols
-            let (mean, rstd) = rowStats(x + o, cols, eps)
+            let (mean, rstd) = rowStats(stats, r, x + o, cols, eps)
             @inline(always) func block(_ i: Int, _ lanes: Int) {
                 let d = load8(dy + o + i, lanes)
                 store8(load8(dgamma + i, lanes).addingProduct(d, (load8(x + o + i, lanes) - mean) * rstd), dgamma + i, lanes)

@@ -89,11 +89,11 @@ public enum BERT: Backbone {
         let word = try l.param("backbone.embeddings.word_embeddings.weight", origin: o)
         let pos = try l.param("backbone.embeddings.position_embeddings.weight", origin: o)
         let typeTable = try types.map { _ in try l.param("backbone.embeddings.token_type_embeddings.weight", origin: o) }
-        let e0 = try l.op(.gather, [word, ids], "backbone.embeddings.word", origin: o)
-        let e1 = try l.op(.gather, [pos, positions], "backbone.embeddings.position", origin: o)
+        let e0 = try l.op(.gather, [word, ids], "backbone.embeddings.word", origin: o, .gather(idOffset: 0))
+        let e1 = try l.op(.gather, [pos, positions], "backbone.embeddings.position", origin: o, .gather(idOffset: 0))
         var e2: NodeID?
         if let types, let typeTable {
-            e2 = try l.op(.gather, [typeTable, types], "backbone.embeddings.token_type", origin: o)
+            e2 = try l.op(.gather, [typeTable, types], "backbone.embeddings.token_type", origin: o, .gather(idOffset: 0))
         }
         var sum = try l.op(.add, [e0, e1], "backbone.embeddings.sum", origin: o)
         if let e2 {
@@ -128,23 +128,18 @@ public enum BERT: Backbone {
         let k = try l.dense(x, "\(p).attention.key", origin: o)
         let v = try l.dense(x, "\(p).attention.value", origin: o)
         let scale = 1 / Float(m.headDim).squareRoot()
-        let configure: (inout Attributes) -> Void = { a in
-            a.heads = m.heads
-            a.headDim = m.headDim
-            a.attentionScale = scale
-        }
+        let attention = AttentionAttributes(heads: m.heads, headDim: m.headDim, scale: scale)
         var probs: NodeID
         if let r = relativeBias {
-            probs = try l.op(.attentionProbs, [q, k, mask, r.table], "\(p).attention.probs", origin: o) { a in
-                configure(&a)
-                a.relativeBuckets = r.buckets
-                a.relativeMaxDistance = r.maxDistance
-            }
+            var withBias = attention
+            withBias.relativeBuckets = r.buckets
+            withBias.relativeMaxDistance = r.maxDistance
+            probs = try l.op(.attentionProbs, [q, k, mask, r.table], "\(p).attention.probs", origin: o, .attention(withBias))
         } else {
-            probs = try l.op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, configure)
+            probs = try l.op(.attentionProbs, [q, k, mask], "\(p).attention.probs", origin: o, .attention(attention))
         }
         probs = try l.dropout(probs, m.attentionDropout, "\(p).attention.probs_dropout", origin: o)
-        let context = try l.op(.attentionContext, [probs, v], "\(p).attention.context", origin: o, configure)
+        let context = try l.op(.attentionContext, [probs, v], "\(p).attention.context", origin: o, .attention(attention))
         var attnOut = try l.dense(context, "\(p).attention.output", origin: o)
         attnOut = try l.dropout(attnOut, m.hiddenDropout, "\(p).attention.dropout", origin: o)
         let res1 = try l.op(.add, [attnOut, x], "\(p).attention.residual", origin: o)

@@ -67,8 +67,8 @@ public enum MPNet: Backbone {
         let word = try l.param("backbone.embeddings.word_embeddings.weight", origin: o)
         let pos = try l.param("backbone.embeddings.position_embeddings.weight", origin: o)
         let table = try l.param("backbone.embeddings.relative_attention_bias.weight", origin: o)
-        let e0 = try l.op(.gather, [word, ids], "backbone.embeddings.word", origin: o)
-        let e1 = try l.op(.gather, [pos, positions], "backbone.embeddings.position", origin: o) { $0.idOffset = positionOffset }
+        let e0 = try l.op(.gather, [word, ids], "backbone.embeddings.word", origin: o, .gather(idOffset: 0))
+        let e1 = try l.op(.gather, [pos, positions], "backbone.embeddings.position", origin: o, .gather(idOffset: positionOffset))
         let sum = try l.op(.add, [e0, e1], "backbone.embeddings.sum", origin: o)
         var x = try l.layerNorm(sum, "backbone.embeddings.norm", origin: o)
         x = try l.dropout(x, m.hiddenDropout, "backbone.embeddings.dropout", origin: o)

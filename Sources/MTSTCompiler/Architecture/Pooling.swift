@@ -17,7 +17,7 @@ public enum Pooling {
         }
         let embedding: NodeID
         switch l.model.normalize {
-        case .l2: embedding = try l.op(.l2Normalize, [pooled], "pooling.l2_normalize", origin: "normalize") { $0.eps = 1e-12 }
+        case .l2: embedding = try l.op(.l2Normalize, [pooled], "pooling.l2_normalize", origin: "normalize", .l2Normalize(eps: 1e-12))
         case .layerNorm: embedding = try l.layerNorm(pooled, "pooling.norm", origin: "normalize")
         case .none: embedding = pooled
         }

@@ -18,50 +18,65 @@ public struct Graph: Codable, Sendable {
         set { nodes[id] = newValue }
     }
 
-    /// Appends a node, inferring and checking its shape with the op's shape rule.
+    /// Appends a node, inferring and checking its output shapes with the op's shape rule.
     @discardableResult
-    public mutating func add(_ kind: OpKind, _ inputs: [NodeID], attrs: Attributes = Attributes(),
+    public mutating func add(_ kind: OpKind, _ inputs: [NodeID], attrs: Attributes = .none,
+                             name: String, origin: String = "", phase: Phase = .forward) throws -> NodeID {
+        try add(kind, values: inputs.map { ValueRef($0) }, attrs: attrs, name: name, origin: origin, phase: phase)
+    }
+
+    /// Appends a node whose inputs may be any output of another node.
+    @discardableResult
+    public mutating func add(_ kind: OpKind, values inputs: [ValueRef], attrs: Attributes = .none,
                              name: String, origin: String = "", phase: Phase = .forward) throws -> NodeID {
         let id = nodes.count
         var node = Node(id: id, kind: kind, inputs: inputs, attrs: attrs, name: name, origin: origin, phase: phase)
-        node.shape = try inferShape(of: node)
+        (node.shape, node.extraShapes) = try inferShapes(of: node)
         nodes.append(node)
         return id
     }
 
-    public func inferShape(of node: Node) throws -> Shape {
-        if [.param, .gradient, .paramState].contains(node.kind), let p = node.attrs.param {
-            return Shape(params[p].shape.map(Dim.const))
+    public func shape(of value: ValueRef) -> Shape { nodes[value.node].shape(of: value.output) }
+
+    /// Output 0's shape; see `inferShapes` for all outputs.
+    public func inferShape(of node: Node) throws -> Shape { try inferShapes(of: node).0 }
+
+    /// Checks the node's attribute payload and inputs, then applies the op's shape rule.
+    public func inferShapes(of node: Node) throws -> (Shape, [Shape]) {
+        let def = node.kind.def
+        func fail(_ message: String) -> GraphError {
+            GraphError.shape(node: node.name, op: node.kind, origin: node.origin, message: message)
         }
-        let shapes = node.inputs.map { nodes[$0].shape }
-        switch Result(catching: { () throws(ShapeRuleError) -> Shape in try node.kind.def.shape(shapes, node.attrs) }) {
-        case .success(let shape): return shape
-        case .failure(let error):
-            throw GraphError.shape(node: node.name, op: node.kind, origin: node.origin, message: error.message)
+        guard node.attrs.kind == def.attributes else {
+            throw fail("expects \(def.attributes.rawValue) attributes, got \(node.attrs.kind.rawValue)")
+        }
+        if case .store = def.storage {
+            guard let p = node.attrs.param, params.indices.contains(p) else { throw fail("parameter index out of range") }
+            return (Shape(params[p].shape.map(Dim.const)), [])
+        }
+        for input in node.inputs where !nodes.indices.contains(input.node) || !(0..<nodes[input.node].outputCount).contains(input.output) {
+            throw fail("input \(input) does not exist")
+        }
+        let shapes = node.inputs.map(shape(of:))
+        switch Result(catching: { () throws(ShapeRuleError) -> Shape in try def.shape(shapes, node.attrs) }) {
+        case .success(let shape): return (shape, def.extraOutputs(shapes, node.attrs))
+        case .failure(let error): throw fail(error.message)
         }
     }
 
     /// Adds a parameter and its `param` node.
     public mutating func addParam(_ entry: ParamEntry, origin: String = "") throws -> NodeID {
         params.append(entry)
-        var attrs = Attributes()
-        attrs.param = params.count - 1
-        return try add(.param, [], attrs: attrs, name: entry.path, origin: origin)
+        return try add(.param, [], attrs: .param(params.count - 1), name: entry.path, origin: origin)
     }
 
+    /// The nodes reading any output of each node.
     public func consumers() -> [[NodeID]] {
         var result = Array(repeating: [NodeID](), count: nodes.count)
         for node in nodes {
-            for input in node.inputs where !result[input].contains(node.id) { result[input].append(node.id) }
+            for input in node.inputs where !result[input.node].contains(node.id) { result[input.node].append(node.id) }
         }
         return result
-    }
-
-    public mutating func replaceUses(of old: NodeID, with new: NodeID) {
-        for i in nodes.indices where i != new {
-            for j in nodes[i].inputs.indices where nodes[i].inputs[j] == old { nodes[i].inputs[j] = new }
-        }
-        for (key, value) in outputs where value == old { outputs[key] = new }
     }
 
     /// Nodes reachable backwards from the outputs and from nodes with side effects.
@@ -71,7 +86,7 @@ public struct Graph: Codable, Sendable {
         while let id = stack.popLast() {
             if live[id] { continue }
             live[id] = true
-            stack.append(contentsOf: nodes[id].inputs)
+            stack.append(contentsOf: nodes[id].inputs.map(\.node))
         }
         return live
     }
@@ -88,7 +103,7 @@ public struct Graph: Codable, Sendable {
                 let inputs = nodes[id].inputs
                 if next < inputs.count {
                     stack.append((id, next + 1))
-                    if state[inputs[next]] == 0 { stack.append((inputs[next], 0)) }
+                    if state[inputs[next].node] == 0 { stack.append((inputs[next].node, 0)) }
                 } else {
                     state[id] = 2
                     order.append(id)
@@ -102,7 +117,7 @@ public struct Graph: Codable, Sendable {
         g.nodes = order.enumerated().map { i, old in
             var n = nodes[old]
             n.id = i
-            n.inputs = n.inputs.map { newID[$0] }
+            n.inputs = n.inputs.map { ValueRef(newID[$0.node], output: $0.output) }
             return n
         }
         g.outputs = outputs.compactMapValues { newID[$0] >= 0 ? newID[$0] : nil }

@@ -45,7 +45,7 @@ public struct Lowering {
             // gets no optimizer update (no weight decay, no momentum) either.
             guard head.lossWeight != 0 else { continue }
             losses.append(head.lossWeight == 1 ? loss
-                          : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: "heads.\(head.name)") { $0.value = head.lossWeight })
+                          : try op(.scale, [loss], "heads.\(head.name).weighted_loss", origin: "heads.\(head.name)", .scale(factor: head.lossWeight)))
         }
         if mode == .training, var total = losses.first {
             for (i, l) in losses.dropFirst().enumerated() {
@@ -56,10 +56,7 @@ public struct Lowering {
     }
 
     public mutating func input(_ kind: InputKind, _ shape: Shape) throws -> NodeID {
-        var a = Attributes()
-        a.input = kind
-        a.declaredShape = shape
-        return try graph.add(.input, [], attrs: a, name: kind.description, origin: "tokenizer")
+        try graph.add(.input, [], attrs: .input(kind, shape: shape), name: kind.description, origin: "tokenizer")
     }
 
     /// The described parameter at `path`.
@@ -75,24 +72,22 @@ public struct Lowering {
     }
 
     public mutating func op(_ kind: OpKind, _ inputs: [NodeID], _ name: String, origin: String,
-                            _ configure: (inout Attributes) -> Void = { _ in }) throws -> NodeID {
-        var a = Attributes()
-        configure(&a)
-        return try graph.add(kind, inputs, attrs: a, name: name, origin: origin)
+                            _ attrs: Attributes = .none) throws -> NodeID {
+        try graph.add(kind, inputs, attrs: attrs, name: name, origin: origin)
     }
 
     /// Dropout in training graphs; the identity otherwise.
     public mutating func dropout(_ x: NodeID, _ p: Float, _ name: String, origin: String) throws -> NodeID {
         guard mode == .training, p > 0 else { return x }
         let stream = UInt64(graph.nodes.count)
-        return try op(.dropout, [x], name, origin: origin) { $0.dropout = p; $0.stream = stream }
+        return try op(.dropout, [x], name, origin: origin, .dropout(p: p, stream: stream))
     }
 
     /// `x·Wᵀ + b` with the described `<path>.weight [out, in]` and `<path>.bias [out]`.
     public mutating func dense(_ x: NodeID, _ path: String, origin: String) throws -> NodeID {
         let w = try param("\(path).weight", origin: origin)
         let b = try param("\(path).bias", origin: origin)
-        let y = try op(.matmul, [x, w], "\(path).matmul", origin: origin) { $0.transB = true }
+        let y = try op(.matmul, [x, w], "\(path).matmul", origin: origin, .matmul(transB: true))
         return try op(.biasAdd, [y, b], "\(path).bias_add", origin: origin)
     }
 
@@ -101,6 +96,6 @@ public struct Lowering {
         let g = try param("\(path).weight", origin: origin)
         let b = try param("\(path).bias", origin: origin)
         let eps = model.layerNormEps
-        return try op(.layerNorm, [x, g, b], path, origin: origin) { $0.eps = eps }
+        return try op(.layerNorm, [x, g, b], path, origin: origin, .layerNorm(eps: eps))
     }
 }

@@ -13,40 +13,30 @@ public enum OptimizerLowering {
     public static func lower(params: [ParamEntry], method: OptimizerMethod, clipNorm: Double, updated: Set<Int>) throws -> Graph {
         var g = Graph(maxBatch: 1, maxSeq: 1)
         g.params = params
-        var a = Attributes()
-        a.input = .optimizerState
-        a.declaredShape = Shape(.const(OptimizerState.count(params: params.count)))
-        let state = try g.add(.input, [], attrs: a, name: "optimizer.state", origin: "optimizer")
+        let state = try g.add(.input, [], attrs: .input(.optimizerState, shape: Shape(.const(OptimizerState.count(params: params.count)))),
+                              name: "optimizer.state", origin: "optimizer")
         var updates: [(index: Int, param: NodeID, grad: NodeID)] = []
         var norms: [NodeID] = []
+        let attrs = OptimizerAttributes(method: method)
         for (i, p) in params.enumerated() where p.sliceOf == nil && p.trains && updated.contains(i) {
-            var pa = Attributes()
-            pa.param = i
-            pa.optimizer = OptimizerAttributes(method: method)
-            let param = try g.add(.param, [], attrs: pa, name: p.path, origin: "optimizer")
-            let grad = try g.add(.gradient, [], attrs: pa, name: "\(p.path).grad", origin: "optimizer")
+            let param = try g.add(.param, [], attrs: .param(i), name: p.path, origin: "optimizer")
+            let grad = try g.add(.gradient, [], attrs: .param(i), name: "\(p.path).grad", origin: "optimizer")
             // Computed even without clipping: the runtime stops on a non-finite norm.
-            norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: pa, name: "\(p.path).grad_norm2", origin: "optimizer"))
+            norms.append(try g.add(.gradSquaredNorm, [grad, state], attrs: .optimizer(param: i, attrs),
+                                   name: "\(p.path).grad_norm2", origin: "optimizer"))
             updates.append((i, param, grad))
         }
         guard !updates.isEmpty else { throw CompileError.nothingToTrain("every parameter is frozen") }
-        var ca = Attributes()
-        ca.optimizer = OptimizerAttributes(clipNorm: clipNorm)
-        let scale = try g.add(.clipScale, norms + [state], attrs: ca, name: "optimizer.clip_scale", origin: "optimizer")
+        let scale = try g.add(.clipScale, norms + [state], attrs: .clip(norm: clipNorm), name: "optimizer.clip_scale", origin: "optimizer")
         g.outputs[OptimizerLowering.clipOutput] = scale
         for u in updates {
             let path = params[u.index].path
             var buffers: [NodeID] = []
             for (slot, name) in method.stateNames.enumerated() {
-                var sa = Attributes()
-                sa.param = u.index
-                sa.optimizer = OptimizerAttributes(method: method, stateSlot: slot)
-                buffers.append(try g.add(.paramState, [], attrs: sa, name: "\(path).\(name)", origin: "optimizer"))
+                buffers.append(try g.add(.paramState, [], attrs: .optimizer(param: u.index, OptimizerAttributes(method: method, stateSlot: slot)),
+                                         name: "\(path).\(name)", origin: "optimizer"))
             }
-            var ua = Attributes()
-            ua.param = u.index
-            ua.optimizer = OptimizerAttributes(method: method)
-            try g.add(method.updateOp, [u.param, u.grad] + buffers + [scale, state], attrs: ua,
+            try g.add(method.updateOp, [u.param, u.grad] + buffers + [scale, state], attrs: .optimizer(param: u.index, attrs),
                       name: "\(path).\(method.name.rawValue)", origin: "optimizer")
         }
         return g
@@ -55,7 +45,7 @@ public enum OptimizerLowering {
     /// The root parameters a training graph writes a gradient into.
     public static func parametersWithGradients(_ training: Graph) -> Set<Int> {
         Set(training.nodes.compactMap { node in
-            node.kind == .gradAccumulate || node.attrs.accumulatesGrad ? node.attrs.param : nil
+            node.kind == .gradAccumulate ? node.attrs.param : node.accumulatesInto
         })
     }
 }

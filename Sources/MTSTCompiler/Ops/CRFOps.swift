@@ -39,7 +39,7 @@ enum CRFLossOp: OpDef {
         Kernels.crfNegLogLikelihood(emissions: a.input(0), labels: a.input(1), batch: a.batch, seq: a.seq, starts: a.starts,
                                     scores: a.crfScores, loss: a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         let inputs = node.inputs + [dOut]
         let demissions = try g.add(.crfEmissionsGrad, inputs, "demissions")
         return [.full(demissions), nil,

@@ -12,7 +12,7 @@ enum CrossEntropyOp: OpDef {
     static func run(_ a: KernelArgs) {
         Kernels.softmaxCrossEntropy(logits: a.input(0), labels: a.input(1), rows: a.rows(0), classes: a.cols(0), loss: a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.crossEntropyGrad, [node.inputs[0], node.inputs[1], dOut], "dlogits")), nil]
     }
 }

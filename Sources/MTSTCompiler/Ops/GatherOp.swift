@@ -3,6 +3,7 @@ import MTSTKernels
 /// Embedding lookup: `table[V,H]`, float-encoded `ids[N]` → `[N,H]`: row `idOffset + id`
 /// (`idOffset` is 0 except for MPNet's positions, which start at row 2).
 enum GatherOp: OpDef {
+    static var attributes: Attributes.Case { .gather }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
         try ShapeRules.rank(inputs[0], 2, "table")
@@ -11,18 +12,18 @@ enum GatherOp: OpDef {
         return Shape(inputs[1][0], inputs[0][1])
     }
     static func run(_ a: KernelArgs) {
-        Kernels.gather(table: a.input(0) + a.attrs.idOffset * a.cols(0), width: a.cols(0), ids: a.input(1), count: a.count(1), a.output)
+        Kernels.gather(table: a.input(0) + a.attr(\.idOffset) * a.cols(0), width: a.cols(0), ids: a.input(1), count: a.count(1), a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
-        var attrs = Attributes()
-        attrs.idOffset = node.attrs.idOffset
-        let d = try g.add(.embeddingGrad, [dOut, node.inputs[1], node.inputs[0]], attrs: attrs, "dtable")
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
+        let d = try g.add(.embeddingGrad, [dOut, node.inputs[1], node.inputs[0]], attrs: node.attrs, "dtable")
         return [.full(d), nil]
     }
 }
 
 /// Gradient of a gather: zeros of the table's shape with `dy` rows added at the ids.
 enum EmbeddingGradOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .gather }
+    static var canAccumulateIntoGradient: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 3)
         try ShapeRules.rank(inputs[0], 2, "dy")
@@ -33,8 +34,8 @@ enum EmbeddingGradOp: BackwardOnlyOpDef {
         return inputs[2]
     }
     static func run(_ a: KernelArgs) {
-        if !a.attrs.accumulatesGrad { Kernels.fill(a.output, value: 0, count: a.outputCount) }
+        if !a.accumulates { Kernels.fill(a.output, value: 0, count: a.outputCount) }
         Kernels.scatterAdd(a.input(0), ids: a.input(1), count: a.count(1), width: a.outputCols,
-                           table: a.output + a.attrs.idOffset * a.outputCols)
+                           table: a.output + a.attr(\.idOffset) * a.outputCols)
     }
 }

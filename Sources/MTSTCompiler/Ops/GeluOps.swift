@@ -8,7 +8,7 @@ enum GeluOp: OpDef {
         return inputs[0]
     }
     static func run(_ a: KernelArgs) { Kernels.gelu(a.input(0), a.output, count: a.outputCount) }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.geluGrad, [dOut, node.inputs[0]], "dx"))]
     }
 }
@@ -22,7 +22,7 @@ enum BiasGeluOp: OpDef {
     static func run(_ a: KernelArgs) {
         Kernels.biasGelu(a.input(0), bias: a.input(1), rows: a.rows(0), cols: a.cols(0), a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         let dx = try g.add(.biasGeluGrad, [dOut, node.inputs[0], node.inputs[1]], "dx")
         return [.full(dx), .full(try g.add(.sumRows, [dx], "dbias"))]
     }

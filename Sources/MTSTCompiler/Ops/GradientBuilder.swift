@@ -6,9 +6,9 @@ public struct GradientBuilder {
 
     init(graph: Graph) { self.graph = graph }
 
-    public mutating func add(_ kind: OpKind, _ inputs: [NodeID], attrs: Attributes = Attributes(), _ suffix: String) throws -> NodeID {
-        try graph.add(kind, inputs, attrs: attrs, name: "\(current).\(suffix)", phase: .backward)
+    public mutating func add(_ kind: OpKind, _ inputs: [ValueRef], attrs: Attributes = .none, _ suffix: String) throws -> ValueRef {
+        ValueRef(try graph.add(kind, values: inputs, attrs: attrs, name: "\(current).\(suffix)", phase: .backward))
     }
 
-    public func shape(_ id: NodeID) -> Shape { graph[id].shape }
+    public func shape(_ value: ValueRef) -> Shape { graph.shape(of: value) }
 }

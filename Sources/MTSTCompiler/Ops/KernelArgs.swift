@@ -10,6 +10,8 @@ public struct KernelArgs {
     public let inputShapes: [Shape]
     public let inputs: [UnsafeMutablePointer<Float>]
     public let output: UnsafeMutablePointer<Float>
+    /// Outputs 1, 2, … of a multi-output op (LayerNorm's statistics).
+    public let extraOutputs: [UnsafeMutablePointer<Float>]
     public let batch: Int
     public let seq: Int
     /// Token rows: `batch·seq` when padded, the real token count when packed.
@@ -20,12 +22,13 @@ public struct KernelArgs {
     public let seed: UInt64
 
     public init(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>],
-                output: UnsafeMutablePointer<Float>, batch: Int, seq: Int, tokens: Int? = nil,
+                output: UnsafeMutablePointer<Float>, extraOutputs: [UnsafeMutablePointer<Float>] = [], batch: Int, seq: Int, tokens: Int? = nil,
                 starts: UnsafePointer<Int32>? = nil, seed: UInt64) {
         self.node = node
         self.inputShapes = inputShapes
         self.inputs = inputs
         self.output = output
+        self.extraOutputs = extraOutputs
         self.batch = batch
         self.seq = seq
         self.tokens = tokens ?? batch * seq
@@ -34,6 +37,15 @@ public struct KernelArgs {
     }
 
     public var attrs: Attributes { node.attrs }
+    /// The node adds into a parameter's gradient buffer (`output`) instead of overwriting it.
+    public var accumulates: Bool { node.accumulatesInto != nil }
+    /// The op's own attribute payload; `Graph.inferShape` (run by the compiler and the plan
+    /// verifier) has checked the node carries it.
+    @inline(__always)
+    public func attr<T>(_ field: Swift.KeyPath<Attributes, T?>) -> T {
+        guard let value = node.attrs[keyPath: field] else { preconditionFailure("verified plan: \(node.kind) without its attributes") }
+        return value
+    }
     public func input(_ i: Int) -> UnsafePointer<Float> { UnsafePointer(inputs[i]) }
     public func dim(_ input: Int, _ axis: Int) -> Int { inputShapes[input][axis].value(batch: batch, seq: seq, tokens: tokens) }
     public func count(_ input: Int) -> Int { inputShapes[input].elementCount(batch: batch, seq: seq, tokens: tokens) }
@@ -43,5 +55,5 @@ public struct KernelArgs {
     public var outputCols: Int { node.shape.last?.value(batch: batch, seq: seq, tokens: tokens) ?? 0 }
     public var outputRows: Int { node.shape.rows(batch: batch, seq: seq, tokens: tokens) }
     /// Dropout seed for this node's site.
-    public var dropoutSeed: UInt64 { seed &* 0x9E37_79B9_7F4A_7C15 &+ attrs.stream &* 0xBF58_476D_1CE4_E5B9 }
+    public var dropoutSeed: UInt64 { seed &* 0x9E37_79B9_7F4A_7C15 &+ attr(\.dropout).stream &* 0xBF58_476D_1CE4_E5B9 }
 }

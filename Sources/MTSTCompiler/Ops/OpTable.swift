@@ -49,7 +49,8 @@ public extension OpKind {
         case .embeddingGrad: EmbeddingGradOp.self
         case .concatColumns: ConcatColumnsOp.self
         case .gradAccumulate: GradAccumulateOp.self
-        case .gradient, .paramState: ParamStateOp.self
+        case .gradient: GradientBufferOp.self
+        case .paramState: ParamStateOp.self
         case .gradSquaredNorm: GradSquaredNormOp.self
         case .clipScale: ClipScaleOp.self
         case .adamw: AdamWOp.self

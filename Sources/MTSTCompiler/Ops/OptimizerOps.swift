@@ -1,14 +1,30 @@
 import MTSTKernels
 
-/// A parameter's gradient buffer or one of its optimizer-state buffers (`gradient`,
-/// `paramState` with `optimizer.stateSlot`): persistent storage outside the arena, resolved by
-/// the executor like a parameter.
-enum ParamStateOp: BackwardOnlyOpDef {
+/// A parameter's gradient buffer or one of its optimizer-state buffers: persistent storage
+/// outside the arena, resolved by the executor like a parameter. The shape comes from the
+/// parameter table.
+protocol ParamStateOpDef: BackwardOnlyOpDef {}
+
+extension ParamStateOpDef {
     static var isSource: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         throw ShapeRuleError("parameter state shapes come from the parameter table")
     }
     static func run(_ args: KernelArgs) {}
+}
+
+/// `gradient`: the parameter's gradient buffer.
+enum GradientBufferOp: ParamStateOpDef {
+    static var attributes: Attributes.Case { .param }
+    static var storage: OpStorage { .store(.gradients) }
+}
+
+/// `paramState`: state buffer `stateSlot` of the optimizer method (AdamW's m and v, SGD's
+/// velocity), one per name in `OptimizerMethod.stateNames`, so a method keeps only the buffers
+/// it reads (SGD without momentum keeps none).
+enum ParamStateOp: ParamStateOpDef {
+    static var attributes: Attributes.Case { .optimizer }
+    static var storage: OpStorage { .store(.optimizerState) }
 }
 
 /// The runtime's per-step values (`OptimizerState`) are the last input of every optimizer op.
@@ -22,7 +38,6 @@ private func row(_ a: KernelArgs, _ field: Int) -> Float {
 /// The last input is the step input, long enough to hold this parameter's row (the plan
 /// verifier reruns this rule, so a kernel never reads past it).
 private func stateInput(_ inputs: [Shape], _ attrs: Attributes, arity: Int, perParam: Bool) throws(ShapeRuleError) {
-    guard attrs.optimizer != nil else { throw ShapeRuleError("optimizer op without optimizer attributes") }
     guard inputs.count >= arity, let last = inputs.last, last.dims.count == 1, last[0].isConstant else {
         throw ShapeRuleError("expects the optimizer state [n] as last input")
     }
@@ -37,6 +52,7 @@ private func stateInput(_ inputs: [Shape], _ attrs: Attributes, arity: Int, perP
 /// `‖g·gradScale‖²` of one parameter's gradient, 0 when the parameter takes no update in this
 /// step. Inputs: gradient, state.
 enum GradSquaredNormOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .optimizer }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
         try stateInput(inputs, attrs, arity: 2, perParam: true)
@@ -55,6 +71,7 @@ enum GradSquaredNormOp: BackwardOnlyOpDef {
 /// scale NaN, so the update ops leave every weight as it was. Inputs: every parameter's squared
 /// norm, then the state.
 enum ClipScaleOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .clip }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try stateInput(inputs, attrs, arity: 1, perParam: false)
         for s in inputs.dropLast() { try ShapeRules.scalar(s, "squared norm") }
@@ -64,7 +81,7 @@ enum ClipScaleOp: BackwardOnlyOpDef {
         var total = 0.0
         for i in 0..<(a.inputs.count - 1) { total += Double(a.input(i).pointee) }
         let norm = total.squareRoot()
-        let clip = a.attrs.optimizer?.clipNorm ?? 0
+        let clip = a.attr(\.clipNorm)
         var scale = Double(state(a)[OptimizerState.gradScale])
         if !norm.isFinite {
             scale = .nan
@@ -95,13 +112,14 @@ private func updateShapes(_ inputs: [Shape], _ attrs: Attributes, _ kind: Optimi
 /// v, scale, state. The runtime counts the parameter's updates (the bias correction's t) and
 /// clears the gradients after the step.
 enum AdamWOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .optimizer }
     static var hasSideEffects: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try updateShapes(inputs, attrs, .adamw)
         return .none
     }
     static func run(_ a: KernelArgs) {
-        guard case .adamw(let beta1, let beta2, let eps)? = a.attrs.optimizer?.method else { return }
+        guard case .adamw(let beta1, let beta2, let eps)? = a.attr(\.optimizer).method else { return }
         let step = Int(row(a, OptimizerState.step))
         let scale = a.input(4).pointee
         guard step >= 1, scale.isFinite else { return }
@@ -114,13 +132,14 @@ enum AdamWOp: BackwardOnlyOpDef {
 /// One SGD step with momentum on one parameter, as torch.optim.SGD. Inputs: param, gradient,
 /// velocity (when momentum > 0), scale, state.
 enum SGDOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .optimizer }
     static var hasSideEffects: Bool { true }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try updateShapes(inputs, attrs, .sgd)
         return .none
     }
     static func run(_ a: KernelArgs) {
-        guard case .sgd(let momentum)? = a.attrs.optimizer?.method else { return }
+        guard case .sgd(let momentum)? = a.attr(\.optimizer).method else { return }
         let hasVelocity = momentum > 0
         let scale = a.input(hasVelocity ? 3 : 2).pointee
         guard row(a, OptimizerState.step) >= 1, scale.isFinite else { return }

@@ -20,7 +20,7 @@ enum MeanPoolOp: OpDef {
     static func run(_ a: KernelArgs) {
         Kernels.meanPool(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.meanPoolGrad, [dOut, node.inputs[1]], "dhidden")), nil]
     }
 }
@@ -44,7 +44,7 @@ enum ClsPoolOp: OpDef {
     static func run(_ a: KernelArgs) {
         Kernels.clsPool(a.input(0), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.clsPoolGrad, [dOut], "dhidden"))]
     }
 }
@@ -67,7 +67,7 @@ enum MaxPoolOp: OpDef {
     static func run(_ a: KernelArgs) {
         Kernels.maxPool(a.input(0), mask: a.input(1), batch: a.batch, seq: a.seq, starts: a.starts, hidden: a.cols(0), a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.maxPoolGrad, [dOut, node.inputs[0], node.inputs[1]], "dhidden")), nil]
     }
 }
@@ -87,26 +87,28 @@ enum MaxPoolGradOp: BackwardOnlyOpDef {
 
 /// `x / max(‖x‖₂, eps)` per row.
 enum L2NormalizeOp: OpDef {
+    static var attributes: Attributes.Case { .l2Normalize }
     static var inPlaceInput: Int? { 0 }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 1)
         return inputs[0]
     }
     static func run(_ a: KernelArgs) {
-        Kernels.l2Normalize(a.input(0), rows: a.rows(0), cols: a.cols(0), eps: a.attrs.eps, a.output)
+        Kernels.l2Normalize(a.input(0), rows: a.rows(0), cols: a.cols(0), eps: a.attr(\.l2Eps), a.output)
     }
-    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: NodeID) throws -> [GradientContribution?] {
+    static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.l2NormalizeGrad, [dOut, node.inputs[0]], attrs: node.attrs, "dx"))]
     }
 }
 
 enum L2NormalizeGradOp: BackwardOnlyOpDef {
+    static var attributes: Attributes.Case { .l2Normalize }
     static func shape(_ inputs: [Shape], _ attrs: Attributes) throws(ShapeRuleError) -> Shape {
         try ShapeRules.arity(inputs, 2)
         try ShapeRules.same(inputs[0], inputs[1], "dy and x")
         return inputs[0]
     }
     static func run(_ a: KernelArgs) {
-        Kernels.l2NormalizeGrad(a.input(0), a.input(1), rows: a.rows(0), cols: a.cols(0), eps: a.attrs.eps, a.output)
+        Kernels.l2NormalizeGrad(a.input(0), a.input(1), rows: a.rows(0), cols: a.cols(0), eps: a.attr(\.l2Eps), a.output)
     }
 }

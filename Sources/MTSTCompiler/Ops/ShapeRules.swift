@@ -41,11 +41,17 @@ enum ShapeRules {
     /// Columns the attention kernels touch, `heads·headDim`, after checking both are positive
     /// and their product fits: the kernels turn these attributes into pointer offsets.
     static func attentionWidth(_ attrs: Attributes) throws(ShapeRuleError) -> Int {
-        guard attrs.heads > 0, attrs.headDim > 0 else { throw ShapeRuleError("heads and head size must be positive") }
-        guard let width = SizeMath.multiply(attrs.heads, attrs.headDim) else {
-            throw ShapeRuleError("\(attrs.heads) heads × \(attrs.headDim) overflows")
+        let at = try attention(attrs)
+        guard at.heads > 0, at.headDim > 0 else { throw ShapeRuleError("heads and head size must be positive") }
+        guard let width = SizeMath.multiply(at.heads, at.headDim) else {
+            throw ShapeRuleError("\(at.heads) heads × \(at.headDim) overflows")
         }
         return width
+    }
+
+    static func attention(_ attrs: Attributes) throws(ShapeRuleError) -> AttentionAttributes {
+        guard let at = attrs.attention else { throw ShapeRuleError("expects attention attributes") }
+        return at
     }
 
     /// A token matrix read from column `offset` for `width` columns (a Q, K or V part).
@@ -56,29 +62,31 @@ enum ShapeRules {
         }
     }
 
-    /// The probabilities (or their gradient) of an attention with `attrs.heads` heads.
+    /// The probabilities (or their gradient) of an attention with `heads` heads.
     static func probs(_ s: Shape, _ attrs: Attributes, _ what: String) throws(ShapeRuleError) {
         _ = try attentionWidth(attrs)
-        try same(s, attentionProbs(heads: attrs.heads), what)
+        try same(s, attentionProbs(heads: try ShapeRules.attention(attrs).heads), what)
     }
 
     /// A relative position bias table `[buckets, heads]` whose buckets the bucket function can
     /// reach: an even count of at least 4 (two halves, each with an exact and a log range) and a
     /// max distance past the exact range.
     static func relativeBiasTable(_ s: Shape, _ attrs: Attributes) throws(ShapeRuleError) {
-        let b = attrs.relativeBuckets
+        let at = try attention(attrs)
+        let b = at.relativeBuckets
         guard b >= 4, b % 2 == 0, b <= 1 << 16 else { throw ShapeRuleError("relative buckets must be even and in 4...65536, got \(b)") }
-        guard attrs.relativeMaxDistance > b / 4, attrs.relativeMaxDistance <= 1 << 24 else {
-            throw ShapeRuleError("relative max distance \(attrs.relativeMaxDistance) must exceed \(b / 4) and be at most 2^24")
+        guard at.relativeMaxDistance > b / 4, at.relativeMaxDistance <= 1 << 24 else {
+            throw ShapeRuleError("relative max distance \(at.relativeMaxDistance) must exceed \(b / 4) and be at most 2^24")
         }
-        guard attrs.attentionScale > 0 else { throw ShapeRuleError("attention scale must be positive with a relative bias") }
-        try same(s, Shape(.const(b), .const(attrs.heads)), "relative bias table")
+        guard at.scale > 0 else { throw ShapeRuleError("attention scale must be positive with a relative bias") }
+        try same(s, Shape(.const(b), .const(at.heads)), "relative bias table")
     }
 
     /// A gather's first row lies inside its table (the verifier checks the ids past it).
     static func idOffset(_ attrs: Attributes, table: Shape) throws(ShapeRuleError) {
-        guard attrs.idOffset >= 0, table[0].isConstant, attrs.idOffset < table[0].coefficient else {
-            throw ShapeRuleError("id offset \(attrs.idOffset) is outside the table's \(table[0]) rows")
+        guard let offset = attrs.idOffset else { throw ShapeRuleError("expects gather attributes") }
+        guard offset >= 0, table[0].isConstant, offset < table[0].coefficient else {
+            throw ShapeRuleError("id offset \(offset) is outside the table's \(table[0]) rows")
         }
     }
 
@@ -89,9 +97,9 @@ enum ShapeRules {
 
 extension GradientBuilder {
     /// The contribution for an input read at a column offset (packed QKV) or whole.
-    func slice(_ grad: NodeID, into input: NodeID, offset: Int) -> GradientContribution {
-        let width = graph[input].shape.last
-        if offset == 0, width == graph[grad].shape.last { return .full(grad) }
+    func slice(_ grad: ValueRef, into input: ValueRef, offset: Int) -> GradientContribution {
+        let width = graph.shape(of: input).last
+        if offset == 0, width == graph.shape(of: grad).last { return .full(grad) }
         return .columns(grad, offset: offset)
     }
 }

@@ -24,44 +24,54 @@ public enum ArenaPlanner {
     public static func needsStorage(_ node: Node) -> Bool { NodeStorage.of(node) == .arena }
 
     /// Throws when a buffer's size at the maxima, or the arena's, does not fit in an `Int`.
+    /// Every output of a node is its own value with its own lifetime and slot.
     public static func plan(_ graph: Graph) throws(GraphError) -> ArenaLayout {
         let n = graph.nodes.count
         let align = ArenaLayout.alignment
-        var lastUse = Array(0..<n)
+        // Values are numbered node by node, output by output.
+        var first = [Int](repeating: 0, count: n + 1)
+        for node in graph.nodes { first[node.id + 1] = first[node.id] + node.outputCount }
+        func index(_ v: ValueRef) -> Int { first[v.node] + v.output }
+        let values = first[n]
+        // A value lives at least through the node that writes it.
+        var lastUse = graph.nodes.flatMap { Array(repeating: $0.id, count: $0.outputCount) }
         for node in graph.nodes {
-            for input in node.inputs { lastUse[input] = max(lastUse[input], node.id) }
+            for input in node.inputs { lastUse[index(input)] = max(lastUse[index(input)], node.id) }
         }
-        for id in graph.outputs.values { lastUse[id] = n }
-        // Inputs are small and stay valid across runs, so a caller may feed once and run many times.
-        for node in graph.nodes where node.kind == .input { lastUse[node.id] = n }
+        for id in graph.outputs.values { lastUse[index(ValueRef(id))] = n }
+        // Fed values stay valid across runs, so a caller may feed once and run many times.
+        for node in graph.nodes where node.kind.def.isFedByRuntime { lastUse[index(ValueRef(node.id))] = n }
 
-        var bufferOf = Array(repeating: -1, count: n)
+        var bufferOf = Array(repeating: -1, count: values)
         var buffers: [Buffer] = []
-        var sizes = Array(repeating: 0, count: n)
+        var sizes = Array(repeating: 0, count: values)
         var inPlace = 0
         var naive = 0
         for node in graph.nodes where needsStorage(node) {
-            guard let bytes = node.shape.checkedBytes(batch: graph.maxBatch, seq: graph.maxSeq),
-                  let size = SizeMath.roundUp(bytes, to: align), let sum = SizeMath.add(naive, size) else {
-                throw GraphError.shape(node: node.name, op: node.kind, origin: node.origin,
-                                       message: "\(node.shape) at \(graph.maxBatch)×\(graph.maxSeq) needs more bytes than fit in 64 bits")
-            }
-            sizes[node.id] = size
-            naive = sum
-            if let i = node.kind.def.inPlaceInput {
-                let input = node.inputs[i]
-                let b = bufferOf[input]
-                if b >= 0, buffers[b].end == node.id, lastUse[input] == node.id, sizes[input] == size,
-                   graph[input].kind != .input, graph[input].kind != .constant {
-                    bufferOf[node.id] = b
-                    buffers[b].end = lastUse[node.id]
-                    inPlace += 1
-                    continue
+            for output in 0..<node.outputCount {
+                let value = index(ValueRef(node.id, output: output))
+                let shape = node.shape(of: output)
+                guard let bytes = shape.checkedBytes(batch: graph.maxBatch, seq: graph.maxSeq),
+                      let size = SizeMath.roundUp(bytes, to: align), let sum = SizeMath.add(naive, size) else {
+                    throw GraphError.shape(node: node.name, op: node.kind, origin: node.origin,
+                                           message: "\(shape) at \(graph.maxBatch)×\(graph.maxSeq) needs more bytes than fit in 64 bits")
                 }
+                sizes[value] = size
+                naive = sum
+                if output == 0, let i = node.kind.def.inPlaceInput {
+                    let input = node.inputs[i]
+                    let b = bufferOf[index(input)]
+                    if b >= 0, buffers[b].end == node.id, lastUse[index(input)] == node.id, sizes[index(input)] == size,
+                       !graph[input.node].kind.def.isSource {
+                        bufferOf[value] = b
+                        buffers[b].end = lastUse[value]
+                        inPlace += 1
+                        continue
+                    }
+                }
+                bufferOf[value] = buffers.count
+                buffers.append(Buffer(size: size, start: node.kind.def.isSource ? 0 : node.id, end: lastUse[value]))
             }
-            let isSource = node.kind == .input || node.kind == .constant
-            bufferOf[node.id] = buffers.count
-            buffers.append(Buffer(size: size, start: isSource ? 0 : node.id, end: lastUse[node.id]))
         }
 
         let order = buffers.indices.sorted {
@@ -83,7 +93,10 @@ public enum ArenaPlanner {
             total = max(total, offset + me.size)
             placed.append(b)
         }
-        let offsets = (0..<n).map { bufferOf[$0] >= 0 ? buffers[bufferOf[$0]].offset : -1 }
-        return ArenaLayout(offsets: offsets, sizes: sizes, bytes: total, naiveBytes: naive, inPlace: inPlace)
+        let offsets = (0..<values).map { bufferOf[$0] >= 0 ? buffers[bufferOf[$0]].offset : -1 }
+        return ArenaLayout(offsets: (0..<n).map { offsets[first[$0]] }, sizes: (0..<n).map { sizes[first[$0]] },
+                           extraOffsets: (0..<n).map { Array(offsets[(first[$0] + 1)..<first[$0 + 1]]) },
+                           extraSizes: (0..<n).map { Array(sizes[(first[$0] + 1)..<first[$0 + 1]]) },
+                           bytes: total, naiveBytes: naive, inPlace: inPlace)
     }
 }

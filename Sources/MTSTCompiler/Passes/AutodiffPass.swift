@@ -9,41 +9,43 @@ struct AutodiffPass: Pass {
         guard let loss = graph.outputs["loss"] else { throw CompileError.nothingToTrain("no head has a loss") }
         var requires = Array(repeating: false, count: graph.nodes.count)
         for node in graph.nodes {
-            if node.kind == .param, let p = node.attrs.param {
+            if node.kind.def.isParameter, let p = node.attrs.param {
                 requires[node.id] = graph.params[p].trains
             } else if node.kind.def.isDifferentiable {
-                requires[node.id] = node.inputs.contains { requires[$0] }
+                requires[node.id] = node.inputs.contains { requires[$0.node] }
             }
         }
         guard requires[loss] else { throw CompileError.nothingToTrain("every parameter is frozen") }
-        var seedAttrs = Attributes()
-        seedAttrs.value = 1
-        let seed = try graph.add(.constant, [], attrs: seedAttrs, name: "loss.grad_seed", phase: .backward)
+        let seed = try graph.add(.constant, [], attrs: .constant(value: 1), name: "loss.grad_seed", phase: .backward)
         let grads = try Self.backward(&graph, from: loss, seed: seed, requires: requires)
-        for (id, grad) in grads.sorted(by: { $0.key < $1.key }) where graph[id].kind == .param {
-            var a = Attributes()
-            a.param = graph[id].attrs.param
-            try graph.add(.gradAccumulate, [grad], attrs: a, name: "grad.\(graph[id].name).accumulate", phase: .backward)
+        for (id, grad) in grads.sorted(by: { $0.key < $1.key }) where graph[id].kind.def.isParameter {
+            guard let p = graph[id].attrs.param else { continue }
+            try graph.add(.gradAccumulate, values: [grad], attrs: .param(p), name: "grad.\(graph[id].name).accumulate", phase: .backward)
         }
     }
 
     /// Appends the backward graph of `output` given its gradient `seed`, and returns the gradient
     /// node of every node in `requires` that the output depends on. Exposed for gradient checks.
-    static func backward(_ graph: inout Graph, from output: NodeID, seed: NodeID, requires: [Bool]) throws -> [NodeID: NodeID] {
+    /// Only output 0 of a node is differentiated: the extra outputs (LayerNorm's statistics)
+    /// feed backward kernels, never the loss.
+    static func backward(_ graph: inout Graph, from output: NodeID, seed: NodeID, requires: [Bool]) throws -> [NodeID: ValueRef] {
         var builder = GradientBuilder(graph: graph)
-        var pending: [NodeID: [GradientContribution]] = [output: [.full(seed)]]
-        var result: [NodeID: NodeID] = [:]
+        var pending: [NodeID: [GradientContribution]] = [output: [.full(ValueRef(seed))]]
+        var result: [NodeID: ValueRef] = [:]
         for id in stride(from: output, through: 0, by: -1) {
             guard requires[id], let contributions = pending.removeValue(forKey: id) else { continue }
             let node = builder.graph[id]
             builder.current = "grad.\(node.name)"
             let dOut = try combine(contributions, for: node, &builder)
             result[id] = dOut
-            if node.kind == .param { continue }
+            if node.kind.def.isParameter { continue }
             let grads = try node.kind.def.gradient(&builder, node, dOut)
             for (input, grad) in zip(node.inputs, grads) {
-                guard let grad, requires[input] else { continue }
-                pending[input, default: []].append(grad)
+                guard let grad, requires[input.node] else { continue }
+                guard input.output == 0 else {
+                    throw GraphError.gradient(node: node.name, op: node.kind, message: "gradient into output \(input.output) of a multi-output op")
+                }
+                pending[input.node, default: []].append(grad)
             }
         }
         graph = builder.graph
@@ -51,9 +53,9 @@ struct AutodiffPass: Pass {
     }
 
     /// Sums whole-tensor contributions; joins column slices (Q, K, V of a packed QKV) side by side.
-    private static func combine(_ parts: [GradientContribution], for node: Node, _ g: inout GradientBuilder) throws -> NodeID {
-        var full: [NodeID] = []
-        var slices: [(offset: Int, id: NodeID)] = []
+    private static func combine(_ parts: [GradientContribution], for node: Node, _ g: inout GradientBuilder) throws -> ValueRef {
+        var full: [ValueRef] = []
+        var slices: [(offset: Int, id: ValueRef)] = []
         for part in parts {
             switch part {
             case .full(let id): full.append(id)
@@ -74,9 +76,7 @@ struct AutodiffPass: Pass {
             guard at == node.shape.last?.coefficient else {
                 throw GraphError.gradient(node: node.name, op: node.kind, message: "column gradients cover \(at) of \(node.shape) columns")
             }
-            var a = Attributes()
-            a.widths = widths
-            full.append(try g.add(.concatColumns, slices.map(\.id), attrs: a, "concat"))
+            full.append(try g.add(.concatColumns, slices.map(\.id), attrs: .concat(widths: widths), "concat"))
         }
         var sum = full[0]
         for (i, next) in full.dropFirst().enumerated() {

@@ -1,16 +1,14 @@
 /// `gelu(x + bias)` in one pass over memory instead of two (ONNX Runtime's BiasGelu).
 struct FuseBiasGeluPass: FusionPass {
-    var fusion: String { "bias_gelu" }
     var name: String { "fuse-bias-gelu" }
-    func run(_ graph: inout Graph, _ context: inout PassContext) throws {
-        let matcher = FusionMatcher(graph)
-        for id in graph.nodes.indices where graph[id].kind == .gelu {
-            let b = graph[graph[id].inputs[0]]
-            guard b.kind == .biasAdd, matcher.soleUse(b.id) else { continue }
-            graph[id].kind = .biasGelu
-            graph[id].inputs = b.inputs
-            context.count(fusion)
-        }
-        graph = graph.compacted(keeping: graph.live())
-    }
+    var rules: [FusionRule] { [Self.rule] }
+
+    static let rule = FusionRule(
+        name: "bias_gelu",
+        pattern: .op(.gelu, [.op(.biasAdd, [.any("x"), .any("bias")], soleUse: true)]),
+        rewrite: { graph, root, m in
+            graph[root].kind = .biasGelu
+            graph[root].inputs = [m["x"], m["bias"]]
+            return []
+        })
 }

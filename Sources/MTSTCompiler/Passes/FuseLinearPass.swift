@@ -1,16 +1,20 @@
 /// `x·Wᵀ + b` as one GEMM that accumulates onto the broadcast bias, instead of a GEMM and a
 /// separate pass over its output.
 struct FuseLinearPass: FusionPass {
-    var fusion: String { "linear" }
     var name: String { "fuse-linear" }
-    func run(_ graph: inout Graph, _ context: inout PassContext) throws {
-        let matcher = FusionMatcher(graph)
-        for id in graph.nodes.indices {
-            guard let d = matcher.dense(id) else { continue }
-            graph[id].kind = .linear
-            graph[id].inputs = [d.x, d.weight, d.b]
-            context.count(fusion)
-        }
-        graph = graph.compacted(keeping: graph.live())
+    var rules: [FusionRule] { [Self.rule] }
+
+    static let rule = FusionRule(
+        name: "linear",
+        pattern: .op(.biasAdd, [dense(x: "x", weight: "weight"), .param("bias")]),
+        rewrite: { graph, root, m in
+            graph[root].kind = .linear
+            graph[root].inputs = [m["x"], m["weight"], m["bias"]]
+            return []
+        })
+
+    /// `matmul(x, W, transB)` with W a parameter, read only by the bias add above it.
+    static func dense(x: String, weight: String) -> Pattern {
+        .op(.matmul, [.any(x), .param(weight)], soleUse: true, when: { $0.attrs.matmul.map { !$0.transA && $0.transB } ?? false })
     }
 }

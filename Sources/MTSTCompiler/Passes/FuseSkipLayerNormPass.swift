@@ -1,22 +1,20 @@
 /// `LayerNorm(x + bias + residual)` in one kernel (ONNX Runtime's SkipLayerNormalization):
-/// the bias add and the residual add never round-trip through memory.
+/// the bias add and the residual add never round-trip through memory. The residual add is
+/// commutative, so the biased branch may be either of its inputs.
 struct FuseSkipLayerNormPass: FusionPass {
-    var fusion: String { "skip_layernorm" }
     var name: String { "fuse-skip-layernorm" }
-    func run(_ graph: inout Graph, _ context: inout PassContext) throws {
-        let matcher = FusionMatcher(graph)
-        for id in graph.nodes.indices where graph[id].kind == .layerNorm {
-            let sum = graph[graph[id].inputs[0]]
-            guard sum.kind == .add, matcher.soleUse(sum.id) else { continue }
-            let sides = [(sum.inputs[0], sum.inputs[1]), (sum.inputs[1], sum.inputs[0])]
-            guard let (biased, residual) = sides.first(where: {
-                graph[$0.0].kind == .biasAdd && matcher.soleUse($0.0) && $0.0 != $0.1
-            }) else { continue }
-            let b = graph[biased]
-            graph[id].kind = .skipLayerNorm
-            graph[id].inputs = [b.inputs[0], residual, b.inputs[1], graph[id].inputs[1], graph[id].inputs[2]]
-            context.count(fusion)
-        }
-        graph = graph.compacted(keeping: graph.live())
-    }
+    var rules: [FusionRule] { [Self.rule] }
+
+    static let rule = FusionRule(
+        name: "skip_layernorm",
+        pattern: .op(.layerNorm, [
+            .op(.add, [.op(.biasAdd, [.any("x"), .any("bias")], capture: "biased", soleUse: true), .any("residual")], soleUse: true),
+            .any("gamma"), .any("beta"),
+        ]),
+        accept: { _, m in m["biased"] != m["residual"] },
+        rewrite: { graph, root, m in
+            graph[root].kind = .skipLayerNorm
+            graph[root].inputs = [m["x"], m["residual"], m["bias"], m["gamma"], m["beta"]]
+            return []
+        })
 }

@@ -5,12 +5,6 @@ public protocol Pass: Sendable {
     func run(_ graph: inout Graph, _ context: inout PassContext) throws
 }
 
-/// A pass that fuses ops: `fusion` is its counter in `PassContext.fusions`, and the name the
-/// summaries print its count under.
-public protocol FusionPass: Pass {
-    var fusion: String { get }
-}
-
 /// What passes share: the mode being compiled and the statistics the compile summary prints.
 public struct PassContext: Sendable {
     public var mode: Lowering.Mode

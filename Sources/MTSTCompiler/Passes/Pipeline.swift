@@ -24,7 +24,7 @@ public enum Pipeline {
 
     /// The fusion counters of the passes that run in `mode`, in pipeline order.
     public static func fusions(for mode: Lowering.Mode) -> [String] {
-        passes(for: mode).compactMap { ($0 as? any FusionPass)?.fusion }
+        passes(for: mode).flatMap { ($0 as? any FusionPass)?.rules.map(\.name) ?? [] }
     }
 
     public static var passNames: [String] {

@@ -4,12 +4,20 @@
 public struct Plan: Codable, Sendable {
     /// 2: `model.initSeed` (version 1 seeded initialisation with the training seed), and the
     /// update program's `clipScale` outputs `[scale, ‖g‖]` (version 1: the scale alone).
-    /// 3: `model.architecture` (the backbone's name); `model.typeVocabSize` is 0 without token types.
+    /// 3: the model description: `model.architecture` (the backbone's name, from
+    ///    `Architecture/`: BERT, DistilBERT, MPNet), `model.typeVocabSize` 0 without token types,
+    ///    heads as parts (classification, tagging, CRF tagging with its transition parameters).
     ///    One `ParamSetting` per parameter (`params[i].setting`) and none on the update nodes,
-    /// whose step input the runtime fills per parameter; `optimizer` is the method (AdamW or
-    /// SGD) with its lr schedule and clipping, `trainingLoop` (was `schedule`) the epochs,
-    /// batch, accumulation and seed; optimizer state nodes are `paramState` with a slot; the
-    /// spec's pooling, normalize, head-kind and data-format enums are encoded as the spec names them.
+    ///    whose step input the runtime fills per parameter; `optimizer` is the method (AdamW or
+    ///    SGD) with its lr schedule and clipping, `trainingLoop` (was `schedule`) the epochs,
+    ///    batch, accumulation and seed; optimizer state nodes are `paramState` with a slot of
+    ///    the method's state buffers; the spec's pooling, normalize, head-kind and data-format
+    ///    enums are encoded as the spec names them.
+    ///    Typed attribute payloads per node (one enum case per op family instead of one flat
+    ///    struct; attention with optional relative-bias buckets, gather with an id offset, the
+    ///    optimizer payload with the method and state slot), multi-output nodes (`extraShapes`,
+    ///    `arena.extraOffsets`/`extraSizes`, inputs `[node, output]`: LayerNorm's row mean and
+    ///    1/σ), and `accumulatesInto` instead of `attrs.accumulatesGrad` + `attrs.param`.
     public static let formatVersion: UInt32 = 3
 
     public var name: String

@@ -10,7 +10,7 @@ extension PlanVerifier {
         }
         let n = g.nodes.count
         try Self.range(n, 1...PlanLimits.maxNodes, "\(name).nodes.count")
-        guard arena.offsets.count == n, arena.sizes.count == n else {
+        guard arena.offsets.count == n, arena.sizes.count == n, arena.extraOffsets.count == n, arena.extraSizes.count == n else {
             throw Unsafe("\(name).arena has \(arena.offsets.count) offsets and \(arena.sizes.count) sizes for \(n) nodes")
         }
         try Self.range(arena.bytes, 0...Int.max / 2, "\(name).arena.bytes")
@@ -18,24 +18,31 @@ extension PlanVerifier {
         for (i, node) in g.nodes.enumerated() {
             let field = "\(name).nodes[\(i)]"
             guard node.id == i else { throw Unsafe("\(field).id = \(node.id), expected \(i)") }
-            for (j, input) in node.inputs.enumerated() {
+            for (j, value) in node.inputs.enumerated() {
+                let input = value.node
                 guard (0..<n).contains(input) else { throw Unsafe("\(field).inputs[\(j)] = \(input) is out of range (\(n) nodes)") }
                 guard input < i else { throw Unsafe("\(field).inputs[\(j)] = \(input) does not come before the node") }
-                guard [.store, .arena].contains(NodeStorage.of(g.nodes[input])) else {
+                let storage = NodeStorage.of(g.nodes[input])
+                guard storage.isStore || storage == .arena else {
                     throw Unsafe("\(field).inputs[\(j)] = \(input) has no value to read (node \(input) only writes a gradient or an update)")
+                }
+                guard (0..<g.nodes[input].outputCount).contains(value.output) else {
+                    throw Unsafe("\(field).inputs[\(j)] = \(value) reads output \(value.output) of a node with \(g.nodes[input].outputCount)")
                 }
             }
             try checkParamAttribute(field, node)
             try checkShape(field, node, in: g)
             if node.kind == .input {
-                guard let kind = node.attrs.input else { throw Unsafe("\(field).attrs.input is missing") }
+                guard let kind = node.attrs.inputKind else { throw Unsafe("\(field).attrs.input is missing") }
                 guard seenInputs.insert(kind).inserted else { throw Unsafe("\(field).attrs.input = \(kind) appears twice") }
                 try checkInput(field, node, kind, in: g)
             }
-            if node.kind == .gather { try checkTable(field, node, ids: node.inputs[1], table: node.inputs[0], in: g) }
-            if node.kind == .embeddingGrad { try checkTable(field, node, ids: node.inputs[1], table: node.inputs[2], in: g) }
+            if node.kind == .gather { try checkTable(field, node, ids: node.inputs[1].node, table: node.inputs[0].node, in: g) }
+            if node.kind == .embeddingGrad { try checkTable(field, node, ids: node.inputs[1].node, table: node.inputs[2].node, in: g) }
             if node.kind == .adamw || node.kind == .sgd { try checkUpdate(field, node, in: g) }
-            if NodeStorage.of(node) == .arena { try checkSlot(name, i, program) }
+            if NodeStorage.of(node) == .arena {
+                for output in 0..<node.outputCount { try checkSlot(name, ValueRef(i, output: output), program) }
+            }
         }
         for (key, id) in g.outputs.sorted(by: { $0.key < $1.key }) {
             guard (0..<n).contains(id) else { throw Unsafe("\(name).outputs[\(key)] = \(id) is out of range (\(n) nodes)") }
@@ -44,17 +51,16 @@ extension PlanVerifier {
     }
 
     /// Parameter indices are in the table; nodes that write a gradient or an update write one
-    /// that exists (a trainable root), with the parameter's shape.
+    /// that exists (a trainable root), with the parameter's shape. Whether a node carries the
+    /// parameter payload its op needs is checked with its shape (`Graph.inferShapes`).
     func checkParamAttribute(_ field: String, _ node: Node) throws(Unsafe) {
-        let needsParam: Set<OpKind> = [.param, .gradient, .paramState, .gradAccumulate, .adamw, .sgd, .gradSquaredNorm]
-        guard let p = node.attrs.param else {
-            if needsParam.contains(node.kind) || node.attrs.accumulatesGrad { throw Unsafe("\(field).attrs.param is missing") }
-            return
-        }
-        guard plan.params.indices.contains(p) else { throw Unsafe("\(field).attrs.param = \(p) is out of range (\(plan.params.count) parameters)") }
-        let writesState = needsParam.subtracting([.param]).contains(node.kind) || node.attrs.accumulatesGrad
+        guard let p = node.param else { return }
+        let key = node.accumulatesInto != nil ? "\(field).accumulatesInto" : "\(field).attrs.param"
+        guard plan.params.indices.contains(p) else { throw Unsafe("\(key) = \(p) is out of range (\(plan.params.count) parameters)") }
+        // Everything that names a parameter but its value node touches its training state.
+        let writesState = NodeStorage.of(node) != .store(.weights)
         guard !writesState || (layout?.trainOffsets[p] ?? -1) >= 0 else {
-            throw Unsafe("\(field).attrs.param = \(p) (\(plan.params[p].path)) has no gradient buffer (a slice or a frozen parameter)")
+            throw Unsafe("\(key) = \(p) (\(plan.params[p].path)) has no gradient buffer (a slice or a frozen parameter)")
         }
         if node.kind == .paramState {
             let slot = node.attrs.optimizer?.stateSlot ?? -1
@@ -64,44 +70,55 @@ extension PlanVerifier {
             }
         }
         let shape = Shape(plan.params[p].shape.map(Dim.const))
-        if node.attrs.accumulatesGrad, node.shape != shape {
+        if node.accumulatesInto != nil, node.shape != shape {
             throw Unsafe("\(field).shape = \(node.shape) accumulates into \(plan.params[p].path) of shape \(shape)")
         }
     }
 
     /// Well-formed dims, a size that fits at the maxima, and the shape the op table's rule gives.
     func checkShape(_ field: String, _ node: Node, in g: Graph) throws(Unsafe) {
-        for d in node.shape.dims where d.coefficient < 1 || !(0...1).contains(d.batchPower) || !(0...1).contains(d.seqPower) {
-            throw Unsafe("\(field).shape = \(node.shape) has a malformed dimension")
-        }
-        guard node.shape.checkedBytes(batch: g.maxBatch, seq: g.maxSeq) != nil else {
-            throw Unsafe("\(field).shape = \(node.shape) overflows at \(g.maxBatch)×\(g.maxSeq)")
-        }
-        // Dimensions become BLAS's 32-bit sizes and leading dimensions.
-        for d in node.shape.dims where (d.checkedValue(batch: g.maxBatch, seq: g.maxSeq) ?? Int.max) > Int(Int32.max) {
-            throw Unsafe("\(field).shape = \(node.shape) has a dimension past 2^31−1 at \(g.maxBatch)×\(g.maxSeq)")
-        }
-        let inferred: Shape
+        for shape in [node.shape] + node.extraShapes { try checkDims(field, shape, in: g) }
+        let inferred: (Shape, [Shape])
         do {
-            inferred = try g.inferShape(of: node)
+            inferred = try g.inferShapes(of: node)
         } catch {
             let message = if case let .shape(_, _, _, m)? = error as? GraphError { m } else { "\(error)" }
             throw Unsafe("\(field) (\(node.kind.rawValue) \(node.name)): \(message)")
         }
-        guard inferred == node.shape else { throw Unsafe("\(field).shape = \(node.shape), but its inputs give \(inferred)") }
-        if node.kind == .gradAccumulate, let p = node.attrs.param, g.nodes[node.inputs[0]].shape != Shape(plan.params[p].shape.map(Dim.const)) {
-            throw Unsafe("\(field).inputs[0] has shape \(g.nodes[node.inputs[0]].shape), not the shape of \(plan.params[p].path)")
+        guard inferred.0 == node.shape else { throw Unsafe("\(field).shape = \(node.shape), but its inputs give \(inferred.0)") }
+        guard inferred.1 == node.extraShapes else {
+            throw Unsafe("\(field).extraShapes = \(node.extraShapes), but its inputs give \(inferred.1)")
+        }
+        if node.kind.def.storage == .gradientBuffer, let p = node.attrs.param, g.shape(of: node.inputs[0]) != Shape(plan.params[p].shape.map(Dim.const)) {
+            throw Unsafe("\(field).inputs[0] has shape \(g.shape(of: node.inputs[0])), not the shape of \(plan.params[p].path)")
+        }
+    }
+
+    func checkDims(_ field: String, _ shape: Shape, in g: Graph) throws(Unsafe) {
+        for d in shape.dims where d.coefficient < 1 || !(0...1).contains(d.batchPower) || !(0...1).contains(d.seqPower) {
+            throw Unsafe("\(field).shape = \(shape) has a malformed dimension")
+        }
+        guard shape.checkedBytes(batch: g.maxBatch, seq: g.maxSeq) != nil else {
+            throw Unsafe("\(field).shape = \(shape) overflows at \(g.maxBatch)×\(g.maxSeq)")
+        }
+        // Dimensions become BLAS's 32-bit sizes and leading dimensions.
+        for d in shape.dims where (d.checkedValue(batch: g.maxBatch, seq: g.maxSeq) ?? Int.max) > Int(Int32.max) {
+            throw Unsafe("\(field).shape = \(shape) has a dimension past 2^31−1 at \(g.maxBatch)×\(g.maxSeq)")
         }
     }
 
     /// An activation's slot lies inside the arena at the maxima.
-    func checkSlot(_ name: String, _ i: Int, _ program: Program) throws(Unsafe) {
+    func checkSlot(_ name: String, _ value: ValueRef, _ program: Program) throws(Unsafe) {
         let g = program.graph
-        let offset = program.arena.offsets[i]
-        let field = "\(name).arena.offsets[\(i)] = \(offset)"
+        let i = value.node
+        guard value.output == 0 || program.arena.extraOffsets[i].count == g.nodes[i].extraShapes.count else {
+            throw Unsafe("\(name).arena.extraOffsets[\(i)] has \(program.arena.extraOffsets[i].count) slots for \(g.nodes[i].extraShapes.count) extra outputs")
+        }
+        let offset = program.arena.offset(of: value)
+        let field = value.output == 0 ? "\(name).arena.offsets[\(i)] = \(offset)" : "\(name).arena.extraOffsets[\(i)][\(value.output - 1)] = \(offset)"
         guard offset >= 0 else { throw Unsafe("\(field): node \(i) (\(g.nodes[i].name)) has no storage") }
         guard offset % ArenaLayout.alignment == 0 else { throw Unsafe("\(field) is not \(ArenaLayout.alignment)-byte aligned") }
-        let bytes = g.nodes[i].shape.checkedBytes(batch: g.maxBatch, seq: g.maxSeq) ?? Int.max
+        let bytes = g.nodes[i].shape(of: value.output).checkedBytes(batch: g.maxBatch, seq: g.maxSeq) ?? Int.max
         guard let end = SizeMath.add(offset, bytes), end <= program.arena.bytes else {
             throw Unsafe("\(field): node \(i) needs \(bytes) bytes at \(g.maxBatch)×\(g.maxSeq), past the arena's \(program.arena.bytes) bytes")
         }
@@ -132,13 +149,13 @@ extension PlanVerifier {
     func checkTable(_ field: String, _ node: Node, ids: NodeID, table: NodeID, in g: Graph) throws(Unsafe) {
         let rows = g.nodes[table].shape[0].coefficient
         let needed: Int
-        switch g.nodes[ids].attrs.input {
+        switch g.nodes[ids].attrs.inputKind {
         case .tokenIds?: needed = plan.model.vocabSize
         case .positions?: needed = g.maxSeq
         case .tokenTypes?: needed = 1
         default: throw Unsafe("\(field).inputs[1] = \(ids) is not a token id, position or token type input")
         }
-        let offset = node.attrs.idOffset
+        let offset = node.attrs.idOffset ?? 0
         guard g.nodes[table].shape[0].isConstant, offset >= 0, let reach = SizeMath.add(needed, offset), rows >= reach else {
             throw Unsafe("\(field).inputs = table of \(rows) rows, but ids reach \(needed - 1)\(offset == 0 ? "" : " from row \(offset)")")
         }
@@ -153,10 +170,10 @@ extension PlanVerifier {
         }
         let kinds: [OpKind] = [.param, .gradient] + method.stateNames.map { _ in .paramState }
         for (j, kind) in kinds.enumerated() {
-            let input = g.nodes[node.inputs[j]]
-            guard input.kind == kind, input.attrs.param == node.attrs.param,
+            let input = g.nodes[node.inputs[j].node]
+            guard node.inputs[j].output == 0, input.kind == kind, input.attrs.param == node.attrs.param,
                   kind != .paramState || input.attrs.optimizer?.stateSlot == j - 2 else {
-                throw Unsafe("\(field).inputs[\(j)] = \(node.inputs[j]) is not the \(kind.rawValue)\(kind == .paramState ? " \(j - 2)" : "") of parameter \(node.attrs.param ?? -1)")
+                throw Unsafe("\(field).inputs[\(j)] = \(node.inputs[j].node) is not the \(kind.rawValue)\(kind == .paramState ? " \(j - 2)" : "") of parameter \(node.attrs.param ?? -1)")
             }
         }
     }
@@ -174,7 +191,7 @@ extension PlanVerifier {
             try output("logits.\(head.name)", Shape(Architectures.head(head.kind).rows, .const(head.labels.count)))
         }
         if training { try output("loss", .scalar) }
-        let positions = g.nodes.contains { $0.kind == .input && $0.attrs.input == .positions }
+        let positions = g.nodes.contains { $0.attrs.inputKind == .positions }
         if positions, g.maxSeq + plan.model.positionOffset > plan.model.maxPositions {
             let from = plan.model.positionOffset == 0 ? "" : " from position \(plan.model.positionOffset)"
             throw Unsafe("\(name).maxSeq = \(g.maxSeq)\(from) exceeds model.maxPositions \(plan.model.maxPositions)")

@@ -40,7 +40,7 @@ public struct PlanVerifier {
             try checkHeads("training", training, training: true)
             guard let update = plan.update else { throw Unsafe("update is missing: a plan with a training program needs its optimizer program") }
             try checkProgram("update", update)
-            guard update.graph.nodes.contains(where: { $0.kind == .input && $0.attrs.input == .optimizerState }) else {
+            guard update.graph.nodes.contains(where: { $0.attrs.inputKind == .optimizerState }) else {
                 throw Unsafe("update has no optimizer_state input")
             }
         } else if plan.update != nil {

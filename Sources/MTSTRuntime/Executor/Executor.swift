@@ -21,7 +21,7 @@ public final class Executor {
     public let program: Program
     public let store: ParamStore
     let arena: AlignedBuffer
-    let steps: [(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>)]
+    let steps: [Step]
     public private(set) var batch = 0
     public private(set) var seq = 0
     /// Token rows of the current batch: `batch·seq` when padded, fewer when packed.
@@ -42,6 +42,14 @@ public final class Executor {
     /// The first node of the last run whose output was not finite, when `checkNumerics` is set.
     public private(set) var firstNonFinite: Node?
 
+    struct Step {
+        let node: Node
+        let inputShapes: [Shape]
+        let inputs: [UnsafeMutablePointer<Float>]
+        let output: UnsafeMutablePointer<Float>
+        let extraOutputs: [UnsafeMutablePointer<Float>]
+    }
+
     public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
         precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
         _ = BLASInfo.configureThreads
@@ -57,28 +65,28 @@ public final class Executor {
         let base = UnsafeMutableRawPointer(arena.pointer)
         // The plan verifier has proven that every node read or written here has storage: a
         // parameter-store buffer, a gradient buffer or an arena slot inside the arena.
-        func pointer(_ id: NodeID) -> UnsafeMutablePointer<Float> {
-            let node = g[id]
+        func pointer(_ value: ValueRef) -> UnsafeMutablePointer<Float> {
+            let node = g[value.node]
             switch NodeStorage.of(node) {
-            case .store:
+            case .store(let buffer):
                 let p = node.attrs.param ?? -1
-                precondition(store.params.indices.contains(p) && (node.kind == .param || store.trainOffsets[p] >= 0),
+                precondition(store.params.indices.contains(p) && (buffer == .weights || store.trainOffsets[p] >= 0),
                              "verified plan: parameter state without a parameter that trains")
-                switch node.kind {
-                case .gradient: return store.grads.pointer + store.trainOffsets[p]
-                case .paramState:
+                switch buffer {
+                case .gradients: return store.grads.pointer + store.trainOffsets[p]
+                case .optimizerState:
                     let slot = node.attrs.optimizer?.stateSlot ?? -1
                     precondition(store.state.indices.contains(slot), "verified plan: optimizer state slot without a buffer")
                     return store.state[slot].pointer + store.trainOffsets[p]
-                default: return store.pointer(p)
+                case .weights: return store.pointer(p)
                 }
             case .gradient:
-                guard let p = node.attrs.param, let grad = store.gradPointer(p) else {
+                guard let p = node.param, let grad = store.gradPointer(p) else {
                     preconditionFailure("verified plan: gradient accumulation without a gradient buffer")
                 }
                 return grad
             case .arena:
-                let offset = program.arena.offsets[id]
+                let offset = program.arena.offset(of: value)
                 precondition(offset >= 0 && offset <= program.arena.bytes, "verified plan: node without an arena slot")
                 return (base + offset).assumingMemoryBound(to: Float.self)
             case .none:
@@ -87,14 +95,16 @@ public final class Executor {
             }
         }
         steps = g.nodes.compactMap { node in
-            guard !node.kind.def.isSource || node.kind == .constant else { return nil }
-            return (node, node.inputs.map { g[$0].shape }, node.inputs.map(pointer), pointer(node.id))
+            guard node.kind.def.runsKernel else { return nil }
+            return Step(node: node, inputShapes: node.inputs.map(g.shape(of:)), inputs: node.inputs.map(pointer),
+                        output: pointer(ValueRef(node.id)),
+                        extraOutputs: (1..<node.outputCount).map { pointer(ValueRef(node.id, output: $0)) })
         }
     }
 
     /// Pointer to an input's arena slot; the caller fills `tokens` (or `batch`) values.
     public func inputPointer(_ kind: InputKind) -> UnsafeMutablePointer<Float>? {
-        guard let node = program.graph.nodes.first(where: { $0.kind == .input && $0.attrs.input == kind }) else { return nil }
+        guard let node = program.graph.nodes.first(where: { $0.attrs.inputKind == kind }) else { return nil }
         return (UnsafeMutableRawPointer(arena.pointer) + program.arena.offsets[node.id]).assumingMemoryBound(to: Float.self)
     }
 
@@ -156,21 +166,20 @@ public final class Executor {
         }
     }
 
-    private func isFinite(_ step: (node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>)) -> Bool {
+    private func isFinite(_ step: Step) -> Bool {
         let node = step.node
         var count = node.shape.elementCount(batch: batch, seq: seq, tokens: tokens)
         // A gradient accumulation has no value of its own; it writes into the parameter's gradient.
-        if node.shape.isNone, node.kind == .gradAccumulate || node.attrs.accumulatesGrad,
-           let p = node.attrs.param, store.gradPointer(p) == step.output {
+        if NodeStorage.of(node) == .gradient, let p = node.param, store.gradPointer(p) == step.output {
             count = store.params[p].count
         }
         return UnsafeBufferPointer(start: step.output, count: count).allSatisfy(\.isFinite)
     }
 
     @inline(__always)
-    private func execute(_ step: (node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>), _ seed: UInt64) {
+    private func execute(_ step: Step, _ seed: UInt64) {
         step.node.kind.def.run(KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
-                                          output: step.output, batch: batch, seq: seq, tokens: tokens,
+                                          output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
                                           starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed))
     }
 

@@ -26,7 +26,7 @@ import Testing
             #expect(graph.params.map(\.path) == described.map(\.path), "\(architecture): lowered vs described paths")
             #expect(graph.params == described, "\(architecture): lowered vs described entries")
             // Every described parameter is an input of some op (none declared and left unused).
-            let used = Set(graph.nodes.flatMap(\.inputs))
+            let used = Set(graph.nodes.flatMap { $0.inputs.map(\.node) })
             for (id, node) in graph.nodes.enumerated() where node.kind == .param {
                 #expect(used.contains(id), "\(architecture): \(node.name) is declared but unused")
             }

@@ -14,18 +14,14 @@ struct GradientCheckTests {
 
     static let cases: [OpKind: [(String, Build)]] = [
         .gather: [
-            ("gather", { b in try b.g.add(.gather, [try b.param([5, 4]), try b.ids(max: 5)], name: "y") }),
+            ("gather", { b in try b.g.add(.gather, [try b.param([5, 4]), try b.ids(max: 5)], attrs: .gather(idOffset: 0), name: "y") }),
             ("offset", { b in
-                var a = Attributes()
-                a.idOffset = 2
-                return try b.g.add(.gather, [try b.param([7, 4]), try b.ids(max: 5)], attrs: a, name: "y")
+                try b.g.add(.gather, [try b.param([7, 4]), try b.ids(max: 5)], attrs: .gather(idOffset: 2), name: "y")
             }),
         ],
         .add: [("add", { b in try b.g.add(.add, [try b.tokens(4), try b.tokens(4)], name: "y") })],
         .scale: [("scale", { b in
-            var a = Attributes()
-            a.value = -0.7
-            return try b.g.add(.scale, [try b.tokens(4)], attrs: a, name: "y")
+            try b.g.add(.scale, [try b.tokens(4)], attrs: .scale(factor: -0.7), name: "y")
         })],
         .biasAdd: [("biasAdd", { b in try b.g.add(.biasAdd, [try b.tokens(4), try b.param([4])], name: "y") })],
         .matmul: [
@@ -44,15 +40,11 @@ struct GradientCheckTests {
         .gelu: [("gelu", { b in try b.g.add(.gelu, [try b.tokens(4, scale: 2)], name: "y") })],
         .biasGelu: [("biasGelu", { b in try b.g.add(.biasGelu, [try b.tokens(4, scale: 2), try b.param([4])], name: "y") })],
         .layerNorm: [("layerNorm", { b in
-            var a = Attributes()
-            a.eps = 1e-5
-            return try b.g.add(.layerNorm, [try b.tokens(5), try b.param([5]), try b.param([5])], attrs: a, name: "y")
+            try b.g.add(.layerNorm, [try b.tokens(5), try b.param([5]), try b.param([5])], attrs: .layerNorm(eps: 1e-5), name: "y")
         })],
         .skipLayerNorm: [("skipLayerNorm", { b in
-            var a = Attributes()
-            a.eps = 1e-5
-            return try b.g.add(.skipLayerNorm, [try b.tokens(5), try b.tokens(5), try b.param([5]), try b.param([5]), try b.param([5])],
-                               attrs: a, name: "y")
+            try b.g.add(.skipLayerNorm, [try b.tokens(5), try b.tokens(5), try b.param([5]), try b.param([5]), try b.param([5])],
+                        attrs: .layerNorm(eps: 1e-5), name: "y")
         })],
         .attentionProbs: [
             ("separate", { b in try b.attention(packed: false) }),
@@ -64,15 +56,10 @@ struct GradientCheckTests {
         .clsPool: [("clsPool", { b in try b.g.add(.clsPool, [try b.tokens(4)], name: "y") })],
         .maxPool: [("maxPool", { b in try b.g.add(.maxPool, [try b.tokens(4), try b.mask()], name: "y") })],
         .l2Normalize: [("l2Normalize", { b in
-            var a = Attributes()
-            a.eps = 1e-12
-            return try b.g.add(.l2Normalize, [try b.pooled(4)], attrs: a, name: "y")
+            try b.g.add(.l2Normalize, [try b.pooled(4)], attrs: .l2Normalize(eps: 1e-12), name: "y")
         })],
         .dropout: [("dropout", { b in
-            var a = Attributes()
-            a.dropout = 0.3
-            a.stream = 7
-            return try b.g.add(.dropout, [try b.tokens(6)], attrs: a, name: "y")
+            try b.g.add(.dropout, [try b.tokens(6)], attrs: .dropout(p: 0.3, stream: 7), name: "y")
         })],
         .crossEntropy: [
             ("crossEntropy", { b in try b.g.add(.crossEntropy, [try b.tokens(4, scale: 2), try b.labels(classes: 4)], name: "y") }),
@@ -148,10 +135,7 @@ struct CaseBuilder {
     }
 
     mutating func input(_ name: String, _ shape: Shape, _ values: [Float]) throws -> NodeID {
-        var a = Attributes()
-        a.input = .labels(head: name)
-        a.declaredShape = shape
-        let id = try g.add(.input, [], attrs: a, name: name)
+        let id = try g.add(.input, [], attrs: .input(.labels(head: name), shape: shape), name: name)
         fixedInputs.append((id, values))
         return id
     }
@@ -160,12 +144,12 @@ struct CaseBuilder {
     mutating func tokens(_ w: Int, scale: Float = 1) throws -> NodeID {
         let n = GradientCheckTests.batch * GradientCheckTests.seq
         if iotaTokens == nil { iotaTokens = try input("iotaT", Shape(.tokens), (0..<n).map(Float.init)) }
-        return try g.add(.gather, [try param([n, w], scale: scale), iotaTokens!], name: "tokens")
+        return try g.add(.gather, [try param([n, w], scale: scale), iotaTokens!], attrs: .gather(idOffset: 0), name: "tokens")
     }
 
     mutating func pooled(_ w: Int) throws -> NodeID {
         if iotaBatch == nil { iotaBatch = try input("iotaB", Shape(.batch), (0..<GradientCheckTests.batch).map(Float.init)) }
-        return try g.add(.gather, [try param([GradientCheckTests.batch, w]), iotaBatch!], name: "pooled")
+        return try g.add(.gather, [try param([GradientCheckTests.batch, w]), iotaBatch!], attrs: .gather(idOffset: 0), name: "pooled")
     }
 
     mutating func ids(max: Int) throws -> NodeID {
@@ -184,20 +168,14 @@ struct CaseBuilder {
     }
 
     mutating func matmul(_ a: NodeID, _ b: NodeID, _ ta: Bool, _ tb: Bool) throws -> NodeID {
-        var attrs = Attributes()
-        attrs.transA = ta
-        attrs.transB = tb
-        return try g.add(.matmul, [a, b], attrs: attrs, name: "y")
+        try g.add(.matmul, [a, b], attrs: .matmul(transA: ta, transB: tb), name: "y")
     }
 
     /// With `relativeBias`, 4 buckets with max distance 3: distances 1 and 2 share a bucket, so
     /// the table gradient's sum over diagonals is checked too.
     mutating func attention(packed: Bool, relativeBias: Bool = false) throws -> NodeID {
         let (h, d) = (GradientCheckTests.heads, GradientCheckTests.headDim)
-        var a = Attributes()
-        a.heads = h
-        a.headDim = d
-        a.attentionScale = 0.8
+        var a = AttentionAttributes(heads: h, headDim: d, scale: 0.8)
         let q: NodeID, k: NodeID, v: NodeID
         if packed {
             q = try tokens(3 * h * d, scale: 1.5)
@@ -213,8 +191,8 @@ struct CaseBuilder {
             a.relativeMaxDistance = 3
             inputs.append(try param([4, h], scale: 2))
         }
-        let probs = try g.add(.attentionProbs, inputs, attrs: a, name: "probs")
-        return try g.add(.attentionContext, [probs, v], attrs: a, name: "y")
+        let probs = try g.add(.attentionProbs, inputs, attrs: .attention(a), name: "probs")
+        return try g.add(.attentionContext, [probs, v], attrs: .attention(a), name: "y")
     }
 }
 
@@ -236,20 +214,17 @@ struct GradientCase {
         let count = yShape.elementCount(batch: GradientCheckTests.batch, seq: GradientCheckTests.seq)
         var rng = TestRNG(7)
         let dy = (0..<count).map { _ in rng.float() }
-        var a = Attributes()
-        a.input = .labels(head: "dy")
-        a.declaredShape = yShape
-        let seed = try g.add(.input, [], attrs: a, name: "dy", phase: .backward)
+        let seed = try g.add(.input, [], attrs: .input(.labels(head: "dy"), shape: yShape), name: "dy", phase: .backward)
         var requires = Array(repeating: false, count: g.nodes.count)
         for node in g.nodes {
-            requires[node.id] = node.kind == .param || (node.kind.def.isDifferentiable && node.inputs.contains { requires[$0] })
+            requires[node.id] = node.kind == .param || (node.kind.def.isDifferentiable && node.inputs.contains { requires[$0.node] })
         }
         let result = try AutodiffPass.backward(&g, from: y, seed: seed, requires: requires)
         var grads: [Int: NodeID] = [:]
         for node in g.nodes where node.kind == .param {
             if let gid = result[node.id] {
-                grads[node.attrs.param!] = gid
-                g.outputs["grad\(node.attrs.param!)"] = gid
+                grads[node.attrs.param!] = gid.node
+                g.outputs["grad\(node.attrs.param!)"] = gid.node
             }
         }
         g.outputs["y"] = y

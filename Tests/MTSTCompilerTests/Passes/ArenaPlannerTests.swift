@@ -7,10 +7,7 @@ func randomGraph(seed: UInt64, nodes: Int) throws -> Graph {
     var g = Graph(maxBatch: 3, maxSeq: 5)
     var byWidth: [Int: [NodeID]] = [:]
     for w in [2, 4, 8] {
-        var a = Attributes()
-        a.input = .tokenIds
-        a.declaredShape = Shape(.tokens, .const(w))
-        byWidth[w] = [try g.add(.input, [], attrs: a, name: "in\(w)")]
+        byWidth[w] = [try g.add(.input, [], attrs: .input(.tokenIds, shape: Shape(.tokens, .const(w))), name: "in\(w)")]
     }
     for i in 0..<nodes {
         let w = [2, 4, 8][rng.int(3)]
@@ -19,9 +16,7 @@ func randomGraph(seed: UInt64, nodes: Int) throws -> Graph {
         let id: NodeID
         switch rng.int(3) {
         case 0:
-            var a = Attributes()
-            a.value = 0.5
-            id = try g.add(.scale, [x], attrs: a, name: "s\(i)")
+            id = try g.add(.scale, [x], attrs: .scale(factor: 0.5), name: "s\(i)")
         case 1: id = try g.add(.add, [x, pool[rng.int(pool.count)]], name: "a\(i)")
         default: id = try g.add(.gelu, [x], name: "g\(i)")
         }
@@ -48,7 +43,7 @@ struct ArenaPlannerTests {
         let g = try randomGraph(seed: UInt64(seed), nodes: 20 + seed * 3)
         let layout = try ArenaPlanner.plan(g)
         var lastUse = Array(0..<g.nodes.count)
-        for n in g.nodes { for i in n.inputs { lastUse[i] = max(lastUse[i], n.id) } }
+        for n in g.nodes { for i in n.inputs { lastUse[i.node] = max(lastUse[i.node], n.id) } }
         for id in g.outputs.values { lastUse[id] = g.nodes.count }
         for n in g.nodes where n.kind == .input { lastUse[n.id] = g.nodes.count }
         let start = g.nodes.map { $0.kind == .input ? 0 : $0.id }
@@ -62,7 +57,7 @@ struct ArenaPlannerTests {
                 let alive = start[a.id] <= lastUse[b.id] && start[b.id] <= lastUse[a.id]
                 guard memory && alive else { continue }
                 // Only an in-place op may take over the buffer of the input that dies at it.
-                let inPlace = b.kind.def.inPlaceInput.map { b.inputs[$0] } == a.id
+                let inPlace = b.kind.def.inPlaceInput.map { b.inputs[$0].node } == a.id
                     && lastUse[a.id] == b.id && layout.offsets[a.id] == layout.offsets[b.id]
                 #expect(inPlace, "nodes \(a.id) and \(b.id) overlap while both alive")
             }
@@ -71,10 +66,7 @@ struct ArenaPlannerTests {
 
     @Test func chainReusesMemory() throws {
         var g = Graph(maxBatch: 2, maxSeq: 4)
-        var a = Attributes()
-        a.input = .tokenIds
-        a.declaredShape = Shape(.tokens, .const(16))
-        var x = try g.add(.input, [], attrs: a, name: "x")
+        var x = try g.add(.input, [], attrs: .input(.tokenIds, shape: Shape(.tokens, .const(16))), name: "x")
         for i in 0..<10 { x = try g.add(.gelu, [try g.add(.add, [x, x], name: "a\(i)")], name: "g\(i)") }
         g.outputs["y"] = x
         let layout = try ArenaPlanner.plan(g)

@@ -51,7 +51,7 @@ import Testing
                 == "out.plan: unsafe plan: training.nodes[\(k)].inputs[1] = 9999 is out of range (\(n) nodes)")
         #expect(try Self.rejection { $0.training!.graph.nodes[k].inputs[0] = -1 }
                 == "out.plan: unsafe plan: training.nodes[\(k)].inputs[0] = -1 is out of range (\(n) nodes)")
-        #expect(try Self.rejection { $0.training!.graph.nodes[k].inputs[0] = k }
+        #expect(try Self.rejection { $0.training!.graph.nodes[k].inputs[0] = ValueRef(k) }
                 == "out.plan: unsafe plan: training.nodes[\(k)].inputs[0] = \(k) does not come before the node")
     }
 
@@ -103,7 +103,7 @@ import Testing
     @Test func parameterIndicesAndSlices() throws {
         let node = try #require(Self.plan.inference.graph.nodes.firstIndex { $0.kind == .param })
         let n = Self.plan.params.count
-        #expect(try Self.rejection { $0.inference.graph.nodes[node].attrs.param = 999 }
+        #expect(try Self.rejection { $0.inference.graph.nodes[node].attrs = .param(999) }
                 == "out.plan: unsafe plan: inference.nodes[\(node)].attrs.param = 999 is out of range (\(n) parameters)")
         let slice = try #require(Self.plan.params.firstIndex { $0.sliceOf != nil })
         let root = try #require(Self.plan.params[slice].sliceOf)
@@ -116,10 +116,10 @@ import Testing
 
     @Test func gradientIntoAParameterWithoutGradient() throws {
         let t = try #require(Self.plan.training)
-        let k = try #require(t.graph.nodes.firstIndex { $0.kind == .gradAccumulate || $0.attrs.accumulatesGrad })
+        let k = try #require(t.graph.nodes.firstIndex { $0.accumulatesInto != nil })
         let slice = try #require(Self.plan.params.firstIndex { $0.sliceOf != nil })
-        #expect(try Self.rejection { $0.training!.graph.nodes[k].attrs.param = slice }
-                == "out.plan: unsafe plan: training.nodes[\(k)].attrs.param = \(slice) (\(Self.plan.params[slice].path)) has no gradient buffer (a slice or a frozen parameter)")
+        #expect(try Self.rejection { $0.training!.graph.nodes[k].accumulatesInto = slice }
+                == "out.plan: unsafe plan: training.nodes[\(k)].accumulatesInto = \(slice) (\(Self.plan.params[slice].path)) has no gradient buffer (a slice or a frozen parameter)")
     }
 
     @Test func absurdMaxima() throws {
@@ -142,16 +142,16 @@ import Testing
         let p = Self.plan.inference
         let k = try Self.first(p, .attentionProbs)
         let name = p.graph.nodes[k].name
-        let width = p.graph.nodes[p.graph.nodes[k].inputs[0]].shape[1].coefficient
-        #expect(try Self.rejection { $0.inference.graph.nodes[k].attrs.heads = 1000 }
+        let width = p.graph.nodes[p.graph.nodes[k].inputs[0].node].shape[1].coefficient
+        #expect(try Self.rejection { $0.inference.graph.nodes[k].attrs.attention?.heads = 1000 }
                 == "out.plan: unsafe plan: inference.nodes[\(k)] (attentionProbs \(name)): q: 8000 columns at 0 do not fit [·,\(width)]")
-        #expect(try Self.rejection { $0.inference.graph.nodes[k].attrs.qOffset = -8 }
+        #expect(try Self.rejection { $0.inference.graph.nodes[k].attrs.attention?.qOffset = -8 }
                 == "out.plan: unsafe plan: inference.nodes[\(k)] (attentionProbs \(name)): q: 16 columns at -8 do not fit [·,\(width)]")
-        #expect(try Self.rejection { $0.inference.graph.nodes[k].attrs.headDim = 1 << 62 }
+        #expect(try Self.rejection { $0.inference.graph.nodes[k].attrs.attention?.headDim = 1 << 62 }
                 == "out.plan: unsafe plan: inference.nodes[\(k)] (attentionProbs \(name)): 2 heads × 4611686018427387904 overflows")
         let t = try #require(Self.plan.training)
         let g = try Self.first(t, .attentionScoresGradK)
-        #expect(try Self.rejection { $0.training!.graph.nodes[g].attrs.qOffset = 40 }
+        #expect(try Self.rejection { $0.training!.graph.nodes[g].attrs.attention?.qOffset = 40 }
                 == "out.plan: unsafe plan: training.nodes[\(g)] (attentionScoresGradK \(t.graph.nodes[g].name)): q: 16 columns at 40 do not fit [·,48]")
     }
 

@@ -29,8 +29,8 @@ import Testing
         // Layer-wise decay: base 1e-3 · 0.9^(L − i), L = 2.
         #expect(abs((byPath["backbone.layers[1].ffn.output.weight"]?.setting.lr ?? 0) - 1e-3 * 0.9) < 1e-12)
         #expect(abs((byPath["backbone.layers[0].ffn.output.weight"]?.setting.lr ?? 0) - 1e-3 * 0.81) < 1e-12)
-        #expect(plan.inference.graph.nodes.contains { $0.kind == .attentionProbs && $0.inputs.count == 4 && $0.attrs.relativeMaxDistance == 128 })
-        #expect(!plan.inference.graph.nodes.contains { $0.kind == .input && $0.attrs.input == .tokenTypes })
+        #expect(plan.inference.graph.nodes.contains { $0.kind == .attentionProbs && $0.inputs.count == 4 && $0.attrs.attention?.relativeMaxDistance == 128 })
+        #expect(!plan.inference.graph.nodes.contains { $0.kind == .input && $0.attrs.inputKind == .tokenTypes })
         // Frozen table: no gradient is built for it.
         #expect(try #require(plan.training).graph.count(of: .relativeBiasGrad) == 0)
 
