@@ -23,10 +23,10 @@ public enum ContrastiveHead: Head {
 
     public static func loss(_ head: TaskHead, logits features: NodeID, _ l: inout Lowering) throws -> NodeID {
         let (p, origin) = ("heads.\(head.name)", "heads.\(head.name)")
-        let unit = try l.op(.l2Normalize, [features], "\(p).normalize", origin: origin) { $0.eps = 1e-12 }
-        let cosine = try l.op(.matmul, [unit, unit], "\(p).cosine", origin: origin) { $0.transB = true }
+        let unit = try l.op(.l2Normalize, [features], "\(p).normalize", origin: origin, .l2Normalize(eps: 1e-12))
+        let cosine = try l.op(.matmul, [unit, unit], "\(p).cosine", origin: origin, .matmul(transB: true))
         let scale = head.scale
-        let scores = try l.op(.scale, [cosine], "\(p).scores", origin: origin) { $0.value = scale }
+        let scores = try l.op(.scale, [cosine], "\(p).scores", origin: origin, .scale(factor: scale))
         let candidates = try l.input(.candidates(head: head.name), Shape(rows))
         let masked = try l.op(.biasAdd, [scores, candidates], "\(p).candidate_scores", origin: origin)
         let labels = try l.input(.labels(head: head.name), Shape(rows))

@@ -66,15 +66,11 @@ struct GradientCheckTests {
             // The contrastive head's loss as ContrastiveHead.loss builds it, on 2 pairs (rows
             // 0–1 anchors, 2–3 positives): cosines, scale, the candidate mask, cross-entropy.
             ("contrastive", { b in
-                var norm = Attributes(), tb = Attributes(), scale = Attributes()
-                norm.eps = 1e-12
-                tb.transB = true
-                scale.value = 3
                 // Rows of norm ≈ 2–4: normalizing a short row is curved enough that the fixed
                 // difference step of 0.01 would misjudge its slope by over 1 %.
-                let unit = try b.g.add(.l2Normalize, [try b.param([4, 3], scale: 4)], attrs: norm, name: "unit")
-                let cosine = try b.g.add(.matmul, [unit, unit], attrs: tb, name: "cosine")
-                let scores = try b.g.add(.scale, [cosine], attrs: scale, name: "scores")
+                let unit = try b.g.add(.l2Normalize, [try b.param([4, 3], scale: 4)], attrs: .l2Normalize(eps: 1e-12), name: "unit")
+                let cosine = try b.g.add(.matmul, [unit, unit], attrs: .matmul(transB: true), name: "cosine")
+                let scores = try b.g.add(.scale, [cosine], attrs: .scale(factor: 3), name: "scores")
                 let mask = try b.input("candidates", Shape(.const(4)), [InputKind.candidateExcluded, InputKind.candidateExcluded, 0, 0])
                 let masked = try b.g.add(.biasAdd, [scores, mask], name: "masked")
                 return try b.g.add(.crossEntropy, [masked, try b.input("targets", Shape(.const(4)), [2, 3, -1, -1])], name: "y")
