@@ -24,12 +24,9 @@ public enum BERT: Backbone {
         let h = m.hidden
         let e = "backbone.embeddings"
         return [
-            Describe.tensor("\(e).word_embeddings.weight", [m.vocabSize, h], "embeddings.word_embeddings.weight",
-                            .normal(std: m.initStd), embedding: true),
-            Describe.tensor("\(e).position_embeddings.weight", [m.maxPositions, h], "embeddings.position_embeddings.weight",
-                            .normal(std: m.initStd), embedding: true),
-            Describe.tensor("\(e).token_type_embeddings.weight", [m.typeVocabSize, h], "embeddings.token_type_embeddings.weight",
-                            .normal(std: m.initStd), embedding: true),
+            Describe.embeddingTable("word_embeddings", rows: m.vocabSize, m),
+            Describe.embeddingTable("position_embeddings", rows: m.maxPositions, m),
+            Describe.embeddingTable("token_type_embeddings", rows: m.typeVocabSize, m),
         ] + Describe.layerNorm("\(e).norm", h, "embeddings.LayerNorm", embedding: true)
     }
 

@@ -85,6 +85,12 @@ public enum Describe {
                    isEmbedding: embedding, isHead: path.hasPrefix("heads."))
     }
 
+    /// `backbone.embeddings.<name>.weight [rows, hidden]`, checkpoint `embeddings.<name>.weight`: the
+    /// word, position and token-type tables every BERT-family backbone names the same way.
+    public static func embeddingTable(_ name: String, rows: Int, _ m: ModelConfig) -> ParamEntry {
+        tensor("backbone.embeddings.\(name).weight", [rows, m.hidden], "embeddings.\(name).weight", .normal(std: m.initStd), embedding: true)
+    }
+
     /// `weight [out, in]` (normal(std)) and `bias [out]` (zeros) of a linear layer.
     public static func dense(_ path: String, out: Int, in width: Int, _ checkpoint: String, std: Float,
                              layer: Int? = nil) -> [ParamEntry] {

@@ -37,10 +37,8 @@ public enum MPNet: Backbone {
         let h = m.hidden
         let e = "backbone.embeddings"
         return [
-            Describe.tensor("\(e).word_embeddings.weight", [m.vocabSize, h], "embeddings.word_embeddings.weight",
-                            .normal(std: m.initStd), embedding: true),
-            Describe.tensor("\(e).position_embeddings.weight", [m.maxPositions, h], "embeddings.position_embeddings.weight",
-                            .normal(std: m.initStd), embedding: true),
+            Describe.embeddingTable("word_embeddings", rows: m.vocabSize, m),
+            Describe.embeddingTable("position_embeddings", rows: m.maxPositions, m),
             Describe.tensor("\(e).relative_attention_bias.weight", [relativeBuckets, m.heads], "encoder.relative_attention_bias.weight",
                             .normal(std: m.initStd), embedding: true),
         ] + Describe.layerNorm("\(e).norm", h, "embeddings.LayerNorm", embedding: true)
