@@ -108,12 +108,6 @@ struct DistilBERTParityTests {
             #expect(abs(ours - theirs) <= 1e-5 * max(1, abs(theirs)), "\(name): \(ours) vs \(theirs)")
         }
 
-        func compare(_ ours: [Float], _ theirs: [Float], _ name: String, absolute: Float? = nil) {
-            let scale = theirs.map(abs).max() ?? 0
-            let tolerance = absolute ?? max(1e-3 * scale, 1e-7)
-            let worst = zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0
-            #expect(ours.count == theirs.count && worst <= tolerance, "\(name): max difference \(worst), tolerance \(tolerance)")
-        }
         // Softmax ignores a constant per row, so the key bias has no gradient: compare absolutely.
         let zeroGrad = Set((0..<2).map { "transformer.layer.\($0).attention.k_lin.bias" })
         var compared = 0
@@ -122,7 +116,7 @@ struct DistilBERTParityTests {
             let root = p.sliceOf ?? i
             let offset = store.trainOffsets[root] + (p.sliceOf == nil ? 0 : p.sliceOffset)
             let grad = Array(UnsafeBufferPointer(start: store.grads.pointer + offset, count: p.count))
-            compare(grad, try file.tensor("grad." + name).data, "grad." + name, absolute: zeroGrad.contains(name) ? 1e-6 : nil)
+            expectParity(grad, try file.tensor("grad." + name).data, "grad." + name, absolute: zeroGrad.contains(name) ? 1e-6 : nil)
             compared += 1
         }
         #expect(compared == file.tensors.keys.filter { $0.hasPrefix("grad.") }.count, "every gradient of the fixture is checked")
@@ -136,7 +130,7 @@ struct DistilBERTParityTests {
         // shift-invariant along them), so their float32 rounding shows most: 1.1e-6 here.
         for (i, p) in graph.params.enumerated() {
             guard let name = p.checkpointName else { continue }
-            compare(store.values(of: i), try file.tensor("after." + name).data, "after." + name,
+            expectParity(store.values(of: i), try file.tensor("after." + name).data, "after." + name,
                     absolute: zeroGrad.contains(name) ? 1e-5 : 2e-6)
         }
     }
