@@ -10,11 +10,14 @@ struct Embed: ParsableCommand {
     @Option(name: .long, help: "Compiled plan.") var graph: String
     @Option(help: "Instead of JSON, print each sentence with its embedding's shape and first N values.")
     var preview: Int?
+    @Option(name: .long, help: "Trained weights: a run folder (its latest snapshot), a snapshot folder, or a checkpoint.safetensors; else the plan's.")
+    var weights: String?
     @OptionGroup var text: TextInput
 
     func run() throws {
         let sentences = try text.sentences()
         let model = try Model(planPath: graph)
+        if let weights { try Checkpoint.load(weights, into: model, requireHeads: false) }
         let embeddings = try model.embed(sentences)
         var out = ""
         if let preview {

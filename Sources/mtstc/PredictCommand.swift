@@ -6,7 +6,8 @@ struct Predict: ParsableCommand {
         abstract: "Predict the intent and one tag per word with trained weights, as JSON lines.")
 
     @Option(name: .long, help: "Compiled plan.") var graph: String
-    @Option(name: .long, help: "checkpoint.safetensors written by `mtstc run`.") var weights: String
+    @Option(name: .long, help: "Trained weights: a run folder (its latest snapshot), a snapshot folder, or a checkpoint.safetensors written by `mtstc run`.")
+    var weights: String
     @OptionGroup var text: TextInput
 
     func run() throws {

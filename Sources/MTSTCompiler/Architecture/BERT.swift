@@ -14,6 +14,7 @@ public enum BERT: Backbone {
     ]
     public static let requiredConfig = ["position_embedding_type": "\"absolute\""]
     public static let checkpointPrefixes = ["bert."]
+    public static let huggingFace = HuggingFaceNames(modelClass: "BertModel", tokenizerClass: "BertTokenizer", maskToken: "[MASK]", pooler: true)
 
     /// The pooler, the pre-training heads (`cls.`) and the position-id buffer.
     public static func ignoresCheckpointTensor(_ name: String) -> Bool {

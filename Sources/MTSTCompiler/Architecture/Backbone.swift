@@ -33,6 +33,33 @@ public protocol Backbone: Sendable {
     /// Row of the position table the first token reads (RoBERTa and MPNet start at
     /// padding_idx + 1 = 2); the runtime feeds positions 0…n−1 for every backbone.
     static var positionOffset: Int { get }
+    /// What a run folder needs to be a folder `transformers` and sentence-transformers load
+    /// (`Training/SentenceTransformersFolder.swift`).
+    static var huggingFace: HuggingFaceNames { get }
+}
+
+/// The `transformers` side of a backbone: the class that loads its weights, the tokenizer class,
+/// and what `config.json` and the weights hold beyond what mtstc computes.
+public struct HuggingFaceNames: Sendable {
+    /// `config.json` `architectures` (`BertModel`).
+    public var modelClass: String
+    /// `tokenizer_config.json` `tokenizer_class` (`BertTokenizer`).
+    public var tokenizerClass: String
+    /// The mask token the tokenizer declares when the vocabulary has it.
+    public var maskToken: String
+    /// `config.json` keys with a fixed value (JSON text), beyond `configKeys` and `requiredConfig`.
+    public var fixedConfig: [String: String]
+    /// Whether the class has BERT's pooler (`pooler.dense.*`, `[hidden, hidden]` and `[hidden]`),
+    /// which mtstc never computes but `from_pretrained` expects.
+    public var pooler: Bool
+
+    public init(modelClass: String, tokenizerClass: String, maskToken: String, fixedConfig: [String: String] = [:], pooler: Bool) {
+        self.modelClass = modelClass
+        self.tokenizerClass = tokenizerClass
+        self.maskToken = maskToken
+        self.fixedConfig = fixedConfig
+        self.pooler = pooler
+    }
 }
 
 public struct BackboneOutput: Sendable {

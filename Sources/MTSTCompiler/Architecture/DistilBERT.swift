@@ -13,6 +13,8 @@ public enum DistilBERT: Backbone {
     ]
     public static let requiredConfig = ["sinusoidal_pos_embds": "false"]
     public static let checkpointPrefixes = ["distilbert."]
+    public static let huggingFace = HuggingFaceNames(modelClass: "DistilBertModel", tokenizerClass: "DistilBertTokenizer",
+                                                     maskToken: "[MASK]", pooler: false)
 
     /// The masked-LM and classifier heads of `DistilBertFor…` models and the position-id buffer.
     public static func ignoresCheckpointTensor(_ name: String) -> Bool {

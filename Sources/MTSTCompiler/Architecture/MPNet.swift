@@ -20,6 +20,11 @@ public enum MPNet: Backbone {
     /// `transformers` reads it.
     public static let requiredConfig = ["relative_attention_num_buckets": "32"]
     public static let checkpointPrefixes = ["mpnet."]
+    /// `padding_idx` (the pad token id) is where `transformers` starts positions from (+ 1):
+    /// mtstc's position offset 2 is pad id 1.
+    public static let huggingFace = HuggingFaceNames(
+        modelClass: "MPNetModel", tokenizerClass: "MPNetTokenizer", maskToken: "<mask>",
+        fixedConfig: ["pad_token_id": "1", "bos_token_id": "0", "eos_token_id": "2"], pooler: true)
     public static let positionOffset = 2
     public static let relativeBuckets = 32
     public static let relativeMaxDistance = 128

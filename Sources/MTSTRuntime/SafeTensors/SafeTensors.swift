@@ -33,7 +33,9 @@ public struct SafeTensorFile: Sendable {
         throw SafeTensorsError(path: path, kind: .missingTensor(name: name))
     }
 
-    public static func read(path: String) throws(SafeTensorsError) -> SafeTensorFile {
+    /// `include`: decode only the tensors it accepts (the whole layout is still validated). The
+    /// file is mapped, so the pages of the others are never read.
+    public static func read(path: String, only include: (String) -> Bool = { _ in true }) throws(SafeTensorsError) -> SafeTensorFile {
         do {
             let file = try InputFile.openRegular(path)
             close(file.fd)
@@ -47,17 +49,17 @@ public struct SafeTensorFile: Sendable {
         } catch {
             throw SafeTensorsError(path: path, kind: .unreadable(reason: InputFile.problem(path) ?? "the file could not be mapped"))
         }
-        return try decode(bytes, path: path)
+        return try decode(bytes, path: path, only: include)
     }
 
     /// Decodes file bytes already in memory; `path` is only used in error messages.
-    public static func decode(_ bytes: Data, path: String) throws(SafeTensorsError) -> SafeTensorFile {
+    public static func decode(_ bytes: Data, path: String, only include: (String) -> Bool = { _ in true }) throws(SafeTensorsError) -> SafeTensorFile {
         let layout = try SafeTensorsLayout(bytes: bytes, path: path)
         var tensors: [String: Tensor] = [:]
         var skipped: [String: SafeTensorDType] = [:]
         tensors.reserveCapacity(layout.entries.count)
         bytes.withUnsafeBytes { raw in
-            for entry in layout.entries {
+            for entry in layout.entries where include(entry.name) {
                 guard entry.dtype.isFloatingPoint else {
                     skipped[entry.name] = entry.dtype
                     continue

@@ -25,8 +25,12 @@ public enum Checkpoint {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Loads a checkpoint into a model whose plan has the same heads and labels.
-    public static func load(_ path: String, into model: Model) throws {
+    /// Loads a checkpoint into a model whose plan has the same heads and labels. `path` may also
+    /// name a run or snapshot folder (`CheckpointPath`). `requireHeads: false` (`embed`) accepts
+    /// a file without the heads and the pooling norm, as `backbone.weights` does: what it lacks
+    /// keeps the plan's initial values.
+    public static func load(_ path: String, into model: Model, requireHeads: Bool = true) throws {
+        let path = try CheckpointPath.resolve(path)
         let file = try SafeTensorFile.read(path: path)
         if let stored = file.metadata[labelsKey], stored != labelsJSON(model.plan.model.taskHeads) {
             throw RuntimeError.checkpointLabels(path)
@@ -34,7 +38,7 @@ public enum Checkpoint {
         guard let backbone = model.plan.model.backbone else {
             throw RuntimeError.unknownArchitecture(path, name: model.plan.model.architecture)
         }
-        try model.store.load(file, backbone: backbone, requireHeads: true)
+        try model.store.load(file, backbone: backbone, requireHeads: requireHeads)
     }
 
     public static let updateCountsKey = "mtstc.update_counts"

@@ -13,6 +13,11 @@ import MTSTCompiler
 /// the top-level files are each whole, though after a kill they can lag one snapshot behind
 /// until the run is resumed.
 ///
+/// Each snapshot is also a sentence-transformers model folder (`SentenceTransformersFolder`),
+/// and its files get top-level views too, so the run folder itself is one. Those names are
+/// common ones (`config.json`, `vocab.txt`): a new run refuses a folder that already holds one
+/// mtstc did not write, and they do not make a folder count as a run.
+///
 /// mtstc removes only names it writes: never a folder's other content.
 struct RunFolder {
     static let keep = 2
@@ -26,6 +31,10 @@ struct RunFolder {
     static let snapshotFiles: Set = [checkpoint, optimizer, predictions, metrics, state]
     /// Top-level names mtstc writes, and those earlier versions wrote (`--overwrite` removes them).
     static let topLevelFiles: Set = [latest, checkpoint, optimizer, predictions, metrics, state]
+    /// The sentence-transformers folder's files (some inside `exportDirectories`), in every
+    /// snapshot and viewed at the top level. Not in `state.json`: mtstc never reads them back.
+    static let exportFiles = SentenceTransformersFolder.files
+    static let exportDirectories = SentenceTransformersFolder.directories
 
     let path: String
 
@@ -68,7 +77,15 @@ struct RunFolder {
                 removeRegular(file(name))
             }
         }
+        removeExport(path)
         AtomicFile.syncDirectory(path)
+    }
+
+    /// The sentence-transformers names already at the top level of a folder that holds no run:
+    /// files mtstc did not write, which a new run must not replace.
+    func foreignExportNames() -> [String] {
+        let names = Self.exportFiles.filter { !$0.contains("/") } + Self.exportDirectories
+        return names.filter { FileKind.of(file($0)) != nil }
     }
 
     /// After a kill: staging directories, temporary files, and snapshots renamed into place that
@@ -129,9 +146,17 @@ struct RunFolder {
         }
     }
 
-    /// Points the top-level files at a snapshot's.
+    /// Points the top-level files at a snapshot's, the sentence-transformers folder's included.
     func refreshViews(from snapshot: String) throws {
         for name in Self.views where FileKind.of(snapshot + "/" + name) == .regular {
+            try AtomicFile.publish(snapshot + "/" + name, as: file(name))
+        }
+        for dir in Self.exportDirectories where FileKind.of(snapshot + "/" + dir) == .directory {
+            guard mkdir(file(dir), 0o755) == 0 || errno == EEXIST && FileKind.of(file(dir)) == .directory else {
+                throw TrainingError.folder(file(dir), "cannot create the folder: \(POSIXFailure.current)")
+            }
+        }
+        for name in Self.exportFiles where FileKind.of(snapshot + "/" + name) == .regular {
             try AtomicFile.publish(snapshot + "/" + name, as: file(name))
         }
     }
@@ -203,7 +228,8 @@ struct RunFolder {
     /// `AtomicFile`'s temporary names for mtstc's files.
     static func isTemporaryFile(_ name: String) -> Bool {
         guard name.hasPrefix("."), let r = name.range(of: ".tmp-") else { return false }
-        return topLevelFiles.contains(String(name[name.index(after: name.startIndex)..<r.lowerBound]))
+        let base = String(name[name.index(after: name.startIndex)..<r.lowerBound])
+        return topLevelFiles.contains(base) || exportFiles.contains { $0 == base || $0.hasSuffix("/" + base) }
     }
 
     /// Removes the files mtstc writes inside a snapshot directory, then the directory if that
@@ -212,7 +238,20 @@ struct RunFolder {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
             if Self.snapshotFiles.contains(name) || Self.isTemporaryFile(name) { removeRegular(dir + "/" + name) }
         }
+        removeExport(dir)
         rmdir(dir)
+    }
+
+    /// Removes the sentence-transformers files in `dir`, then its export subfolders if that
+    /// leaves them empty.
+    private func removeExport(_ dir: String) {
+        for name in Self.exportFiles { removeRegular(dir + "/" + name) }
+        for sub in Self.exportDirectories where FileKind.of(dir + "/" + sub) == .directory {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/" + sub)) ?? [] where Self.isTemporaryFile(name) {
+                removeRegular(dir + "/" + sub + "/" + name)
+            }
+            rmdir(dir + "/" + sub)
+        }
     }
 
     private func removeRegular(_ path: String) {

@@ -137,6 +137,9 @@ public final class Trainer {
             guard overwrite else { throw TrainingError.existingRun(outDir) }
             folder.clear()
         } else {
+            if let name = folder.foreignExportNames().first {
+                throw TrainingError.folder(outDir, "\(name) is there already and mtstc did not write it (a run folder is also a sentence-transformers model folder); choose a new or empty --out")
+            }
             folder.removeLeftovers(after: nil)
         }
         let created = try folder.create()

@@ -37,6 +37,8 @@ struct Session {
     /// Whether this invocation committed a snapshot.
     private(set) var committed = false
     private var warnedExplosion = false
+    /// Writes each snapshot's sentence-transformers files; made at the first snapshot.
+    private var export: SentenceTransformersFolder?
 
     init(trainer: Trainer, executor: Executor, epochs: Int, limit: Int?, planSHA256: String, resumedFrom: String?) {
         self.trainer = trainer
@@ -147,6 +149,8 @@ struct Session {
             try Checkpoint.saveOptimizer(model, to: staged + "/" + RunFolder.optimizer)
             try AtomicFile.write(Array(p.metrics.joined().utf8), to: staged + "/" + RunFolder.metrics)
             if let predictions = p.predictions { try AtomicFile.write(predictions, to: staged + "/" + RunFolder.predictions) }
+            if export == nil { export = try SentenceTransformersFolder(model: model) }
+            try export?.write(into: staged)
         } catch {
             folder.discard(staged)
             throw error
