@@ -56,7 +56,7 @@ enum ReferencePython {
     }
 
     /// Trains, embeds with `--weights RUN`, and runs the reference check; returns its report line.
-    static func check(_ plan: String, in scratch: Scratch, runArguments: [String] = ["--epochs", "1"]) throws -> String {
+    static func check(_ plan: String, _ label: String, in scratch: Scratch, runArguments: [String] = ["--epochs", "1"]) throws -> String {
         let out = scratch.file("run")
         let r = try CLI.run(["run", "--graph", plan, "--out", out] + runArguments, timeout: 1200)
         try #require(r.status == 0, "\(r.stderr)")
@@ -67,7 +67,7 @@ enum ReferencePython {
         try embed.stdout.write(toFile: scratch.file("embeddings.jsonl"), atomically: true, encoding: .utf8)
         let check = try ReferencePython.run(["Scripts/reference/check_st_folder.py", out, input, scratch.file("embeddings.jsonl")])
         #expect(check.status == 0, "\(check.stderr)")
-        print("check_st_folder \(plan): \(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
+        print("check_st_folder \(label): \(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
         return check.stdout
     }
 
@@ -75,7 +75,7 @@ enum ReferencePython {
           arguments: ["tiny.yaml", "tiny-distilbert.yaml", "tiny-mpnet.yaml"])
     func tinyRunFolderLoadsInSentenceTransformers(spec: String) throws {
         let scratch = try Scratch(tmpfsBytes: nil)
-        _ = try Self.check(try Self.plan(spec, in: scratch), in: scratch)
+        _ = try Self.check(try Self.plan(spec, in: scratch), spec, in: scratch)
     }
 
     /// Each pooling and normalization the spec offers maps onto sentence-transformers' modules.
@@ -86,7 +86,7 @@ enum ReferencePython {
         let plan = try Self.plan("tiny.yaml", in: scratch) {
             $0.replacingOccurrences(of: "pooling: mean\nnormalize: l2", with: "pooling: \(pooling)\nnormalize: \(normalize)")
         }
-        _ = try Self.check(plan, in: scratch)
+        _ = try Self.check(plan, "tiny.yaml, pooling \(pooling), normalize \(normalize)", in: scratch)
     }
 
     static let miniLM = CLI.root.appendingPathComponent("Assets/all-MiniLM-L6-v2/model.safetensors").path
@@ -97,7 +97,7 @@ enum ReferencePython {
     func miniLMRunFolderLoadsInSentenceTransformers() throws {
         let scratch = try Scratch(tmpfsBytes: nil)
         let plan = try Self.plan("multitask.yaml", in: scratch)
-        _ = try Self.check(plan, in: scratch, runArguments: ["--epochs", "1", "--limit", "64"])
+        _ = try Self.check(plan, "multitask.yaml --epochs 1 --limit 64", in: scratch, runArguments: ["--epochs", "1", "--limit", "64"])
     }
 
     /// The untrained model's own weights, passed as `--weights`, embed exactly as the plan does.

@@ -129,6 +129,12 @@ import Testing
         #expect(try CheckpointPath.resolve(out + "/epoch-0002") == out + "/epoch-0002/checkpoint.safetensors")
         #expect(try CheckpointPath.resolve(out + "/checkpoint.safetensors") == out + "/checkpoint.safetensors")
         #expect(throws: CheckpointPathError.self) { try CheckpointPath.resolve(dir.path) }
+        let broken = dir.appendingPathComponent("broken")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        for latest in ["../../etc\n", "epoch-0009\n"] {
+            try latest.write(to: broken.appendingPathComponent("latest"), atomically: true, encoding: .utf8)
+            #expect(throws: CheckpointPathError.self) { try CheckpointPath.resolve(broken.path) }
+        }
 
         // A snapshot's checkpoint gives that epoch's model; the run folder, the latest one.
         let texts = ["from boston to denver", "flights to atlanta"]
