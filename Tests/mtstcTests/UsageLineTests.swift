@@ -92,7 +92,7 @@ struct UsageLineTests {
         #expect(stdout.contains("interrupted at"), "\(stdout)")
         let run = dir.appendingPathComponent("runs/atis-minilm")
         let latest = try #require(RunComparison.latest(run.path))
-        #expect(latest.hasPrefix("epoch-0000-step-"), "\(latest)")
+        #expect(latest.hasPrefix("epoch-0001-step-"), "\(latest)")  // inside the first epoch
         for file in ["checkpoint.safetensors", "optimizer.safetensors", "state.json"] {
             #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("\(latest)/\(file)").path), "\(file)")
         }
