@@ -2,13 +2,25 @@ import ArgumentParser
 import MTSTCompiler
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Summarise a compiled plan, dump its graph, or draw it for Graphviz.")
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a compiled plan, dump its graph, or draw it for Graphviz.",
+        discussion: """
+            --dot names every parameter by path and shape, clusters nodes by layer, and for \
+            --program training by forward, backward and optimizer. Render it with \
+            `mtstc inspect out.plan --dot --program training | dot -Tsvg -o training.svg`.
+            """)
 
     @Argument(help: "Compiled plan.") var plan: String
     @Flag(help: "Write the graph in Graphviz dot format.") var dot = false
+    @Option(help: "With --dot: 'layers' draws one encoder layer, marked ×N, for all of them.") var collapse: DotCollapse?
     @Flag(help: "Print the graph, one node per line.") var graph = false
     @Flag(help: "Print the summary as one JSON object.") var json = false
-    @Option(help: "Which program: inference or training.") var program: String = "inference"
+    @Option(help: "Which program: inference or training (with --dot, training includes the optimizer program).")
+    var program: String = "inference"
+
+    func validate() throws {
+        if collapse != nil && !dot { throw ValidationError("--collapse only applies to --dot") }
+    }
 
     func run() throws {
         // Inspecting maps nothing, so a plan too large for this machine can still be read.
@@ -22,7 +34,8 @@ struct Inspect: ParsableCommand {
         default: throw ValidationError("--program must be inference or training")
         }
         if dot {
-            print(prog.graph.dot(title: "\(p.name) \(program)"), terminator: "")
+            let update = program == "training" ? p.update?.graph : nil
+            print(prog.graph.dot(title: "\(p.name) \(program)", collapse: collapse, update: update), terminator: "")
         } else if graph {
             print(prog.graph.dump(), terminator: "")
         } else if json {
@@ -32,3 +45,5 @@ struct Inspect: ParsableCommand {
         }
     }
 }
+
+extension DotCollapse: ExpressibleByArgument {}

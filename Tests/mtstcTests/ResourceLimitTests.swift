@@ -50,7 +50,11 @@ import Testing
     }
 
     @Test func compilePrintsThePredictedPeak() throws {
-        let r = try CLI.run(["compile", "Graphs/tiny.yaml", "--json"])
+        // In a scratch folder: compile writes its default out.plan into the working directory.
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tiny = CLI.root.appendingPathComponent("Graphs/tiny.yaml").path
+        let r = try CLI.run(["compile", tiny, "--json"], cwd: dir)
         #expect(r.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let peak = try #require(json["predicted_peak_bytes"] as? Int)
@@ -59,7 +63,7 @@ import Testing
         let sum = ["runtime", "weights", "gradients", "moments", "arena", "update_arena"].compactMap { parts[$0] }.reduce(0, +)
         #expect(sum == peak)
         #expect((parts["gradients"] ?? 0) > 0 && parts["moments"] == 2 * (parts["gradients"] ?? 0))
-        let text = try CLI.run(["compile", "Graphs/tiny.yaml"])
+        let text = try CLI.run(["compile", tiny], cwd: dir)
         #expect(text.stdout.contains("  predicted peak memory (training at the maxima): "))
     }
 

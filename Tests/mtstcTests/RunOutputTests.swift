@@ -31,8 +31,12 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty, "\(leftovers)")
 
+        // A regular file is replaced only when it is a plan (of any version); anything else stays.
         let plan = scratch.file("tiny.plan")
         try "an older file".write(toFile: plan, atomically: true, encoding: .utf8)
+        expectOneLineError(try CLI.run(["compile", "Graphs/tiny.yaml", "-o", plan]), contains: "a file that is not an mtstc plan is in the way")
+        #expect(try String(contentsOfFile: plan, encoding: .utf8) == "an older file")
+        try Data("MTSTPLAN\u{63}\0\0\0".utf8).write(to: URL(fileURLWithPath: plan))
         #expect(try CLI.run(["compile", "Graphs/tiny.yaml", "-o", plan]).status == 0)
         #expect(try CLI.run(["inspect", plan]).status == 0)
     }

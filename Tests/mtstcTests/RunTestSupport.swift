@@ -97,10 +97,10 @@ final class Child {
     private let out = Pipe()
     private var output = Data()
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], cwd: URL = CLI.root) throws {
         process.executableURL = CLI.binary
         process.arguments = arguments
-        process.currentDirectoryURL = CLI.root
+        process.currentDirectoryURL = cwd
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -89,13 +89,32 @@ public enum PlanCodec {
     }
 
     /// Writes to a temporary file beside the target and renames it, so a failed or interrupted
-    /// compile never leaves a half-written plan.
+    /// compile never leaves a half-written plan. Only a plan is ever replaced: a regular file at
+    /// `path` that does not start with the plan magic (notes, a spec, anything mtstc did not
+    /// write) is refused, so neither `-o` nor the default `out.plan` can clobber a user's file.
     public static func write(_ plan: Plan, to path: String) throws {
+        if let why = notReplaceable(path) { throw PlanError.unwritable(path, why) }
         let bytes = try encode(plan)
         do {
             try AtomicFile.write(bytes, to: path)
         } catch {
             throw PlanError.unwritable(path, error.reason)
         }
+    }
+
+    /// Why the regular file at `path` must not be replaced by a plan, or nil (nothing there, a
+    /// plan of any version, or not a regular file, which `AtomicFile` refuses in its own words).
+    static func notReplaceable(_ path: String) -> String? {
+        guard FileKind.of(path) == .regular else { return nil }
+        let head: Data
+        do {
+            let (fd, _) = try InputFile.openRegular(path)
+            defer { close(fd) }
+            head = try InputFile.read(fd: fd, offset: 0, count: magic.count)
+        } catch {
+            return "cannot check the file already there: \(error.reason)"
+        }
+        guard [UInt8](head) != magic else { return nil }
+        return "a file that is not an mtstc plan is in the way; only a plan is ever replaced"
     }
 }
