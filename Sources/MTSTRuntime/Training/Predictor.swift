@@ -9,9 +9,10 @@ public struct Prediction: Sendable {
     public var tags: [String: [String]] = [:]
 }
 
-/// The heads reported under the fixed keys "intent" and "tags": the first classification head and
-/// the first tagging head. They are also the heads a data source's labels go to when it names
-/// none, and the heads evaluation scores.
+/// The first classification head and the first tagging head: the heads a data source's labels
+/// go to when it names none (the spec's default routing), and the heads `mtstc predict` prints
+/// under the fixed keys "intent" and "tags". Evaluation does not use them: it scores each head
+/// on the examples routed to it (`EvaluationReport`).
 public struct PrimaryHeads: Sendable, Equatable {
     public var label: String?
     public var tags: String?
