@@ -15,7 +15,7 @@ struct Run: ParsableCommand {
     @Option(help: "Override the spec's number of epochs.") var epochs: Int?
     @Option(help: "Output folder (default runs/<name>).") var out: String?
     @Option(help: "Continue from a run folder's latest snapshot (weights, optimizer state, position).") var resume: String?
-    @Option(help: "Use only the first N training and evaluation examples (smoke runs).") var limit: Int?
+    @Option(help: "Use only the first N examples of each training and evaluation source (smoke runs).") var limit: Int?
     @OptionGroup var memory: MemoryOption
     @Flag(help: "Replace the run already in --out (only the files mtstc wrote there are removed).") var overwrite = false
     @Flag(name: .customLong("check-numerics"), help: "Check every op's output, to name the first that is NaN or infinite when training goes bad.")

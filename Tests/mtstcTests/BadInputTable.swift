@@ -110,6 +110,8 @@ enum BadInputTable {
              args: compile, firstLine: "error: spec.yaml:3:11: backbone.config: c.json: model_type 'roberta' is not supported (known: bert, distilbert, mpnet)", fix: "Only the registered architectures (bert, distilbert, mpnet) are supported."),
         Case(kind: .spec, title: "integer too large", files: spec(("  epochs: 1", "  epochs: 99999999999999999999")),
              args: compile, firstLine: "error: spec.yaml:20:11: training.epochs: expected an integer, got '99999999999999999999'", fix: "Write a realistic number."),
+        Case(kind: .spec, title: "temperature sampling without a temperature", files: spec(("  epochs: 1", "  epochs: 1\n  task_sampling: temperature")),
+             args: compile, firstLine: "error: spec.yaml:21:18: training.task_sampling: temperature sampling needs its temperature: write {policy: temperature, temperature: 2.0}", fix: "Write `task_sampling: {policy: temperature, temperature: 2.0}`, or use proportional or round_robin."),
         Case(kind: .spec, title: "learning rate not a number", files: spec(("training:\n", "optimizer:\n  lr: nan\ntraining:\n")),
              args: compile, firstLine: "error: spec.yaml:20:7: optimizer.lr: expected a finite number, got 'nan'", fix: "Write a finite number."),
         Case(kind: .spec, title: "learning rate of zero", files: spec(("training:\n", "optimizer:\n  lr: 0\ntraining:\n")),

@@ -54,13 +54,26 @@ import Testing
         #expect(run.stdout.contains("parameter groups"))
         let metrics = try CLI.jsonLines(try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8))
         #expect(metrics.count == 2)
-        for key in ["epoch", "loss", "intent_acc", "slot_f1", "sentence_acc", "train_seconds", "sentences_per_second", "peak_rss_mb"] {
+        for key in ["epoch", "loss", "heads", "eval_loss", "sentence_acc", "retention", "lr", "train_seconds", "sentences_per_second",
+                    "peak_rss_mb", "eval_seconds"] {
             #expect(metrics[1][key] != nil, "metrics.jsonl lacks \(key)")
         }
+        let heads = try #require(metrics[1]["heads"] as? [String: [String: Any]])
+        for key in ["loss", "eval_loss", "accuracy", "macro_f1"] { #expect(heads["intent"]?[key] is Double, "intent lacks \(key)") }
+        for key in ["loss", "eval_loss", "f1", "precision", "recall"] { #expect(heads["slots"]?[key] is Double, "slots lacks \(key)") }
+        #expect(heads["slots"]?["per_type"] is [String: [String: Any]])
+        let retention = try #require(metrics[1]["retention"] as? [String: Double])
+        #expect(retention.keys.sorted() == ["mean_cosine", "spearman"])
+        #expect((metrics[1]["lr"] as? [String: Double])?.isEmpty == false)
         let predictions = try CLI.jsonLines(try String(contentsOf: out.appendingPathComponent("predictions.jsonl"), encoding: .utf8))
         #expect(predictions.count == 6)
         for p in predictions {
-            #expect((p["words"] as? [String])?.count == (p["tags"] as? [String])?.count)
+            #expect(p["dataset"] as? String == "test.txt")
+            let h = try #require(p["heads"] as? [String: [String: Any]])
+            #expect(h.keys.sorted() == ["intent", "slots"])
+            #expect((p["words"] as? [String])?.count == (h["slots"]?["pred"] as? [String])?.count)
+            #expect((p["words"] as? [String])?.count == (h["slots"]?["gold"] as? [String])?.count)
+            #expect(h["intent"]?["gold"] is String && h["intent"]?["pred"] is String)
         }
 
         let resumed = try CLI.run(["run", "--graph", plan, "--epochs", "3", "--resume", out.path])

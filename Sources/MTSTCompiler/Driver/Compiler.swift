@@ -57,6 +57,7 @@ public enum Compiler {
         loop.batchSize = spec.training.batchSize
         loop.gradientAccumulation = spec.training.gradientAccumulation
         loop.seed = spec.training.seed
+        loop.taskSampling = spec.training.taskSampling
         let data = spec.data.map { d in DataConfig(train: d.train.map(ref), eval: d.eval.map(ref)) }
         var tokenizer = TokenizerRef(vocab: inputs.vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength)
         tokenizer.specials = spec.backbone.architecture.tokenizer.specials

@@ -109,6 +109,8 @@ public struct TrainingLoopConfig: Codable, Sendable, Equatable {
     public var batchSize: Int = 32
     public var gradientAccumulation: Int = 1
     public var seed: UInt64 = 0
+    /// `training.task_sampling`; absent (nil) means proportional, so plans without it are unchanged.
+    public var taskSampling: TaskSampling?
     public init() {}
 }
 

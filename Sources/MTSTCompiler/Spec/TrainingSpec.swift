@@ -8,8 +8,10 @@ public struct TrainingSpec: Sendable, Equatable {
     /// Global gradient-norm clip; 0 disables clipping.
     public var clipNorm: Double
     public var seed: UInt64
+    /// How batches of several `data.train` sources (tasks) are ordered; nil = proportional.
+    public var taskSampling: TaskSampling? = nil
 
-    static let keys = ["epochs", "batch_size", "gradient_accumulation", "clip_norm", "seed"]
+    static let keys = ["epochs", "batch_size", "gradient_accumulation", "clip_norm", "seed", "task_sampling"]
 }
 
 extension TrainingSpec {
@@ -22,6 +24,7 @@ extension TrainingSpec {
         if let f = map.optional("gradient_accumulation") { spec.gradientAccumulation = try f.positiveInt() }
         if let f = map.optional("clip_norm") { spec.clipNorm = try f.nonNegativeDouble() }
         if let f = map.optional("seed") { spec.seed = UInt64(try f.nonNegativeInt()) }
+        if let f = map.optional("task_sampling") { spec.taskSampling = try TaskSampling.decode(f) }
         return spec
     }
 }

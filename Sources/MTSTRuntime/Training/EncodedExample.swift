@@ -12,6 +12,9 @@ public struct EncodedExample: Sendable {
     /// A pair's positive (then `ids` is its anchor) and the index of the contrastive head it trains.
     public var positive: [Int32]?
     public var pairHead: Int?
+    /// Index of the data source (in `data.train` or `data.eval`) the example was read from: its
+    /// task, which decides its batches (`TrainingBatches`) and the heads it is scored on.
+    public var task = 0
 
     /// The sentences this example puts into a batch: one, or two for a pair.
     public var sentenceCount: Int { positive == nil ? 1 : 2 }

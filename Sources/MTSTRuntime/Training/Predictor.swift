@@ -1,3 +1,4 @@
+import Foundation
 import MTSTCompiler
 import MTSTKernels
 
@@ -8,9 +9,10 @@ public struct Prediction: Sendable {
     public var tags: [String: [String]] = [:]
 }
 
-/// The heads reported under the fixed keys "intent" and "tags": the first classification head and
-/// the first tagging head. They are also the heads a data source's labels go to when it names
-/// none, and the heads evaluation scores.
+/// The first classification head and the first tagging head: the heads a data source's labels
+/// go to when it names none (the spec's default routing), and the heads `mtstc predict` prints
+/// under the fixed keys "intent" and "tags". Evaluation does not use them: it scores each head
+/// on the examples routed to it (`EvaluationReport`).
 public struct PrimaryHeads: Sendable, Equatable {
     public var label: String?
     public var tags: String?
@@ -65,7 +67,17 @@ extension Model {
     /// Runs the inference program over encoded examples, in batches of similar length. `texts`
     /// (one per example) name an input whose logits are not finite.
     public func predict(_ examples: [EncodedExample], texts: [String] = []) throws -> [Prediction] {
+        try predictWithLosses(examples, texts: texts).predictions
+    }
+
+    /// `predict`, plus per head the mean cross-entropy of its logits against the examples'
+    /// encoded labels (−1 skipped): per sentence for classification heads, per labelled word
+    /// piece for tagging heads, as the training losses average. CRF and contrastive heads, and
+    /// heads without a labelled example, get none.
+    public func predictWithLosses(_ examples: [EncodedExample], texts: [String] = []) throws
+        -> (predictions: [Prediction], losses: [String: Double]) {
         var result = Array(repeating: Prediction(), count: examples.count)
+        var lossSums: [String: (sum: Double, count: Int)] = [:]
         let heads = plan.model.taskHeads
         let maxBatch = plan.inference.graph.maxBatch
         let buckets = TokenBatch.buckets(examples.map(\.ids), maxBatch: maxBatch)
@@ -85,6 +97,15 @@ extension Model {
                 argmax.withUnsafeMutableBufferPointer {
                     Kernels.argmaxRows(logits.baseAddress!, rows: rows, cols: classes, $0.baseAddress!)
                 }
+                if let h = heads.firstIndex(where: { $0.name == head.name }), !head.crf, head.kind != .contrastive {
+                    for (b, row) in batch.rows.enumerated() {
+                        for (t, label) in examples[row].labels[h].enumerated() where label >= 0 {
+                            let r = head.kind == .classification ? b : batch.starts[b] + t
+                            lossSums[head.name, default: (0, 0)].sum += Self.crossEntropy(logits, row: r, width: classes, target: Int(label))
+                            lossSums[head.name, default: (0, 0)].count += 1
+                        }
+                    }
+                }
                 for (b, row) in batch.rows.enumerated() {
                     switch head.kind {
                     case .classification:
@@ -102,7 +123,17 @@ extension Model {
                 }
             }
         }
-        return result
+        return (result, lossSums.filter { $0.value.count > 0 }.mapValues { $0.sum / Double($0.count) })
+    }
+
+    /// −log softmax(row)[target], in Double.
+    static func crossEntropy(_ logits: UnsafeBufferPointer<Float>, row: Int, width: Int, target: Int) -> Double {
+        let base = row * width
+        var most = -Double.infinity
+        for c in 0..<width { most = max(most, Double(logits[base + c])) }
+        var sum = 0.0
+        for c in 0..<width { sum += exp(Double(logits[base + c]) - most) }
+        return most + log(sum) - Double(logits[base + target])
     }
 
     /// The CRF's best tag path over the sentence's first pieces (words truncated away get "O"),

@@ -29,6 +29,9 @@ struct RunState: Codable, Equatable {
     var lossCount: Int
     /// The run's first micro-batch loss, for the explosion warning.
     var firstLossBits: String?
+    /// Per head, the running training loss of the unfinished epoch over the batches that carry
+    /// its labels: the sum's bits and the batch count (absent in snapshots of older runs).
+    var headLoss: [String: HeadLossBits]?
     /// Wall-clock training seconds of the unfinished epoch (timing, not part of the result).
     var trainSeconds: Double
     /// File name → SHA-256 of every other file of the snapshot.
@@ -37,7 +40,13 @@ struct RunState: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case format, plan, epochs, limit, epoch, step, update, files
         case planSHA256 = "plan_sha256", lossSumBits = "loss_sum_bits", lossCount = "loss_count"
-        case firstLossBits = "first_loss_bits", trainSeconds = "train_seconds"
+        case firstLossBits = "first_loss_bits", trainSeconds = "train_seconds", headLoss = "head_loss"
+    }
+
+    struct HeadLossBits: Codable, Equatable {
+        var sumBits: String
+        var count: Int
+        enum CodingKeys: String, CodingKey { case sumBits = "sum_bits", count }
     }
 
     var lossSum: Double {

@@ -66,18 +66,24 @@ public final class Trainer {
     }
 
     /// `training`: labels outside a head's set are errors (evaluation counts them as misses).
-    func load(_ sources: [DataSourceRef], training: Bool = false) throws -> [(Example, EncodedExample)] {
+    /// `limit` keeps the first N examples of each source, so no dataset vanishes from a smoke run.
+    func load(_ sources: [DataSourceRef], training: Bool = false, limit: Int? = nil) throws -> [(Example, EncodedExample)] {
         var result: [(Example, EncodedExample)] = []
-        for source in sources {
+        for (task, source) in sources.enumerated() {
             let route = TrainingData.routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: model.plan.model.taskHeads)
-            let examples = try TrainingData.read(source)
+            var examples = try TrainingData.read(source)
             if training {
                 try TrainingData.checkLabels(examples, route: route, heads: model.plan.model.taskHeads)
                 if source.format.holdsPairs {
                     try TrainingData.checkPairs(examples, path: source.path, head: source.pairHead)
                 }
             }
-            for e in examples { result.append((e, encoder.encode(e, route: route, pairHead: source.pairHead))) }
+            if let limit { examples = Array(examples.prefix(limit)) }
+            for e in examples {
+                var encoded = encoder.encode(e, route: route, pairHead: source.pairHead)
+                encoded.task = task
+                result.append((e, encoded))
+            }
         }
         return result
     }
@@ -92,7 +98,7 @@ public final class Trainer {
     }
 
     /// Trains into `outDir`, from scratch or from the latest snapshot of the run folder `resume`.
-    /// `limit` keeps the first N training and evaluation examples (smoke runs); `overwrite`
+    /// `limit` keeps the first N examples of each training and evaluation source (smoke runs); `overwrite`
     /// allows a new run to replace mtstc's files in an existing run folder.
     @discardableResult
     public func run(epochs requested: Int? = nil, resume: String? = nil, limit requestedLimit: Int? = nil,
@@ -105,6 +111,7 @@ public final class Trainer {
         var resumedFrom: String?
         var epochs = requested ?? plan.trainingLoop.epochs
         var limit = requestedLimit
+        var snapshot: (dir: String, state: RunState)?
         if let resume {
             let (dir, state) = try RunFolder(path: resume).readLatest(planSHA256: planSHA256, planName: plan.name)
             if let requestedLimit, requestedLimit != state.limit {
@@ -115,18 +122,22 @@ public final class Trainer {
             guard epochs > state.epoch || (epochs == state.epoch && state.step == 0) else {
                 throw TrainingError.resume(resume, "it is past --epochs \(epochs) already (at \(state.id.name))")
             }
+            snapshot = (dir, state)
+        }
+        let train = try load(data.train, training: true, limit: limit)
+        let eval = try load(data.eval, limit: limit)
+        guard !train.isEmpty else { throw TrainingError.noExamples(files: data.train.map(\.path)) }
+        // Retention compares with the weights the run started from: the plan's, which the model
+        // holds until a snapshot is restored, so a resumed run measures against the same baseline.
+        let texts = Self.retentionSentences(eval: eval, train: train)
+        let baseline = (texts: texts, embeddings: try model.embed(texts))
+        if let snapshot {
+            let (dir, state) = snapshot
             position = try restore(from: dir, state: state)
             resumedFrom = dir
             log("resuming from \(dir): \(state.epoch) epochs and \(state.step) steps done, update \(state.update)"
                 + (epochs != state.epochs ? "; the lr schedule now spans \(epochs) epochs, not \(state.epochs)" : ""))
         }
-        var train = try load(data.train, training: true)
-        var eval = try load(data.eval)
-        if let limit {
-            train = Array(train.prefix(limit))
-            eval = Array(eval.prefix(limit))
-        }
-        guard !train.isEmpty else { throw TrainingError.noExamples(files: data.train.map(\.path)) }
         memoryEstimate = Self.predictMemory(plan, train: train.map(\.1), eval: eval.map(\.1), epochs: epochs)
 
         let sameFolder = resume.map { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: outDir).standardized } ?? false
@@ -144,7 +155,7 @@ public final class Trainer {
         }
         let created = try folder.create()
         var session = Session(trainer: self, executor: executor, epochs: epochs, limit: limit, planSHA256: planSHA256,
-                              resumedFrom: resumedFrom)
+                              resumedFrom: resumedFrom, retentionBaseline: baseline)
         do {
             return try session.train(train: train, eval: eval, from: position)
         } catch {
@@ -162,7 +173,7 @@ public final class Trainer {
         let batchSize = min(plan.trainingLoop.batchSize, training.graph.maxBatch)
         var tokens = 1, seq = 1
         for epoch in 0..<max(epochs, 1) {
-            for rows in Session.batches(epoch: epoch, train: train, batchSize: batchSize, seed: plan.trainingLoop.seed) {
+            for rows in Session.batches(epoch: epoch, train: train, loop: plan.trainingLoop) {
                 let lengths = rows.flatMap { r in [train[r].ids.count] + (train[r].positive.map { [$0.count] } ?? []) }
                 tokens = max(tokens, lengths.reduce(0, +))
                 seq = max(seq, lengths.max() ?? 1)
@@ -183,6 +194,7 @@ public final class Trainer {
         try Checkpoint.loadOptimizer(dir + "/" + RunFolder.optimizer, into: model)
         var p = Position(epoch: state.epoch, step: state.step, update: state.update, lossSum: state.lossSum,
                          lossCount: state.lossCount, firstLoss: state.firstLoss, trainSeconds: state.trainSeconds)
+        for (head, bits) in state.headLoss ?? [:] { p.headLoss[head] = (RunState.double(bits.sumBits) ?? 0, bits.count) }
         let text = String(decoding: try RunFolder.read(dir + "/" + RunFolder.metrics, in: dir), as: UTF8.self)
         p.metrics = text.split(separator: "\n").map { $0 + "\n" }
         let epochsInMetrics = p.metrics.map { line in
@@ -195,42 +207,5 @@ public final class Trainer {
             p.predictions = Array(try RunFolder.read(dir + "/" + RunFolder.predictions, in: dir))
         }
         return p
-    }
-
-    /// Pairs are scored by retrieval (`EvaluationReport.pairs`) and get no prediction line.
-    public func evaluate(_ all: [(Example, EncodedExample)]) throws -> (EvaluationReport, [Prediction]) {
-        let pairs = all.compactMap(\.0.pair)
-        let examples = all.filter { $0.0.pair == nil }
-        var pairScore: Accuracy?
-        if !pairs.isEmpty {
-            let embeddings = try model.embed(pairs.map(\.anchor) + pairs.map(\.positive))
-            pairScore = PairRetrieval.accuracyAt1(anchors: Array(embeddings[..<pairs.count]), positives: Array(embeddings[pairs.count...]))
-        }
-        guard !examples.isEmpty else {
-            var report = EvaluationReport.evaluate(gold: [], predictedLabels: nil, predictedTags: nil)
-            report.pairs = pairScore
-            return (report, [])
-        }
-        let predictions = try model.predict(examples.map(\.1), texts: examples.map { $0.0.words.joined(separator: " ") })
-        let primary = PrimaryHeads(model.plan.model.taskHeads)
-        var report = EvaluationReport.evaluate(
-            gold: examples.map(\.0),
-            predictedLabels: primary.label.map { h in predictions.map { $0.labels[h] ?? "" } },
-            predictedTags: primary.tags.map { h in predictions.map { $0.tags[h] ?? [] } })
-        report.pairs = pairScore
-        return (report, predictions)
-    }
-
-    func predictionLines(_ examples: [Example], _ predictions: [Prediction]) throws -> [UInt8] {
-        let primary = PrimaryHeads(model.plan.model.taskHeads)
-        var out = ""
-        for (e, p) in zip(examples, predictions) {
-            var obj: [String: Any] = ["words": e.words]
-            if let h = primary.label { obj["intent"] = p.labels[h] ?? "" }
-            if let h = primary.tags { obj["tags"] = p.tags[h] ?? [] }
-            let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
-            out += String(decoding: data, as: UTF8.self) + "\n"
-        }
-        return Array(out.utf8)
     }
 }

@@ -36,26 +36,3 @@ extension Executor {
         }
     }
 }
-
-/// The batches of one epoch: a seeded shuffle of the examples, cut into batches of
-/// `training.batch_size` sentences. Pairs, when there are any, form their own batches of
-/// batch_size / 2 pairs (2 sentences each, so every batch fits the compiled maximum), and the
-/// sentence and pair batches are then shuffled together.
-public enum TrainingBatches {
-    public static func epoch(_ epoch: Int, isPair: [Bool], batchSize: Int, seed: UInt64) -> [[Int]] {
-        var rng = SplitMix64(seed: seed &+ UInt64(epoch) &* 1_000_003)
-        var order = Array(isPair.indices)
-        order.shuffle(using: &rng)
-        func cut(_ rows: [Int], _ size: Int) -> [[Int]] {
-            stride(from: 0, to: rows.count, by: size).map { Array(rows[$0..<min($0 + size, rows.count)]) }
-        }
-        guard isPair.contains(true) else { return cut(order, batchSize) }
-        var pairBatches = cut(order.filter { isPair[$0] }, max(1, batchSize / 2))
-        // One pair alone has no in-batch negative: its loss is 0 whatever the weights. Drop it
-        // (the shuffle drops a different pair each epoch).
-        if pairBatches.last?.count == 1 { pairBatches.removeLast() }
-        var batches = cut(order.filter { !isPair[$0] }, batchSize) + pairBatches
-        batches.shuffle(using: &rng)
-        return batches
-    }
-}

@@ -10,6 +10,8 @@ struct Position {
     var lossCount = 0
     var firstLoss: Double?
     var trainSeconds = 0.0
+    /// Per head: the training loss summed over the epoch's batches carrying its labels, and their count.
+    var headLoss: [String: (sum: Double, count: Int)] = [:]
     /// `metrics.jsonl` so far, one line per finished epoch.
     var metrics: [String] = []
     /// `predictions.jsonl` of the last finished epoch.
@@ -23,8 +25,9 @@ struct Position {
 struct Session {
     /// The batches of an epoch, seeded per epoch, so a resumed run and a memory prediction see
     /// the same batches as an uninterrupted run.
-    static func batches(epoch: Int, train: [EncodedExample], batchSize: Int, seed: UInt64) -> [[Int]] {
-        TrainingBatches.epoch(epoch, isPair: train.map { $0.positive != nil }, batchSize: batchSize, seed: seed)
+    static func batches(epoch: Int, train: [EncodedExample], loop: TrainingLoopConfig) -> [[Int]] {
+        TrainingBatches.epoch(epoch, tasks: train.map(\.task), isPair: train.map { $0.positive != nil }, batchSize: loop.batchSize,
+                              seed: loop.seed, sampling: loop.taskSampling ?? .proportional)
     }
 
     let trainer: Trainer
@@ -32,6 +35,8 @@ struct Session {
     let epochs: Int
     let limit: Int?
     let planSHA256: String
+    /// The sentences retention is measured on and their embeddings under the run's starting weights.
+    let retentionBaseline: (texts: [String], embeddings: [[Float]])?
     /// The snapshot this invocation committed last, else the one it resumed from.
     private var lastGood: String?
     /// Whether this invocation committed a snapshot.
@@ -40,7 +45,9 @@ struct Session {
     /// Writes each snapshot's sentence-transformers files; made at the first snapshot.
     private var export: SentenceTransformersFolder?
 
-    init(trainer: Trainer, executor: Executor, epochs: Int, limit: Int?, planSHA256: String, resumedFrom: String?) {
+    init(trainer: Trainer, executor: Executor, epochs: Int, limit: Int?, planSHA256: String, resumedFrom: String?,
+         retentionBaseline: (texts: [String], embeddings: [[Float]])? = nil) {
+        self.retentionBaseline = retentionBaseline
         self.trainer = trainer
         self.executor = executor
         self.epochs = epochs
@@ -56,7 +63,7 @@ struct Session {
         let batchSize = plan.trainingLoop.batchSize
         let accumulation = max(1, plan.trainingLoop.gradientAccumulation)
         // The count is the same every epoch: only which examples share a batch changes.
-        let microBatches = Self.batches(epoch: 0, train: train.map(\.1), batchSize: batchSize, seed: plan.trainingLoop.seed).count
+        let microBatches = Self.batches(epoch: 0, train: train.map(\.1), loop: plan.trainingLoop).count
         let updatesPerEpoch = (microBatches + accumulation - 1) / accumulation
         let totalUpdates = updatesPerEpoch * epochs
         guard start.step % accumulation == 0, start.step < microBatches else {
@@ -70,13 +77,19 @@ struct Session {
         var position = start
         var lastReport: EvaluationReport?
         for epoch in position.epoch..<epochs {
-            let batches = Self.batches(epoch: epoch, train: train.map(\.1), batchSize: batchSize, seed: plan.trainingLoop.seed)
+            let batches = Self.batches(epoch: epoch, train: train.map(\.1), loop: plan.trainingLoop)
             let start = Date()
             trainer.progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
             for m in position.step..<microBatches {
-                try executor.feed(batches[m].map { train[$0].1 }, heads: heads)
+                let batch = batches[m].map { train[$0].1 }
+                try executor.feed(batch, heads: heads)
                 executor.run(seed: plan.trainingLoop.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
                 let loss = Double(try executor.output("loss")[0])
+                for (h, head) in heads.enumerated() where Self.carries(batch, head: h, kind: head.kind) {
+                    guard let value = try? executor.output("loss.\(head.name)")[0] else { continue }
+                    position.headLoss[head.name, default: (0, 0)].sum += Double(value)
+                    position.headLoss[head.name, default: (0, 0)].count += 1
+                }
                 let at = "epoch \(epoch + 1) step \(m + 1)/\(microBatches)"
                 try checkLoss(loss, at: at)
                 position.lossSum += loss
@@ -103,30 +116,38 @@ struct Session {
             trainer.progress.end()
             let evalStart = Date()
             let (report, predictions): (EvaluationReport, [Prediction])
+            let sources = plan.data?.eval ?? []
             do {
-                (report, predictions) = try trainer.evaluate(eval)
+                (report, predictions) = try trainer.evaluate(eval, sources: sources)
             } catch NumericsError.output(let index, _, let output) where eval.indices.contains(index) {
                 // Finite losses and gradients, but the last update left weights that overflow.
                 throw NumericsError.evaluation(epoch: epoch + 1, source: "\(eval[index].0.source)", output: output, detail: saved)
             }
             lastReport = report
+            let retention = try retentionBaseline.map { base in
+                Retention.score(original: base.embeddings, current: try model.embed(base.texts))
+            }
+            let factor = Optimizer.lrFactor(update: max(position.update - 1, 0), total: totalUpdates, config: plan.optimizer)
             let metrics = EpochMetrics(epoch: epoch + 1, loss: position.lossSum / Double(max(position.lossCount, 1)),
-                                       intent_acc: report.intent.map { $0.value * 100 }, slot_f1: report.slots.map { $0.f1 * 100 },
-                                       sentence_acc: report.sentence.value * 100, pair_acc: report.pairs.map { $0.value * 100 },
+                                       heads: EpochMetrics.heads(report, trainLoss: position.headLoss.mapValues { $0.sum / Double($0.count) }),
+                                       eval_loss: report.loss, sentence_acc: report.sentence.map { $0.value * 100 },
+                                       retention: retention, lr: Self.groupLRs(plan.params, epoch: epoch, factor: factor),
                                        train_seconds: trainSeconds,
                                        sentences_per_second: Double(train.count) / trainSeconds,
                                        peak_rss_mb: ResourceUsage.peakRSSMegabytes(),
                                        eval_seconds: Date().timeIntervalSince(evalStart))
             position.metrics.append(try metrics.line())
-            position.predictions = try trainer.predictionLines(eval.map(\.0).filter { $0.pair == nil }, predictions)
+            position.predictions = try trainer.predictionLines(eval.filter { $0.0.pair == nil }, predictions, sources: sources)
             position.epoch = epoch + 1
             position.step = 0
             position.lossSum = 0
             position.lossCount = 0
+            position.headLoss = [:]
             position.trainSeconds = 0
             let snapshot = try commit(position)
-            trainer.log(String(format: "epoch %d/%d: loss %.4f | %@ | %.0f s, %.1f sentences/s, peak RSS %.0f MiB",
-                               epoch + 1, epochs, metrics.loss, report.summary, trainSeconds, metrics.sentences_per_second,
+            let kept = retention.map { r in " | retention " + (r.spearman.map { String(format: "ρ %.4f", $0) } ?? "ρ –") + String(format: ", cos %.4f", r.mean_cosine) } ?? ""
+            trainer.log(String(format: "epoch %d/%d: loss %.4f | %@%@ | %.0f s, %.1f sentences/s, peak RSS %.0f MiB",
+                               epoch + 1, epochs, metrics.loss, report.summary, kept, trainSeconds, metrics.sentences_per_second,
                                metrics.peak_rss_mb))
             if epoch + 1 < epochs, trainer.shouldStop() {
                 trainer.log("interrupted after epoch \(epoch + 1): saved \(snapshot); continue with --resume \(trainer.outDir)")
@@ -135,6 +156,28 @@ struct Session {
         }
         if let lastReport { trainer.log("final: \(lastReport.summary)") }
         return .finished
+    }
+
+    /// Whether a batch carries labels for head `h`: a pairs batch of its contrastive head, or
+    /// a sentence with a label or tag routed to it.
+    static func carries(_ batch: [EncodedExample], head h: Int, kind: TaskHead.Kind) -> Bool {
+        switch kind {
+        case .contrastive: batch.first?.positive != nil && batch.first?.pairHead == h
+        case .classification, .tagging: batch.contains { $0.positive == nil && $0.labels[h].contains { $0 >= 0 } }
+        }
+    }
+
+    /// Each optimizer group's lr at the epoch's last update (the labels `run` prints at start):
+    /// the highest peak lr among its parameters that stepped this epoch, times the schedule
+    /// factor; 0 for a group none of whose parameters has unfrozen yet. Frozen groups are left out.
+    static func groupLRs(_ params: [ParamEntry], epoch: Int, factor: Double) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for entry in params where entry.sliceOf == nil && !entry.setting.frozen {
+            let label = entry.setting.group.isEmpty ? "default" : entry.setting.group
+            let lr = entry.setting.trainFromEpoch <= epoch ? entry.setting.lr * factor : 0
+            result[label] = max(result[label] ?? 0, lr)
+        }
+        return result
     }
 
     // MARK: Snapshots
@@ -157,7 +200,9 @@ struct Session {
         }
         let state = RunState(plan: model.plan.name, planSHA256: planSHA256, epochs: epochs, limit: limit, epoch: p.epoch,
                              step: p.step, update: p.update, lossSumBits: RunState.bits(p.lossSum), lossCount: p.lossCount,
-                             firstLossBits: p.firstLoss.map(RunState.bits), trainSeconds: p.trainSeconds, files: [:])
+                             firstLossBits: p.firstLoss.map(RunState.bits),
+                             headLoss: p.headLoss.isEmpty ? nil : p.headLoss.mapValues { RunState.HeadLossBits(sumBits: RunState.bits($0.sum), count: $0.count) },
+                             trainSeconds: p.trainSeconds, files: [:])
         let path = try folder.commit(staged, state: state)
         lastGood = path
         committed = true

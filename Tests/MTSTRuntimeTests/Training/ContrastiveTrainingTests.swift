@@ -59,7 +59,11 @@ import Testing
         #expect(try Self.trainer(reference).run(epochs: 2) == .finished)
         let rows = try TrainerResumeTests.withoutTimings(reference)
         #expect(rows.count == 2)
-        #expect(rows.allSatisfy { $0["pair_acc"] is Double && $0["intent_acc"] is Double })
+        #expect(rows.allSatisfy { row in
+            let heads = row["heads"] as? [String: [String: Any]]
+            return heads?["paraphrase"]?["pair_acc"] is Double && heads?["paraphrase"]?["loss"] is Double
+                && heads?["intent"]?["accuracy"] is Double && heads?["intent"]?["macro_f1"] is Double
+        })
         // 16 sentences in batches of 4, 10 pairs in batches of 2: 9 steps an epoch; stop mid-epoch 2.
         let first = try Self.trainer(stopped)
         var polls = 0
