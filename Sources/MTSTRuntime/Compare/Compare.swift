@@ -107,7 +107,7 @@ public final class Compare {
         let run = RunFolder(path: folder.runPath(spec.name))
         guard run.holdsRun else { return Prepared(name: spec.name, specPath: spec.path, plan: plan, action: .start) }
         if let stored = try? InputFile.read(folder.planPath(spec.name)), [UInt8](stored) != bytes {
-            throw CompareError.specChanged(spec: spec.path, run: run.path)
+            throw CompareError.specChanged(spec: spec.path, folder: folder.specFolder(spec.name))
         }
         // Without the stored plan, the run's own record of its plan's checksum decides.
         let (_, state) = try run.readLatest(planSHA256: SHA256.hex(bytes), planName: plan.name)

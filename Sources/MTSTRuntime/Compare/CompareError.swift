@@ -7,7 +7,7 @@ public enum CompareError: UserFacingError, Equatable {
     case foreign(folder: String, entry: String)
     case notAFolder(String, String)
     case noTraining(spec: String)
-    case specChanged(spec: String, run: String)
+    case specChanged(spec: String, folder: String)
     case limitDiffers(run: String, requested: Int?, stored: Int?)
     case metrics(file: String, line: Int, String)
     case unreadable(String, String)
@@ -21,8 +21,8 @@ public enum CompareError: UserFacingError, Equatable {
             "\(folder): holds '\(entry)', which mtstc compare did not write; choose an empty or new --out"
         case let .notAFolder(path, kind): "\(path): \(kind) is in the way; --out must name a folder"
         case .noTraining(let spec): "\(spec): the spec has no data.train, so there is nothing to compare"
-        case let .specChanged(spec, run):
-            "\(spec): compiles to a different plan than the one \(run) was trained with (the spec or a file it names changed); remove \(run)/.. to retrain it, or compare into another --out"
+        case let .specChanged(spec, folder):
+            "\(spec): compiles to a different plan than the one \(folder)/run was trained with (the spec or a file it names changed); remove \(folder) to retrain it, or compare into another --out"
         case let .limitDiffers(run, requested, stored):
             "\(run): was trained with \(stored.map { "--limit \($0)" } ?? "the full data"), not \(requested.map { "--limit \($0)" } ?? "the full data"); use the same --limit, or compare into another --out"
         case let .metrics(file, line, why): "\(file):\(line): \(why)"
