@@ -113,20 +113,21 @@ public struct CompareReport: Sendable {
         if let command { out += "Command: `\(command)`\n\n" }
         out += "Metrics are the last evaluated epoch's, in percent (retention: Spearman correlation and mean cosine, 1 = unchanged). "
         out += "Peak RSS is the highest `peak_rss_mb` of the run; seconds per epoch exclude evaluation.\n\n"
-        out += Self.markdownTable(summaryTable)
+        out += Self.markdownTable(summaryTable, textColumns: 1)
         let heads = headTable
         if !heads.rows.isEmpty {
-            out += "\n## Final metrics per head\n\n" + Self.markdownTable(heads)
+            out += "\n## Final metrics per head\n\n" + Self.markdownTable(heads, textColumns: 2)
         }
         out += "\n## Charts\n\n"
         for c in charts { out += "![\(c.chart.title)](\(c.file))\n" }
         return out
     }
 
-    static func markdownTable(_ t: (header: [String], rows: [[String]])) -> String {
+    /// The first `textColumns` columns align left, the numbers right.
+    static func markdownTable(_ t: (header: [String], rows: [[String]]), textColumns: Int) -> String {
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var out = "| " + t.header.map(cell).joined(separator: " | ") + " |\n"
-        out += "|" + t.header.indices.map { $0 < 2 ? "---|" : "---:|" }.joined() + "\n"
+        out += "|" + t.header.indices.map { $0 < textColumns ? "---|" : "---:|" }.joined() + "\n"
         for r in t.rows { out += "| " + r.map(cell).joined(separator: " | ") + " |\n" }
         return out
     }
