@@ -14,13 +14,13 @@ public struct CompareReport: Sendable {
     /// Every head of every spec, in order of first appearance, with its kind.
     public var heads: [TaskHead] {
         var seen = Set<String>(), out: [TaskHead] = []
-        for h in results.flatMap(\.heads) where h.predicts && seen.insert(h.name).inserted { out.append(h) }
+        for h in results.flatMap(\.heads) where seen.insert(h.name).inserted { out.append(h) }
         return out
     }
 
     /// Metric names of a head's rows, the usual ones first.
     func metricNames(_ head: String) -> [String] {
-        let known = ["loss", "accuracy", "macro_f1", "f1", "precision", "recall"]
+        let known = Self.knownMetrics
         let present = Set(results.compactMap { $0.metrics?.last?.heads[head] }.flatMap(\.keys))
         return known.filter(present.contains) + present.subtracting(known).sorted()
     }
@@ -95,17 +95,23 @@ public struct CompareReport: Sendable {
         let names = Array(Set(heads.flatMap { metricNames($0.name) })).sorted { Self.order($0) < Self.order($1) }
         var rows: [[String]] = []
         for r in results {
-            for h in r.heads where h.predicts {
+            for h in r.heads {
                 let values = r.metrics?.last?.heads[h.name] ?? [:]
-                rows.append([r.name, h.name] + names.map { Self.fixed(values[$0], $0 == "loss" ? 4 : 2) })
+                rows.append([r.name, h.name] + names.map { Self.fixed(values[$0], Self.digits($0)) })
             }
         }
         return (["strategy", "head"] + names, rows)
     }
 
+    /// The usual metrics, in the order tables show them; others follow alphabetically.
+    static let knownMetrics = ["loss", "eval_loss", "accuracy", "macro_f1", "f1", "precision", "recall", "pair_acc"]
+
+    static func digits(_ metric: String) -> Int {
+        metric.hasSuffix("loss") ? 4 : metric == "examples" ? 0 : 2
+    }
+
     static func order(_ metric: String) -> (Int, String) {
-        let known = ["loss", "accuracy", "macro_f1", "f1", "precision", "recall"]
-        return (known.firstIndex(of: metric) ?? known.count, metric)
+        (knownMetrics.firstIndex(of: metric) ?? knownMetrics.count, metric)
     }
 
     public func markdown() -> String {

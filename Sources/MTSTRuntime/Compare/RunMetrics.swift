@@ -4,8 +4,8 @@ import MTSTCompiler
 /// A run's `metrics.jsonl` as `compare` reads it: the output contract (`heads`,
 /// `retention`, `lr`, `train_seconds`, `peak_rss_mb`), tolerant of every key being absent, so a
 /// run without retention or per-head losses still charts. Rows of the older flat form
-/// (`intent_acc`, `slot_f1`, `sentence_acc`) are read as the metrics of the plan's first
-/// classification and first tagging head.
+/// (`intent_acc`, `slot_f1`, `pair_acc`, `sentence_acc`) are read as the metrics of the plan's first
+/// classification, first tagging and first contrastive head.
 public struct RunMetrics: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public var epoch: Int
@@ -26,14 +26,17 @@ public struct RunMetrics: Sendable, Equatable {
     public struct LegacyHeads: Sendable {
         public var classification: String?
         public var tagging: String?
-        public init(classification: String? = nil, tagging: String? = nil) {
+        public var contrastive: String?
+        public init(classification: String? = nil, tagging: String? = nil, contrastive: String? = nil) {
             self.classification = classification
             self.tagging = tagging
+            self.contrastive = contrastive
         }
 
         public init(_ heads: [TaskHead]) {
             classification = heads.first { $0.kind == .classification }?.name
             tagging = heads.first { $0.kind == .tagging }?.name
+            contrastive = heads.first { $0.kind == .contrastive }?.name
         }
     }
 
@@ -72,6 +75,9 @@ public struct RunMetrics: Sendable, Equatable {
             }
             if let h = legacy.tagging, row.heads[h]?["f1"] == nil, let v = number(object["slot_f1"]) {
                 row.heads[h, default: [:]]["f1"] = v
+            }
+            if let h = legacy.contrastive, row.heads[h]?["pair_acc"] == nil, let v = number(object["pair_acc"]) {
+                row.heads[h, default: [:]]["pair_acc"] = v
             }
             rows.append(row)
         }

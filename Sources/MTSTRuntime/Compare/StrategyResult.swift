@@ -25,12 +25,13 @@ public struct StrategyResult: Sendable {
         self.metrics = metrics
     }
 
-    /// The metric a head is judged by: accuracy for classification (and contrastive retrieval),
-    /// span F1 for tagging.
+    /// The metric a head is judged by: accuracy for classification, span F1 for tagging,
+    /// retrieval accuracy@1 for a contrastive head.
     public static func mainMetric(_ kind: TaskHead.Kind) -> String {
         switch kind {
-        case .classification, .contrastive: "accuracy"
+        case .classification: "accuracy"
         case .tagging: "f1"
+        case .contrastive: "pair_acc"
         }
     }
 

@@ -24,6 +24,17 @@ import Testing
         #expect(m.last?.epoch == 2)
     }
 
+    /// A row as slice A's `mtstc run` writes it on Graphs/tiny.yaml (copied from a real run).
+    @Test func readsARealRow() throws {
+        let text = #"""
+            {"epoch":1,"eval_loss":2.6458083124999567,"eval_seconds":0.035517334938049316,"heads":{"intent":{"accuracy":33.33333333333333,"eval_loss":1.0891911323095056,"examples":6,"loss":1.0991417467594147,"macro_f1":16.666666666666664},"slots":{"eval_loss":1.5566171801904511,"examples":6,"f1":15.384615384615383,"loss":1.5811488330364227,"per_type":{"x":{"f1":10.526315789473683,"precision":7.6923076923076925,"recall":16.666666666666664,"support":6},"y":{"f1":28.57142857142857,"precision":100,"recall":16.666666666666664,"support":6}},"precision":14.285714285714285,"recall":16.666666666666664}},"loss":2.6802905797958374,"lr":{"embeddings":0.00025,"heads.intent":0.00025,"heads.slots":0.00025,"layers":0.00025},"peak_rss_mb":33.234375,"retention":{"mean_cosine":0.9696784160328414,"spearman":0.975},"sentence_acc":0,"sentences_per_second":79.76824383274416,"train_seconds":0.20058107376098633}
+            """#
+        let row = try #require(try RunMetrics.parse(text, file: "m").rows.first)
+        #expect(row.heads["intent"]?["accuracy"] == 33.33333333333333 && row.heads["intent"]?["examples"] == 6)
+        #expect(row.heads["slots"]?["f1"] == 15.384615384615383 && row.heads["slots"]?["per_type"] == nil)
+        #expect(row.spearman == 0.975 && row.sentenceAccuracy == 0 && row.lr["layers"] == 0.00025)
+    }
+
     @Test func flatRowsOfEarlierRunsGoToThePlansHeads() throws {
         let text = """
             {"epoch":2,"eval_seconds":1,"intent_acc":88.5,"loss":0.5,"peak_rss_mb":100,"sentence_acc":70,"sentences_per_second":5,"slot_f1":91.25,"train_seconds":3}
@@ -34,6 +45,8 @@ import Testing
         #expect(m.rows[1].heads == ["intent": ["accuracy": 88.5], "slots": ["f1": 91.25]])
         #expect(m.rows[1].sentenceAccuracy == 70)
         #expect(m.rows[1].spearman == nil)
+        let pairs = try RunMetrics.parse("{\"epoch\": 1, \"pair_acc\": 75}\n", file: "m", legacy: .init(contrastive: "para"))
+        #expect(pairs.rows[0].heads == ["para": ["pair_acc": 75]])
         // Without a plan to name them, flat keys are not invented into heads.
         #expect(try RunMetrics.parse(text, file: "m.jsonl").rows[0].heads.isEmpty)
     }
