@@ -150,7 +150,7 @@ public struct CompareReport: Sendable {
             body { font-family: sans-serif; margin: 24px; color: #222; background: #fff; }
             table { border-collapse: collapse; margin: 12px 0 24px; font-size: 13px; }
             th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
-            th:first-child, td:first-child, .head td:nth-child(2) { text-align: left; }
+            th:first-child, td:first-child, .head th:nth-child(2), .head td:nth-child(2) { text-align: left; }
             figure { display: inline-block; margin: 8px; }
             </style></head><body>
             <h1>mtstc compare</h1>
