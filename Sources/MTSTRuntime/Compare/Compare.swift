@@ -78,6 +78,12 @@ public final class Compare {
         }
         for (i, p) in prepared.enumerated() {
             let run = folder.runPath(p.name)
+            // A Ctrl-C that arrived after the last step of the previous run stops here, between runs.
+            if p.action != .skip, i > 0, shouldStop() {
+                try writeReport(prepared)
+                log("interrupted before \(p.name): run the same compare command again to continue")
+                return .interrupted(snapshot: folder.runPath(prepared[i - 1].name))
+            }
             switch p.action {
             case .skip:
                 log("[\(i + 1)/\(prepared.count)] \(p.name): already trained in \(run), skipped")
