@@ -3,17 +3,17 @@
 # Docs/STRATEGIES.md's generated part (between its compare:begin/compare:end markers) with the
 # run's report.md and copies the charts to Docs/strategies/.
 #
-#   Scripts/strategies.sh                      # EPOCHS=3, full ATIS, into runs/strategies
+#   Scripts/strategies.sh                      # EPOCHS=4, full ATIS, into runs/strategies
 #   EPOCHS=2 LIMIT=1000 Scripts/strategies.sh  # a smaller subset
 #   DOCS=0 Scripts/strategies.sh               # leave Docs/ alone
 #
 # Resumable: run it again after Ctrl-C or a kill and finished strategies are skipped. The
-# default (8 strategies × 3 epochs of 4,978 ATIS sentences, evaluated on 893) is sized for
-# about half an hour on 2 cores; see Docs/STRATEGIES.md for the measured time.
+# default (8 strategies × 4 epochs of 4,978 ATIS sentences, evaluated on 893) is sized for
+# about half an hour on 2 otherwise idle cores; see Docs/STRATEGIES.md for the estimate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-epochs="${EPOCHS:-3}"
+epochs="${EPOCHS:-4}"
 out="${OUT:-runs/strategies}"
 limit=()
 [[ -n "${LIMIT:-}" ]] && limit=(--limit "$LIMIT")
