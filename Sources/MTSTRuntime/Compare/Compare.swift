@@ -68,11 +68,12 @@ public final class Compare {
     /// Runs every spec that still needs training, writing the report after each.
     @discardableResult
     public func run() throws -> RunOutcome {
-        try folder.prepare()
+        try folder.check()
         var prepared: [Prepared] = []
         for spec in specs {
             prepared.append(try prepare(spec))
         }
+        try folder.create()
         for p in prepared {
             try writePlan(p)
         }

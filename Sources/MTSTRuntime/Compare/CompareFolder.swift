@@ -28,16 +28,11 @@ struct CompareFolder {
 
     static func isTopLevelFile(_ name: String) -> Bool { name == markdown || name == html || isChart(name) }
 
-    /// Refuses a folder holding anything compare does not write; creates it when absent.
-    func prepare() throws {
+    /// Refuses a folder holding anything compare does not write. An absent folder passes; it is
+    /// made by `create` only once every spec has compiled, so a refused compare leaves nothing.
+    func check() throws {
         switch FileKind.of(path) {
-        case nil:
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw CompareError.notAFolder(path, "cannot create it (\(POSIXFailure.reason(error)))")
-            }
-            return
+        case nil: return
         case .directory?: break
         case let kind?: throw CompareError.notAFolder(path, kind.name)
         }
@@ -48,6 +43,15 @@ struct CompareFolder {
             case .directory? where Self.isSpecFolder(full): continue
             default: throw CompareError.foreign(folder: path, entry: name)
             }
+        }
+    }
+
+    func create() throws {
+        guard FileKind.of(path) == nil else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw CompareError.notAFolder(path, "cannot create it (\(POSIXFailure.reason(error)))")
         }
     }
 

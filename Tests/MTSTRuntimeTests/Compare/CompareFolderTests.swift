@@ -13,7 +13,9 @@ import Testing
     @Test func acceptsItsOwnFilesAndCreatesAbsentFolders() throws {
         let dir = try Self.temp()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try CompareFolder(path: dir + "/a/b").prepare()
+        try CompareFolder(path: dir + "/a/b").check()
+        #expect(FileKind.of(dir + "/a") == nil)
+        try CompareFolder(path: dir + "/a/b").create()
         #expect(FileKind.of(dir + "/a/b") == .directory)
         for name in ["report.md", "report.html", "chart-loss.svg", ".report.md.tmp-1-X"] {
             try Data().write(to: URL(fileURLWithPath: dir + "/" + name))
@@ -21,7 +23,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/full/run/epoch-0001", withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: dir + "/full/compare.plan"))
         try FileManager.default.removeItem(atPath: dir + "/a")
-        try CompareFolder(path: dir).prepare()
+        try CompareFolder(path: dir).check()
     }
 
     @Test(arguments: ["notes.txt", "chart-x.png", "report.md.bak", "other/file", "full/model.plan", "full/out"])
@@ -32,7 +34,7 @@ import Testing
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("x".utf8).write(to: url)
         let top = String(entry.split(separator: "/")[0])
-        #expect(throws: CompareError.foreign(folder: dir, entry: top)) { try CompareFolder(path: dir).prepare() }
+        #expect(throws: CompareError.foreign(folder: dir, entry: top)) { try CompareFolder(path: dir).check() }
         #expect(FileKind.of(dir + "/" + entry) == .regular)
     }
 
@@ -40,7 +42,7 @@ import Testing
         let dir = try Self.temp()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data().write(to: URL(fileURLWithPath: dir + "/f"))
-        #expect(throws: CompareError.notAFolder(dir + "/f", "a regular file")) { try CompareFolder(path: dir + "/f").prepare() }
+        #expect(throws: CompareError.notAFolder(dir + "/f", "a regular file")) { try CompareFolder(path: dir + "/f").check() }
     }
 
     @Test func staleChartsGoOthersStay() throws {
