@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mtstc builds against, plus pip for Scripts/fetch-assets.sh.
 # Idempotent: installs only what is missing and runs apt-get update only then.
-# MTSTC_BLAS=blis also installs libblis-dev (see Package.swift).
+# MTSTC_BLAS=blis also installs libblis-dev (see Package.swift). MTSTC_TEST_DEPS=1 (set by
+# Scripts/test.sh) also installs what only tests need: chromium, which renders `mtstc compare`'s
+# report in ChromiumRenderTests.
 set -euo pipefail
 
 wanted=(libopenblas-dev libyaml-dev pkg-config)
 [[ "${MTSTC_BLAS:-openblas}" == "blis" ]] && wanted+=(libblis-dev)
+[[ "${MTSTC_TEST_DEPS:-0}" == "1" ]] && wanted+=(chromium)
 # pip may come from pyenv or a venv rather than Debian; only ask apt when python3 has none.
 command -v python3 >/dev/null 2>&1 || wanted+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || wanted+=(python3-pip)

@@ -7,7 +7,7 @@ struct MTSTC: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mtstc",
         abstract: "The multi-task sentence-transformer compiler: YAML spec → static, fused, arena-planned graph → CPU training and inference.",
-        subcommands: [Compile.self, Inspect.self, Run.self, Embed.self, Tokenize.self, Predict.self, Bench.self])
+        subcommands: [Compile.self, Inspect.self, Run.self, Embed.self, Tokenize.self, Predict.self, Bench.self, CompareCommand.self])
 
     /// Every error a user can cause becomes one line on stderr and exit status 1; argument errors
     /// keep ArgumentParser's usage message.

@@ -26,7 +26,8 @@ import Testing
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
             "bert-base.yaml", "contrastive.yaml", "multitask-crf.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
-            "strategies/head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml", "tiny-contrastive.yaml",
+            "strategies/full-finetuning.yaml", "strategies/intent-head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml",
+            "strategies/slot-head-frozen.yaml", "strategies/two-stage.yaml", "tiny-contrastive.yaml",
             "tiny-distilbert.yaml", "tiny-mpnet.yaml", "tiny.yaml",
         ])
     }
@@ -120,8 +121,22 @@ import Testing
             #expect(s.filter { !$0.value.frozen }.keys.sorted() ==
                 ["heads.intent.bias", "heads.intent.weight", "heads.slots.bias", "heads.slots.weight"], "\(name)")
         }
-        let headFrozen = try settings("head-frozen")
-        #expect(headFrozen.filter { $0.value.frozen }.keys.sorted() == ["heads.slots.bias", "heads.slots.weight"])
+        let slotFrozen = try settings("slot-head-frozen")
+        #expect(slotFrozen.filter { $0.value.frozen }.keys.sorted() == ["heads.slots.bias", "heads.slots.weight"])
+        let intentFrozen = try settings("intent-head-frozen")
+        #expect(intentFrozen.filter { $0.value.frozen }.keys.sorted() == ["heads.intent.bias", "heads.intent.weight"])
+
+        // Full fine-tuning is multitask.yaml's recipe: everything trains from epoch 0, at the same rates.
+        let full = try settings("full-finetuning")
+        let params = ModelDescription.parameters(for: try Self.parseShipped("multitask.yaml"), headClasses: ["intent": 26, "slots": 120])
+        let recipe = try ParamRules.resolve(try Self.parseShipped("multitask.yaml").optimizer, params: params, numLayers: 6, epochs: 10)
+        #expect(full.values.allSatisfy { !$0.frozen && $0.trainFromEpoch == 0 })
+        #expect(zip(params, recipe).allSatisfy { full[$0.0.path]?.lr == $0.1.lr })
+
+        // Two-stage: heads alone in epoch 0, the whole backbone from epoch 1.
+        let twoStage = try settings("two-stage")
+        #expect(twoStage.filter { $0.key.hasPrefix("backbone.") }.values.allSatisfy { !$0.frozen && $0.trainFromEpoch == 1 })
+        #expect(twoStage.filter { $0.key.hasPrefix("heads.") }.values.allSatisfy { !$0.frozen && $0.trainFromEpoch == 0 })
 
         let layered = try settings("layered")
         #expect(layered["backbone.embeddings.norm.weight"]?.frozen == true)

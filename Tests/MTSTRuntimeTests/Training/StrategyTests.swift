@@ -24,7 +24,7 @@ import Testing
         let layered = try Self.compile("Graphs/strategies/layered.yaml")
         let frozen = try Self.compile("Graphs/strategies/backbone-frozen.yaml")
         let features = try Self.compile("Graphs/strategies/feature-extraction.yaml")
-        let headFrozen = try Self.compile("Graphs/strategies/head-frozen.yaml")
+        let headFrozen = try Self.compile("Graphs/strategies/slot-head-frozen.yaml")
         let lw = try Self.compile("Graphs/strategies/layerwise-lr.yaml")
 
         // The backward graph shrinks as more of the network is frozen.
@@ -72,7 +72,8 @@ import Testing
     }
 
     @Test(.enabled(if: EmbeddingParityTests.assetsPresent, "Assets/ missing: run Scripts/fetch-assets.sh"),
-          arguments: ["Graphs/strategies/layered.yaml", "Graphs/strategies/backbone-frozen.yaml", "Graphs/strategies/head-frozen.yaml"])
+          arguments: ["Graphs/strategies/layered.yaml", "Graphs/strategies/backbone-frozen.yaml", "Graphs/strategies/slot-head-frozen.yaml",
+                     "Graphs/strategies/intent-head-frozen.yaml", "Graphs/strategies/two-stage.yaml"])
     func strategyTrainsAndLeavesFrozenWeightsAlone(spec: String) throws {
         let plan = try Self.compile(spec)
         let model = try Model(plan: plan, verifyChecksums: false)
