@@ -15,13 +15,13 @@ import Testing
 
     @Test(arguments: [
         (#"{"tokens": ["a", "b"], "tags": ["O"]}"#, #"j:1:1: 1 tags for 2 tokens; "tags" needs one tag per token"#),
-        (#"{"tags": ["O"]}"#, #"j:1:1: missing "tokens"; expected {"tokens": [...], "tags": [...], "label": "..."}"#),
-        (#"{"tokens": ["a", 3]}"#, #"j:1:1: "tokens[1]" has the wrong type; expected {"tokens": [...], "tags": [...], "label": "..."}"#),
+        (#"{"tags": ["O"]}"#, #"j:1:1: missing "text" or "tokens"; expected {"text": "..." or "tokens": [...], "tags": [...], "label": "..."}"#),
+        (#"{"tokens": ["a", 3]}"#, #"j:1:1: "tokens[1]" has the wrong type; expected {"text": "..." or "tokens": [...], "tags": [...], "label": "..."}"#),
         (#"{"tokens": []}"#, #"j:1:1: "tokens" is empty"#),
-        (#"["a"]"#, #"j:1:1: not a JSON object; expected {"tokens": [...], "tags": [...], "label": "..."}"#),
+        (#"["a"]"#, #"j:1:1: not a JSON object; expected {"text": "..." or "tokens": [...], "tags": [...], "label": "..."}"#),
         ("{\"tokens\": [\"a\"]}\n{oops", "j:2:1: not valid JSON"),
         // A misspelled key would drop that field from the example without a word.
-        (#"{"tokens": ["a"], "lable": "x"}"#, #"j:1:1: unknown key "lable"; the keys are "tokens", "tags" and "label""#),
+        (#"{"tokens": ["a"], "lable": "x"}"#, #"j:1:1: unknown key "lable"; the keys are "text", "tokens", "tags" and "label""#),
         (#"{"tokens": ["a"], "label": ""}"#, #"j:1:1: "label" is an empty string; leave the key out for no label"#),
         (#"{"tokens": ["a", "b"], "tags": ["O", ""]}"#, #"j:1:1: "tags"[1] is an empty string"#),
     ])
