@@ -76,7 +76,8 @@ struct DelimitedTable {
             let at = text.location(line: index)
             let row = try DelimitedLine.fields(text.lines[index], kind: kind, at: at)
             guard row.count == header.count else {
-                throw DataError(.malformed(reason: "\(row.count) fields, but the header has \(header.count)"), at: at)
+                let hint = kind == .csv && row.count > header.count ? "; quote a field that holds a comma" : ""
+                throw DataError(.malformed(reason: "\(row.count) fields, but the header has \(header.count)\(hint)"), at: at)
             }
             rows.append((index, row))
         }
