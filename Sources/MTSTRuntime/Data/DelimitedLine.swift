@@ -1,8 +1,9 @@
 import MTSTCompiler
 
-/// The fields of one line of a CSV or TSV file. CSV: comma-separated, a field may be in double
-/// quotes with `""` for a quote (RFC 4180), but may not span lines. TSV: tab-separated, no
-/// quoting (a field cannot hold a tab).
+/// The fields of one record of a CSV or TSV file. CSV: comma-separated, a field may be in double
+/// quotes with `""` for a quote (RFC 4180); a quoted field may hold line breaks, so a record may
+/// span lines (`DelimitedTable` joins them). TSV: one line, tab-separated, no quoting (a field
+/// cannot hold a tab).
 enum DelimitedLine {
     enum Kind {
         case csv, tsv
@@ -48,7 +49,7 @@ enum DelimitedLine {
             }
         }
         guard !quoted else {
-            throw DataError(.malformed(reason: "a quoted field is not closed on this line (fields may not span lines)"), at: at)
+            throw DataError(.malformed(reason: "a quoted field opened on this line is never closed"), at: at)
         }
         result.append(field)
         return result
@@ -70,17 +71,41 @@ struct DelimitedTable {
             return
         }
         headerLine = headerIndex
-        header = try DelimitedLine.fields(text.lines[headerIndex], kind: kind, at: text.location(line: headerIndex))
+        var index = headerIndex
+        header = try Self.record(text, from: &index, kind: kind)
         rows = []
-        for index in (headerIndex + 1)..<text.lines.count where !text.lines[index].isBlank {
-            let at = text.location(line: index)
-            let row = try DelimitedLine.fields(text.lines[index], kind: kind, at: at)
+        index += 1
+        while index < text.lines.count {
+            if text.lines[index].isBlank {
+                index += 1
+                continue
+            }
+            let first = index
+            let row = try Self.record(text, from: &index, kind: kind)
             guard row.count == header.count else {
                 let hint = kind == .csv && row.count > header.count ? "; quote a field that holds a comma" : ""
-                throw DataError(.malformed(reason: "\(row.count) fields, but the header has \(header.count)\(hint)"), at: at)
+                throw DataError(.malformed(reason: "\(row.count) fields, but the header has \(header.count)\(hint)"), at: text.location(line: first))
             }
-            rows.append((index, row))
+            rows.append((first, row))
+            index += 1
         }
+    }
+
+    /// The fields of the record starting at line `index`. A CSV record continues on the next
+    /// lines while a quoted field is open (an odd number of quotes so far), as RFC 4180 allows;
+    /// `index` ends at its last line.
+    private static func record(_ text: TextLines, from index: inout Int, kind: DelimitedLine.Kind) throws(DataError) -> [String] {
+        let at = text.location(line: index)
+        guard kind == .csv else { return try DelimitedLine.fields(text.lines[index], kind: kind, at: at) }
+        var line = text.lines[index]
+        var quotes = line.reduce(0) { $1 == "\"" ? $0 + 1 : $0 }
+        while quotes % 2 == 1, index + 1 < text.lines.count {
+            index += 1
+            let next = text.lines[index]
+            line = Substring(String(line) + "\n" + next)
+            quotes += next.reduce(0) { $1 == "\"" ? $0 + 1 : $0 }
+        }
+        return try DelimitedLine.fields(line, kind: kind, at: at)
     }
 
     var headerList: String { header.map { "\"\($0)\"" }.joined(separator: ", ") }

@@ -3,7 +3,7 @@ import MTSTCompiler
 
 /// Reads (anchor, positive) sentence pairs for contrastive heads: JSON Lines
 /// (`{"anchor": "…", "positive": "…"}`, other keys ignored) or CSV with a header row (RFC 4180
-/// quoting; a quoted field may not span lines).
+/// quoting, as `csv`).
 enum PairsReader {
     static func parseJSONLines(_ text: TextLines, columns: PairColumns) throws(DataError) -> [Example] {
         var examples: [Example] = []

@@ -24,7 +24,7 @@ import Testing
 
     @Test(arguments: [
         (DataFormat.csv, "text,label\na,b,c\n", nil as TextColumns?, "c:2:1: 3 fields, but the header has 2; quote a field that holds a comma"),
-        (.csv, "text,label\n\"a,b\n", nil, "c:2:1: a quoted field is not closed on this line (fields may not span lines)"),
+        (.csv, "text,label\n\"a,b\n", nil, "c:2:1: a quoted field opened on this line is never closed"),
         (.csv, "text,label\na\"b,c\n", nil, "c:2:1: a quote inside an unquoted field (column 2); quote the whole field and double the quote"),
         (.csv, "text,label\n\"a\"x,c\n", nil, "c:2:1: text after a closing quote (column 4); a quoted field must end at a comma"),
         (.csv, "sentence,label\na,b\n", nil, #"c:1:1: the header has no "text" or "tokens" column (it has "sentence", "label"); set the data source's columns:"#),
@@ -42,6 +42,16 @@ import Testing
         let file = format == .csv ? "c" : "t"
         let error = #expect(throws: DataError.self) { try format.parse(text, file: file, textColumns: columns) }
         #expect(error?.description == message)
+    }
+
+    /// RFC 4180: a quoted field may hold line breaks (and blank lines); the example is at its first line.
+    @Test func quotedFieldsSpanLines() throws {
+        let text = "text,label\n\"first line\n\nthird, \"\"quoted\"\"\",a\nnext,b\n"
+        let examples = try DataFormat.csv.parse(text, file: "c")
+        #expect(examples.map(\.words) == [["first", "line", "third", ",", "\"", "quoted", "\""], ["next"]])
+        #expect(examples.map(\.source.line) == [2, 5])
+        let error = #expect(throws: DataError.self) { try DataFormat.csv.parse("text,label\nok,a\n\"open,b\nmore,c\n", file: "c") }
+        #expect(error?.description == "c:3:1: a quoted field opened on this line is never closed")
     }
 
     @Test func emptyFileHasNoExamples() throws {
