@@ -190,7 +190,12 @@ extension DataSpec {
         let candidates = heads.filter { $0.kind == kind }.map(\.name)
         guard let field else { return candidates.first }
         let name = try field.string()
-        if name == DataSource.noHead, kind != .contrastive { return nil }
+        if name == DataSource.noHead, kind != .contrastive {
+            guard !heads.contains(where: { $0.name == name }) else {
+                throw field.bad("'\(name)' here means no head, but a head is named '\(name)'; rename that head")
+            }
+            return nil
+        }
         guard candidates.contains(name) else {
             if heads.contains(where: { $0.name == name }) {
                 throw field.bad("head '\(name)' is not a \(kind.rawValue) head")

@@ -90,6 +90,11 @@ import Testing
         #expect(specError(baseYAML + "data:\n  train: \(train)\n  eval: \(eval)\n") == message)
     }
 
+    @Test func aHeadNamedNoneIsAmbiguous() {
+        let yaml = edited("  slots:\n    type: tagging", "  none:\n    type: tagging") + "data:\n  train: {format: conll, path: n.txt, tag_head: none}\n"
+        #expect(specError(yaml) == "t.yaml:26:49: data.train.tag_head: 'none' here means no head, but a head is named 'none'; rename that head")
+    }
+
     @Test func disjointSplitsOfOneFileParse() {
         #expect(specError(baseYAML + "data:\n  train: {format: conll, path: n.txt, split: {examples: \"1-99\"}}\n  eval: {format: conll, path: n.txt, split: {examples: \"100-\"}}\n") == "parsed")
         #expect(specError(baseYAML + "data:\n  train: {format: conll, path: n.txt, split: {holdout: 0.2, seed: 3}}\n  eval: {format: conll, path: n.txt, split: {holdout: 0.2, seed: 3}}\n") == "parsed")
