@@ -5,7 +5,7 @@
 #   Scripts/fuzz.sh TARGET 0                   replay the seed and working corpora once, no fuzzing
 #   Scripts/fuzz.sh list                       the targets and what each covers
 #
-# Targets: spec compile plan safetensors vocabulary tokenizer atis conll jsonl.
+# Targets: spec compile plan safetensors vocabulary tokenizer atis conll jsonl csv tsv.
 # The harness (Sources/mtstc-fuzz) is built with -sanitize=fuzzer,address in .build-fuzz; it is
 # part of the package only when MTSTC_FUZZ=1. Seeds come from Tests/Fuzz/Corpus/TARGET (in git)
 # and, for plans, from .build-fuzz/seeds/plan (payloads of Graphs/tiny.yaml compiled by the current
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(spec compile plan safetensors vocabulary tokenizer atis conll jsonl)
+all=(spec compile plan safetensors vocabulary tokenizer atis conll jsonl csv tsv)
 target=${1:-all}
 seconds=${2:-600}
 scratch=.build-fuzz

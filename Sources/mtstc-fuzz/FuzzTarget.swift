@@ -14,7 +14,7 @@ struct FuzzTarget: Sendable {
 
     static let all: [FuzzTarget] = [
         .spec, .compile, .plan, .safetensors, .vocabulary, .tokenizer,
-        .dataset(.atis), .dataset(.conll), .dataset(.jsonl),
+        .dataset(.atis), .dataset(.conll), .dataset(.jsonl), .dataset(.csv), .dataset(.tsv),
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

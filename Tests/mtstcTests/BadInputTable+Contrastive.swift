@@ -44,6 +44,6 @@ extension BadInputTable {
              files: ["spec.yaml": .text(fixture.spec([contrastiveHead, ("  train: {format: atis, path: train.txt}",
                                                                         "  train: [{format: atis, path: train.txt}, {format: pairs_csv, path: pairs.csv}]")])),
                      "pairs.csv": .text("anchor,positive\n\"show me flights,flights please\n")],
-             args: compile, firstLine: "error: pairs.csv:2:1: a quoted field is not closed on this line (fields may not span lines)", fix: "Close the quote; fields may not span lines."),
+             args: compile, firstLine: "error: pairs.csv:2:1: a quoted field opened on this line is never closed", fix: "Close the quote (a quoted field may span lines, so the rest of the file was read into it)."),
     ]
 }

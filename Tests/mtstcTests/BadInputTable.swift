@@ -19,7 +19,7 @@ enum BadInputTable {
     }
 
     static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + sizeCases
-        + outputCases + numericCases + argumentCases + contrastiveCases + checkpointCases + compareCases
+        + outputCases + numericCases + argumentCases + contrastiveCases + checkpointCases + compareCases + dataSourceCases
 
     static let specCases: [Case] = [
         Case(kind: .spec, title: "unclosed flow list", files: spec(("  max_length: 32", "  max_length: [32")),
@@ -98,8 +98,8 @@ enum BadInputTable {
              args: compile, firstLine: "error: spec.yaml:23:12: compile.max_seq: 64 exceeds tokenizer.max_length 32", fix: "Keep compile.max_seq ≤ tokenizer.max_length."),
         Case(kind: .spec, title: "max_batch below the batch size", files: spec(("data:\n", "compile:\n  max_batch: 2\ndata:\n")),
              args: compile, firstLine: "error: spec.yaml:23:14: compile.max_batch: 2 is smaller than training.batch_size 4; the compiled graph could not hold one batch", fix: "Raise compile.max_batch to at least training.batch_size."),
-        Case(kind: .spec, title: "unknown data format", files: spec(("{format: atis, path: train.txt}", "{format: csv, path: train.txt}")),
-             args: compile, firstLine: "error: spec.yaml:23:19: data.train.format: unknown data format 'csv' (expected one of: atis, conll, jsonl, pairs_jsonl, pairs_csv)", fix: "Use atis, conll or jsonl."),
+        Case(kind: .spec, title: "unknown data format", files: spec(("{format: atis, path: train.txt}", "{format: xlsx, path: train.txt}")),
+             args: compile, firstLine: "error: spec.yaml:23:19: data.train.format: unknown data format 'xlsx' (expected one of: atis, conll, jsonl, csv, tsv, pairs_jsonl, pairs_csv)", fix: "Use one of the listed formats; save a spreadsheet as CSV."),
         Case(kind: .spec, title: "label_head naming a tagging head", files: spec(("{format: atis, path: train.txt}", "{format: atis, path: train.txt, label_head: slots}")),
              args: compile, firstLine: "error: spec.yaml:23:54: data.train.label_head: head 'slots' is not a classification head", fix: "Route sentence labels to a classification head."),
         Case(kind: .spec, title: "config.json missing", files: spec(("backbone:\n", "backbone:\n  config: nope.json\n")),
@@ -253,13 +253,13 @@ enum BadInputTable {
              args: compile, firstLine: "error: t.jsonl:1:1: not valid JSON", fix: "Write one JSON object per line."),
         Case(kind: .data, title: "JSON lines: missing tokens",
              files: spec(("{format: atis, path: train.txt}", "{format: jsonl, path: t.jsonl}")).merging(["t.jsonl": .text("{\"label\": \"atis_flight\"}\n")]) { a, _ in a },
-             args: compile, firstLine: "error: t.jsonl:1:1: missing \"tokens\"; expected {\"tokens\": [...], \"tags\": [...], \"label\": \"...\"}", fix: "Give each object a `tokens` list."),
+             args: compile, firstLine: "error: t.jsonl:1:1: missing \"text\" or \"tokens\"; expected {\"text\": \"...\" or \"tokens\": [...], \"tags\": [...], \"label\": \"...\"}", fix: "Give each object a raw `text` or a pre-split `tokens` list."),
         Case(kind: .data, title: "JSON lines: tags do not match tokens",
              files: spec(("{format: atis, path: train.txt}", "{format: jsonl, path: t.jsonl}")).merging(["t.jsonl": .text("{\"tokens\": [\"a\", \"b\"], \"tags\": [\"O\"]}\n")]) { a, _ in a },
              args: compile, firstLine: "error: t.jsonl:1:1: 1 tags for 2 tokens; \"tags\" needs one tag per token", fix: "Give one tag per token."),
         Case(kind: .data, title: "JSON lines: misspelled key",
              files: spec(("{format: atis, path: train.txt}", "{format: jsonl, path: t.jsonl}")).merging(["t.jsonl": .text("{\"tokens\": [\"a\"], \"lable\": \"atis_flight\"}\n")]) { a, _ in a },
-             args: compile, firstLine: "error: t.jsonl:1:1: unknown key \"lable\"; the keys are \"tokens\", \"tags\" and \"label\"", fix: "Use the keys tokens, tags and label."),
+             args: compile, firstLine: "error: t.jsonl:1:1: unknown key \"lable\"; the keys are \"text\", \"tokens\", \"tags\" and \"label\"", fix: "Use the keys text or tokens, tags and label (or map yours with the source's `columns:`)."),
     ]
 
     static let planCases: [Case] = [

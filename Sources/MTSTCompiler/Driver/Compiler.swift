@@ -77,8 +77,9 @@ public enum Compiler {
     }
 
     static func ref(_ s: DataSource) -> DataSourceRef {
-        DataSourceRef(format: s.format, path: absolute(s.path.value), labelHead: s.labelHead, tagHead: s.tagHead, limit: s.limit,
-                      pairHead: s.pairHead, columns: s.columns)
+        var ref = s.ref
+        ref.path = absolute(s.path.value)
+        return ref
     }
 
     /// Plans keep absolute paths so they work from any working directory.

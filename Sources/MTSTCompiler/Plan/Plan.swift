@@ -117,14 +117,23 @@ public struct TrainingLoopConfig: Codable, Sendable, Equatable {
 public struct DataSourceRef: Codable, Sendable, Equatable {
     public var format: DataFormat
     public var path: String
+    /// The heads the source's sentence labels and tags train; nil: none (the spec resolved defaults).
     public var labelHead: String?
     public var tagHead: String?
     public var limit: Int?
     /// Pairs formats: the contrastive head they train, and the anchor/positive fields.
     public var pairHead: String?
     public var columns: PairColumns?
+    /// jsonl, csv, tsv: the fields holding text or tokens, tags and label (nil: the standard names).
+    public var textColumns: TextColumns?
+    /// The part of the file the source reads (nil: all of it).
+    public var split: DataSplit?
+    /// The dataset's name in results; plans written before names existed have none.
+    public var name: String?
+
     public init(format: DataFormat, path: String, labelHead: String? = nil, tagHead: String? = nil, limit: Int? = nil,
-                pairHead: String? = nil, columns: PairColumns? = nil) {
+                pairHead: String? = nil, columns: PairColumns? = nil, textColumns: TextColumns? = nil,
+                split: DataSplit? = nil, name: String? = nil) {
         self.format = format
         self.path = path
         self.labelHead = labelHead
@@ -132,7 +141,13 @@ public struct DataSourceRef: Codable, Sendable, Equatable {
         self.limit = limit
         self.pairHead = pairHead
         self.columns = columns
+        self.textColumns = textColumns
+        self.split = split
+        self.name = name
     }
+
+    /// The name results give the dataset: `name`, or the file's name without its extension.
+    public var datasetName: String { name ?? DataSource.defaultName(path: path) }
 }
 
 public struct DataConfig: Codable, Sendable, Equatable {

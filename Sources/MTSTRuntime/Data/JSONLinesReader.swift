@@ -1,81 +1,70 @@
 import Foundation
+import MTSTCompiler
 
-/// Reads one JSON object per line: `{"tokens": [...], "tags": [...], "label": "..."}` where
-/// `tags` and `label` are optional and `tags`, when present, has one entry per token.
+/// Reads one JSON object per line: `{"text": "...", "tags": [...], "label": "..."}` or
+/// `{"tokens": [...], "tags": [...], "label": "..."}`. A record has raw `text` (split by
+/// `WordSplitter`) or pre-split `tokens`, not both; `tags` (one per word) and `label` are
+/// optional. `columns` renames the keys; any other key is an error, so a misspelled `lable`
+/// cannot silently drop every label.
 public enum JSONLinesReader {
-    private struct Record: Decodable {
-        var tokens: [String]
-        var tags: [String]?
-        var label: String?
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case tokens, tags, label
-        }
-
-        private struct AnyKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        /// A misspelled key (`"lable"`) would otherwise drop that field from every example.
-        struct UnknownKey: Error {
-            var name: String
-        }
-
-        init(from decoder: any Decoder) throws {
-            let all = try decoder.container(keyedBy: AnyKey.self)
-            if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
-                throw UnknownKey(name: unknown)
+    static func parse(_ text: TextLines, columns: TextColumns? = nil) throws(DataError) -> [Example] {
+        let names = columns ?? .standard
+        let known = names.named.map(\.name)
+        let expected = "expected {" + names.named.map { role, name in
+            switch role {
+            case "text": "\"\(name)\": \"...\"" + (names.tokens != nil ? " or" : ",")
+            case "tokens": "\"\(name)\": [...],"
+            case "tags": "\"\(name)\": [...],"
+            default: "\"\(name)\": \"...\""
             }
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            tokens = try container.decode([String].self, forKey: .tokens)
-            tags = try container.decodeIfPresent([String].self, forKey: .tags)
-            label = try container.decodeIfPresent(String.self, forKey: .label)
-        }
-    }
-
-    static func parse(_ text: TextLines) throws(DataError) -> [Example] {
-        let decoder = JSONDecoder()
+        }.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: ",")) + "}"
         var examples: [Example] = []
         for (index, line) in text.lines.enumerated() where !line.isBlank {
-            func fail(_ reason: String) -> DataError {
-                DataError(.malformed(reason: reason), at: text.location(line: index))
-            }
-            let record: Record
+            let at = text.location(line: index)
+            func fail(_ reason: String) -> DataError { DataError(.malformed(reason: reason), at: at) }
+            let object: Any
             do {
-                record = try decoder.decode(Record.self, from: Data(line.utf8))
-            } catch let error as DecodingError {
-                throw fail(reason(for: error))
-            } catch let error as Record.UnknownKey {
-                throw fail("unknown key \"\(error.name)\"; the keys are \"tokens\", \"tags\" and \"label\"")
+                object = try JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
             } catch {
                 throw fail("not valid JSON")
             }
-            if record.tokens.isEmpty { throw fail("\"tokens\" is empty") }
-            if record.label == "" { throw fail("\"label\" is an empty string; leave the key out for no label") }
-            if let tags = record.tags, let i = tags.firstIndex(of: "") { throw fail("\"tags\"[\(i)] is an empty string") }
-            if let tags = record.tags, tags.count != record.tokens.count {
-                throw fail("\(tags.count) tags for \(record.tokens.count) tokens; \"tags\" needs one tag per token")
+            guard let record = object as? [String: Any] else { throw fail("not a JSON object; \(expected)") }
+            if let unknown = record.keys.sorted().first(where: { !known.contains($0) }) {
+                throw fail("unknown key \"\(unknown)\"; the keys are \(list(known))")
             }
-            examples.append(Example(words: record.tokens, tags: record.tags, label: record.label, source: text.location(line: index)))
+            func string(_ key: String?) throws(DataError) -> String? {
+                guard let key, let value = record[key], !(value is NSNull) else { return nil }
+                guard let s = value as? String else { throw fail("\"\(key)\" has the wrong type; \(expected)") }
+                return s
+            }
+            func strings(_ key: String?) throws(DataError) -> [String]? {
+                guard let key, let value = record[key], !(value is NSNull) else { return nil }
+                guard let items = value as? [Any] else { throw fail("\"\(key)\" has the wrong type; \(expected)") }
+                var result: [String] = []
+                for (i, item) in items.enumerated() {
+                    guard let s = item as? String else { throw fail("\"\(key)[\(i)]\" has the wrong type; \(expected)") }
+                    result.append(s)
+                }
+                return result
+            }
+            let sentence = LabelledSentence(text: try string(names.text), tokens: try strings(names.tokens),
+                                            tags: try strings(names.tags), label: try string(names.label))
+            if sentence.text != nil, sentence.tokens != nil, let t = names.text, let k = names.tokens {
+                throw fail("both \"\(t)\" and \"\(k)\"; give raw \"\(t)\" (mtstc splits it into words) or pre-split \"\(k)\", not both")
+            }
+            if sentence.text == nil, sentence.tokens == nil {
+                let keys = [names.text, names.tokens].compactMap { $0 }.map { "\"\($0)\"" }.joined(separator: " or ")
+                throw fail("missing \(keys); \(expected)")
+            }
+            examples.append(try sentence.example(names: names, at: at))
         }
         return examples
     }
 
-    private static func reason(for error: DecodingError) -> String {
-        let expected = #"expected {"tokens": [...], "tags": [...], "label": "..."}"#
-        switch error {
-        case .keyNotFound(let key, _):
-            return "missing \"\(key.stringValue)\"; \(expected)"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined()
-            return field.isEmpty ? "not a JSON object; \(expected)" : "\"\(field)\" has the wrong type; \(expected)"
-        case .dataCorrupted:
-            return "not valid JSON"
-        @unknown default:
-            return "not valid JSON"
-        }
+    /// `"a", "b" and "c"`.
+    private static func list(_ names: [String]) -> String {
+        let quoted = names.map { "\"\($0)\"" }
+        guard quoted.count > 1 else { return quoted.joined() }
+        return quoted.dropLast().joined(separator: ", ") + " and " + quoted[quoted.count - 1]
     }
 }

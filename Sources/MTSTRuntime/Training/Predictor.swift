@@ -32,8 +32,8 @@ public struct PrimaryHeads: Sendable, Equatable {
     }
 }
 
-/// `mtstc predict`: sentences in, per sentence its words (split on white space, as the tagging
-/// heads label them) and what every head predicts.
+/// `mtstc predict`: sentences in, per sentence its words (split by `WordSplitter`, as training
+/// data given as raw text is) and what every head predicts.
 public struct Predictor {
     public struct Sentence: Sendable {
         public var words: [String]
@@ -57,7 +57,7 @@ public struct Predictor {
     }
 
     public func predict(_ sentences: [String]) throws -> [Sentence] {
-        let words = sentences.map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+        let words = sentences.map(WordSplitter.words)
         let predictions = try model.predict(words.map(encoder.encode(words:)), texts: sentences)
         return zip(words, predictions).map { Sentence(words: $0, prediction: $1) }
     }

@@ -8,19 +8,31 @@ public enum TrainingData {
         public var labels: [String: [String]] = [:]
     }
 
-    public static func read(format: DataFormat, path: String, limit: Int?, columns: PairColumns? = nil) throws -> [Example] {
-        let examples = try format.read(path: path, columns: columns ?? .standard)
-        return limit.map { Array(examples.prefix($0)) } ?? examples
-    }
-
+    /// A source's examples: the file, then the split's part of it, then the first `limit`.
     public static func read(_ source: DataSourceRef) throws -> [Example] {
-        try read(format: source.format, path: source.path, limit: source.limit, columns: source.columns)
+        var examples = try source.format.read(path: source.path, columns: source.columns ?? .standard, textColumns: source.textColumns)
+        if let split = source.split { examples = try split.select(examples, file: source.path) }
+        return source.limit.map { Array(examples.prefix($0)) } ?? examples
     }
 
-    /// Which heads take a source's sentence label and its tags.
+    /// As `read(_:)` for a spec's source: a split that leaves nothing is reported at the spec's
+    /// `split:` (compile checks what `run` would find).
+    static func read(_ source: DataSource) throws -> [Example] {
+        var ref = source.ref
+        ref.split = nil
+        ref.limit = nil
+        var examples = try read(ref)
+        if let split = source.split {
+            examples = try split.value.select(examples, file: ref.path, reportAt: split.location, keyPath: split.keyPath)
+        }
+        return source.limit.map { Array(examples.prefix($0)) } ?? examples
+    }
+
+    /// Which heads take a source's sentence label and its tags: the ones it names (the spec
+    /// resolved the defaults, and `none` to nil), if the plan has them.
     public static func routing(labelHead: String?, tagHead: String?, heads: [TaskHead]) -> (label: String?, tags: String?) {
-        let primary = PrimaryHeads(heads)
-        return (labelHead ?? primary.label, tagHead ?? primary.tags)
+        let names = Set(heads.map(\.name))
+        return (labelHead.flatMap { names.contains($0) ? $0 : nil }, tagHead.flatMap { names.contains($0) ? $0 : nil })
     }
 
     /// Label vocabularies of the heads whose labels come from the training data. Training files
@@ -38,7 +50,7 @@ public enum TrainingData {
         var seen: [String: Set<String>] = [:]
         for source in data.train where source.format.holdsPairs && FileManager.default.fileExists(atPath: source.path.value) {
             // No labels to collect, but a malformed or empty pairs file is better reported now.
-            let pairs = try read(format: source.format, path: source.path.value, limit: source.limit, columns: source.columns)
+            let pairs = try read(source)
             try checkPairs(pairs, path: source.path.value, head: source.pairHead)
         }
         for source in data.train where !source.format.holdsPairs {
@@ -47,13 +59,17 @@ public enum TrainingData {
                 if !needsData { continue }
                 throw RuntimeError.missingData(source.path.location, keyPath: source.keyPath, path: source.path.value)
             }
-            let examples = try read(format: source.format, path: source.path.value, limit: source.limit)
+            let examples = try read(source)
             let route = routing(labelHead: source.labelHead, tagHead: source.tagHead, heads: heads)
             try checkLabels(examples, route: route, heads: heads.filter { fixed.contains($0.name) }, spec: spec)
             for e in examples {
                 if let head = route.label, let l = e.label { seen[head, default: []].insert(l) }
                 if let head = route.tags, let tags = e.tags { seen[head, default: []].formUnion(tags) }
             }
+        }
+        // Eval files are read by `run`; a split that leaves one of them empty is better said now.
+        for source in data.eval where source.split != nil && FileManager.default.fileExists(atPath: source.path.value) {
+            _ = try read(source)
         }
         for (head, set) in seen where !fixed.contains(head) {
             let kind = heads.first { $0.name == head }?.kind

@@ -25,7 +25,8 @@ import Testing
 
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
-            "bert-base.yaml", "contrastive.yaml", "multitask-crf.yaml", "multitask.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
+            "atis-wnut.yaml", "bert-base.yaml", "contrastive.yaml", "multitask-crf.yaml", "multitask.yaml",
+            "single/atis-intent.yaml", "single/wnut.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
             "strategies/full-finetuning.yaml", "strategies/intent-head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml",
             "strategies/slot-head-frozen.yaml", "strategies/two-stage.yaml", "tiny-contrastive.yaml",
             "tiny-distilbert.yaml", "tiny-mpnet.yaml", "tiny.yaml",
@@ -39,7 +40,8 @@ import Testing
         let settings = try ParamRules.resolve(spec.optimizer, params: params, numLayers: spec.backbone.numLayers,
                                               epochs: spec.training.epochs)
         #expect(settings.count == params.count)
-        if !name.hasSuffix("contrastive.yaml") {  // checked by contrastiveSpecs
+        // Checked by contrastiveSpecs and atisWNUT.
+        if !name.hasSuffix("contrastive.yaml") && name != "atis-wnut.yaml" && !name.hasPrefix("single/") {
             #expect(spec.heads.map(\.name) == ["intent", "slots"])
             #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
         }
@@ -96,6 +98,30 @@ import Testing
         #expect(tiny.heads.map(\.kind) == [.classification, .contrastive])
         #expect(tiny.data?.train.map(\.format) == [.atis, .pairsJSONL] && tiny.data?.eval.map(\.format) == [.atis, .pairsCSV])
         #expect(tiny.data?.eval.last?.columns == PairColumns(anchor: "question", positive: "paraphrase"))
+    }
+
+    /// Two tasks from two datasets; the single-task baselines share every setting but the heads.
+    @Test func atisWNUT() throws {
+        let spec = try Self.parseShipped("atis-wnut.yaml")
+        #expect(spec.heads.map(\.name) == ["intent", "entities"] && spec.heads.map(\.kind) == [.classification, .tagging])
+        let data = try #require(spec.data)
+        #expect(data.train.map(\.name) == ["atis", "wnut16"] && data.eval.map(\.name) == ["atis", "wnut16"])
+        #expect(data.train.map(\.format) == [.atis, .conll] && data.eval.map(\.format) == [.atis, .conll])
+        #expect(data.train.map(\.tagHead) == [nil, "entities"] && data.eval.map(\.tagHead) == [nil, "entities"])
+        #expect(data.train.map(\.labelHead) == ["intent", "intent"])
+        #expect(data.train[1].split?.value == .holdout(fraction: 0.2, seed: 7, part: .rest))
+        #expect(data.eval[1].split?.value == .holdout(fraction: 0.2, seed: 7, part: .holdout))
+        #expect(data.train[1].path.value.hasSuffix("/Assets/wnut16/ner.txt") && data.eval[1].path.value == data.train[1].path.value)
+        for (name, heads) in [("single/atis-intent.yaml", ["intent"]), ("single/wnut.yaml", ["entities"])] {
+            let single = try Self.parseShipped(name)
+            #expect(single.heads.map(\.name) == heads)
+            #expect(single.training == spec.training && single.compile == spec.compile && single.pooling == spec.pooling)
+            #expect(single.optimizer.lr == spec.optimizer.lr && single.optimizer.layerwiseDecay == spec.optimizer.layerwiseDecay
+                && single.optimizer.schedule == spec.optimizer.schedule && single.optimizer.weightDecay == spec.optimizer.weightDecay)
+            #expect(single.tokenizer.maxLength == spec.tokenizer.maxLength && single.backbone.hiddenSize == spec.backbone.hiddenSize)
+        }
+        let wnut = try #require(try Self.parseShipped("single/wnut.yaml").data)
+        #expect(wnut.train[0].split?.value == data.train[1].split?.value && wnut.eval[0].split?.value == data.eval[1].split?.value)
     }
 
     @Test func bertBase() throws {

@@ -133,8 +133,8 @@ import Testing
             "t.yaml:2:12: normalize: unknown normalize 'L2' (did you mean 'l2'?)")
         #expect(specError(edited("    type: tagging", "    type: taging")) ==
             "t.yaml:17:11: heads.slots.type: unknown head type 'taging' (did you mean 'tagging'?)")
-        let data = baseYAML + "data:\n  train: {format: csv, path: x.csv}\n"
-        #expect(specError(data) == "t.yaml:26:19: data.train.format: unknown data format 'csv' (expected one of: atis, conll, jsonl, pairs_jsonl, pairs_csv)")
+        let data = baseYAML + "data:\n  train: {format: xlsx, path: x.xlsx}\n"
+        #expect(specError(data) == "t.yaml:26:19: data.train.format: unknown data format 'xlsx' (expected one of: atis, conll, jsonl, csv, tsv, pairs_jsonl, pairs_csv)")
         #expect(specError(edited("  max_position_embeddings: 64", "  max_position_embeddings: 64\n  activation: swish")) ==
             "t.yaml:9:15: backbone.activation: unknown activation 'swish' (expected one of: gelu)")
     }

@@ -44,9 +44,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("anchor,positive\na,b,c\n", "c:2:1: 3 fields, but the header has 2"),
+        ("anchor,positive\na,b,c\n", "c:2:1: 3 fields, but the header has 2; quote a field that holds a comma"),
         ("anchor,other\na,b\n", #"c:1:1: the header has no column "positive" (it has "anchor", "other"); set the data source's columns:"#),
-        ("anchor,positive\n\"a,b\n", "c:2:1: a quoted field is not closed on this line (fields may not span lines)"),
+        ("anchor,positive\n\"a,b\n", "c:2:1: a quoted field opened on this line is never closed"),
         ("anchor,positive\na\"b,c\n", "c:2:1: a quote inside an unquoted field (column 2); quote the whole field and double the quote"),
         ("anchor,positive\n\"a\"x,c\n", "c:2:1: text after a closing quote (column 4); a quoted field must end at a comma"),
     ])

@@ -37,4 +37,15 @@ import Testing
         #expect(tags.labels.prefix(3) == ["O", "B-company", "B-facility"])
         #expect(sentences[0].words.prefix(3) == ["@paulwalk", "It", "'s"])
     }
+
+    /// Graphs/atis-wnut.yaml's split: 1,915 sentences train, the other 479 evaluate.
+    @Test(.enabled(if: DataTestSupport.hasAsset("wnut16/ner.txt")))
+    func wnutHoldoutOfAtisWNUT() throws {
+        let path = DataTestSupport.assetPath("wnut16/ner.txt")
+        let train = try TrainingData.read(DataSourceRef(format: .conll, path: path, split: .holdout(fraction: 0.2, seed: 7, part: .rest)))
+        let eval = try TrainingData.read(DataSourceRef(format: .conll, path: path, split: .holdout(fraction: 0.2, seed: 7, part: .holdout)))
+        #expect(train.count == 1915 && eval.count == 479)
+        let lines = { (e: [Example]) in Set(e.map(\.source.line)) }
+        #expect(lines(train).isDisjoint(with: lines(eval)) && lines(train).union(lines(eval)).count == 2394)
+    }
 }

@@ -81,7 +81,9 @@ struct PredictorTests {
         let primary = PrimaryHeads(heads)
         #expect(primary.label == "domain" && primary.tags == "ner")
         #expect(heads.map(primary.key(for:)) == ["intent", "tags", "sentiment", "pos"])
-        #expect(TrainingData.routing(labelHead: nil, tagHead: "pos", heads: heads) == ("domain", "pos"))
+        // The spec resolves a source's default heads; the plan's nil means no head.
+        #expect(TrainingData.routing(labelHead: nil, tagHead: "pos", heads: heads) == (nil, "pos"))
+        #expect(TrainingData.routing(labelHead: "domain", tagHead: "gone", heads: heads) == ("domain", nil))
         #expect(PrimaryHeads([]).label == nil && PrimaryHeads([]).tags == nil)
     }
 
