@@ -68,7 +68,7 @@ import Testing
         let predictions = try CLI.jsonLines(try String(contentsOf: out.appendingPathComponent("predictions.jsonl"), encoding: .utf8))
         #expect(predictions.count == 6)
         for p in predictions {
-            #expect(p["dataset"] as? String == "test.txt")
+            #expect(p["dataset"] as? String == "test")
             let h = try #require(p["heads"] as? [String: [String: Any]])
             #expect(h.keys.sorted() == ["intent", "slots"])
             #expect((p["words"] as? [String])?.count == (h["slots"]?["pred"] as? [String])?.count)

@@ -4,10 +4,10 @@ import MTSTCompiler
 /// Evaluation after each epoch: every head on the examples its sources route to it, the
 /// prediction lines, and embedding retention.
 extension Trainer {
-    /// The dataset name `predictions.jsonl` gives a data source: its file's base name. The one
-    /// place to change when sources get a `name:` key.
+    /// The dataset name `predictions.jsonl` gives a data source: its `name:`, else its file's
+    /// name without the extension.
     public static func datasetName(_ source: DataSourceRef) -> String {
-        URL(fileURLWithPath: source.path).lastPathComponent
+        source.datasetName
     }
 
     /// The heads an example's labels go to, from the source it was read from (`EncodedExample.task`).

@@ -23,7 +23,7 @@ import Testing
 
     static func spec(_ dir: URL, frozen: Bool = false, sampling: String = "round_robin") throws -> Plan {
         try conll("train.txt").write(to: dir.appendingPathComponent("ner-train.conll"), atomically: true, encoding: .utf8)
-        try conll("test.txt").write(to: dir.appendingPathComponent("ner-test.conll"), atomically: true, encoding: .utf8)
+        try conll("test").write(to: dir.appendingPathComponent("ner-test"), atomically: true, encoding: .utf8)
         let g = graphs.path
         let yaml = """
         name: two-taggers
@@ -81,7 +81,7 @@ import Testing
         #expect(metrics[1]["sentence_acc"] is Double, "the ATIS sentences carry intent and slots")
         // An outside scoring of predictions.jsonl, dataset by dataset, reproduces each head's F1.
         #expect(predictions.count == 12)
-        for (dataset, head) in [("test.txt", "slots"), ("ner-test.conll", "ner")] {
+        for (dataset, head) in [("test", "slots"), ("ner-test", "ner")] {
             let rows = predictions.filter { $0["dataset"] as? String == dataset }
             #expect(rows.count == 6)
             let scored = rows.compactMap { ($0["heads"] as? [String: [String: Any]])?[head] }
@@ -89,7 +89,7 @@ import Testing
             let score = SlotF1.score(gold: scored.map { $0["gold"] as? [String] ?? [] }, predicted: scored.map { $0["pred"] as? [String] ?? [] })
             #expect(abs(score.f1 * 100 - (heads[head]?["f1"] as? Double ?? -1)) < 1e-9, "\(head)")
         }
-        let ner = predictions.filter { $0["dataset"] as? String == "ner-test.conll" }
+        let ner = predictions.filter { $0["dataset"] as? String == "ner-test" }
         #expect(ner.allSatisfy { ($0["heads"] as? [String: Any])?.keys.sorted() == ["ner"] })
     }
 
@@ -98,8 +98,8 @@ import Testing
         let dir = try TrainerResumeTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (metrics, predictions) = try Self.run(try Self.spec(dir, sampling: "proportional"), dir.appendingPathComponent("run"), limit: 3)
-        #expect(predictions.filter { $0["dataset"] as? String == "test.txt" }.count == 3)
-        #expect(predictions.filter { $0["dataset"] as? String == "ner-test.conll" }.count == 3)
+        #expect(predictions.filter { $0["dataset"] as? String == "test" }.count == 3)
+        #expect(predictions.filter { $0["dataset"] as? String == "ner-test" }.count == 3)
         let heads = try #require(metrics[0]["heads"] as? [String: [String: Any]])
         #expect(heads["ner"]?["examples"] as? Int == 3 && heads["slots"]?["examples"] as? Int == 3)
     }
