@@ -12,6 +12,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Sentences per batch.") var batch: Int = 32
     @Option(help: "Tokens per sentence (including [CLS] and [SEP]).") var seq: Int = 32
     @Flag(help: "Time full training steps (forward, backward, AdamW) instead of inference.") var train = false
+    @Option(help: "With --train: time the training program of this gradual-unfreezing phase (0 = from epoch 0; compile lists them) instead of the full one.") var phase: Int?
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(help: "Print time per op kind.") var profile = false
     @Option(help: "Minimum measured seconds.") var seconds: Double = 5
@@ -22,6 +23,10 @@ struct Bench: ParsableCommand {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
         if let gemm, GemmBench.parse(gemm) == nil { throw ValidationError("--gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647") }
         if batch < 1 || seq < 2 { throw ValidationError("--batch must be ≥ 1 and --seq ≥ 2") }
+        if let phase {
+            if !train { throw ValidationError("--phase times a training phase: add --train") }
+            if phase < 0 { throw ValidationError("--phase must be ≥ 0") }
+        }
     }
 
     func run() throws {
@@ -36,7 +41,7 @@ struct Bench: ParsableCommand {
             return
         }
         guard let graph else { return }
-        let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, limits: memory.limits)
+        let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, phase: phase, limits: memory.limits)
         let r = try bench.measure(iterations: iterations, seconds: seconds, profile: profile)
         let mode = train ? "train" : "inference"
         let predicted = Double(r.predictedPeakBytes) / 1_048_576
@@ -44,6 +49,7 @@ struct Bench: ParsableCommand {
             var obj: [String: Any] = ["sentences_per_second": r.sentencesPerSecond, "peak_rss_mb": r.peakRSSMegabytes,
                                       "predicted_peak_mb": predicted, "batch": batch, "seq": seq,
                                       "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name]
+            if let phase { obj["phase"] = phase }
             if profile {
                 obj["profile"] = r.byOpKind.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
                 obj["phases"] = r.byPhase.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
@@ -52,7 +58,7 @@ struct Bench: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@",
-                         bench.model.plan.name, mode, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
+                         bench.model.plan.name, phase.map { "\(mode) phase \($0)" } ?? mode, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
                          r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name))
             if profile {
                 let total = r.byOpKind.reduce(0) { $0 + $1.1 }

@@ -24,6 +24,13 @@ enum Summary {
         out += "  arena (inference, \(plan.inference.graph.maxBatch)×\(plan.inference.graph.maxSeq)): \(megabytes(s.arenaBytes)) (naive sum \(megabytes(s.naiveBytes)))\n"
         if let t = plan.training {
             out += "  training: \(t.graph.opCount) ops (\(s.backwardOps) backward), arena (\(t.graph.maxBatch)×\(t.graph.maxSeq)): \(megabytes(s.arenaBytesTrain)) (naive sum \(megabytes(s.naiveBytesTrain)))\n"
+            if let phases = s.phases {
+                out += "  gradual unfreezing: \(phases.count) training programs, one per phase\n"
+                for (k, p) in phases.enumerated() {
+                    let last = k + 1 == phases.count
+                    out += "    phase \(k) from epoch \(p.fromEpoch): \(p.ops) ops (\(p.backwardOps) backward), arena \(megabytes(p.arenaBytesTrain))\(last ? " (the training program above)" : "")\n"
+                }
+            }
             let method = plan.optimizer.method
             out += "  optimizer: \(plan.update?.graph.count(of: method.updateOp) ?? 0) \(method.name == .adamw ? "AdamW" : "SGD") update nodes (\(s.updateOps) ops), clip \(plan.optimizer.clipNorm)\n"
         } else {
@@ -60,6 +67,9 @@ enum Summary {
             dict["arena_bytes_train"] = s.arenaBytesTrain
             dict["naive_bytes_train"] = s.naiveBytesTrain
             dict["update_ops"] = s.updateOps
+            if let phases = s.phases {
+                dict["phases"] = phases.map { ["from_epoch": $0.fromEpoch, "backward_ops": $0.backwardOps, "arena_bytes_train": $0.arenaBytesTrain] }
+            }
         }
         let data = (try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

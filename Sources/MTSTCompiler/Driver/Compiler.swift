@@ -44,6 +44,7 @@ public enum Compiler {
             }
             training = t
         }
+        let phases = try training.flatMap { try ProgramBuilder.phases(spec, model, training: $0, options: options) }
         let params = inference.0.graph.params
         try inputs.checkWeights(params)
         let update = try training.map { t in
@@ -61,11 +62,13 @@ public enum Compiler {
         let data = spec.data.map { d in DataConfig(train: d.train.map(ref), eval: d.eval.map(ref)) }
         var tokenizer = TokenizerRef(vocab: inputs.vocab, lowercase: spec.tokenizer.lowercase, maxLength: spec.tokenizer.maxLength)
         tokenizer.specials = spec.backbone.architecture.tokenizer.specials
-        let plan = Plan(name: spec.name, specPath: spec.path, model: model,
+        var plan = Plan(name: spec.name, specPath: spec.path, model: model,
                         tokenizer: tokenizer,
                         weights: inputs.weights, params: params, inference: inference.0, training: training?.0, update: update,
                         optimizer: optimizer, trainingLoop: loop, data: data,
                         stats: CompileStats(inference: inference, training: training, update: update, trains: wantsTraining))
+        plan.phases = phases?.0
+        plan.stats.phases = phases?.1
         try MemoryBudget.checkPlan(spec, plan, limits: options.limits)
         // What a loader will verify holds for every plan compile writes.
         do {

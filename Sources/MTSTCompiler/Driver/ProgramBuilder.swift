@@ -1,13 +1,15 @@
 /// Lowers one program of a spec and runs the pass pipeline over it; builds the optimizer's
 /// update program over the final parameter table.
 public enum ProgramBuilder {
+    /// `phaseEpoch`: the training program of the gradual-unfreezing phase that starts there.
     static func program(_ spec: Spec, _ model: ModelConfig, mode: Lowering.Mode, maxSeq: Int,
-                        options: Compiler.Options) throws -> (Program, PassContext) {
+                        options: Compiler.Options, phaseEpoch: Int? = nil) throws -> (Program, PassContext) {
         do {
             var graph = try Lowering.lower(model, mode: mode, maxBatch: spec.compile.maxBatch, maxSeq: maxSeq)
             try applySettings(spec, &graph)
-            let context = try Pipeline.run(&graph, mode: mode) { pass, g in
-                if pass == options.dumpAfter { options.dump("# \(mode.rawValue) graph after \(pass)\n" + g.dump()) }
+            let label = phaseEpoch.map { "training phase from epoch \($0)" } ?? mode.rawValue
+            let context = try Pipeline.run(&graph, mode: mode, phaseEpoch: phaseEpoch) { pass, g in
+                if pass == options.dumpAfter { options.dump("# \(label) graph after \(pass)\n" + g.dump()) }
             }
             guard let arena = context.arena else { throw CompileError.file(spec.path, "internal: no arena plan") }
             return (Program(graph: graph, arena: arena), context)

@@ -2,6 +2,9 @@
 /// topological order. Only nodes on a path from a trainable parameter to the loss are
 /// differentiated, so frozen layers get no gradient nodes and the backward graph stops above them.
 /// Each trainable parameter's gradient ends in a `gradAccumulate` into its gradient buffer.
+/// In a gradual-unfreezing phase (`PassContext.phaseEpoch`) only the parameters that train in
+/// that epoch count as trainable, so the backward graph also stops above the layers that are
+/// still waiting; a phase in which nothing trains yet keeps the loss and gets no backward graph.
 struct AutodiffPass: Pass {
     var name: String { "autodiff" }
 
@@ -10,12 +13,16 @@ struct AutodiffPass: Pass {
         var requires = Array(repeating: false, count: graph.nodes.count)
         for node in graph.nodes {
             if node.kind.def.isParameter, let p = node.attrs.param {
-                requires[node.id] = graph.params[p].trains
+                let setting = graph.params[p].setting
+                requires[node.id] = context.phaseEpoch.map { setting.trains(inEpoch: $0) } ?? setting.trains
             } else if node.kind.def.isDifferentiable {
                 requires[node.id] = node.inputs.contains { requires[$0.node] }
             }
         }
-        guard requires[loss] else { throw CompileError.nothingToTrain("every parameter is frozen") }
+        guard requires[loss] else {
+            if context.phaseEpoch != nil { return }
+            throw CompileError.nothingToTrain("every parameter is frozen")
+        }
         let seed = try graph.add(.constant, [], attrs: .constant(value: 1), name: "loss.grad_seed", phase: .backward)
         let grads = try Self.backward(&graph, from: loss, seed: seed, requires: requires)
         for (id, grad) in grads.sorted(by: { $0.key < $1.key }) where graph[id].kind.def.isParameter {

@@ -13,6 +13,10 @@ public struct PassContext: Sendable {
     public var opsBeforeFusion = 0
     public var backwardOps = 0
     public var arena: ArenaLayout?
+    /// A gradual-unfreezing phase's first epoch: autodiff builds gradients only toward the
+    /// parameters that train in that epoch (`ParamSetting.trains(inEpoch:)`). nil: every
+    /// parameter that ever trains (the full training program).
+    public var phaseEpoch: Int?
 
     public init(mode: Lowering.Mode) { self.mode = mode }
 

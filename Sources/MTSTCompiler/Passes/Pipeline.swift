@@ -34,9 +34,11 @@ public enum Pipeline {
     }
 
     /// Runs every pass; `observe` sees the graph after each (for `--dump-after`).
-    public static func run(_ graph: inout Graph, mode: Lowering.Mode, passes list: [any Pass]? = nil,
+    /// `phaseEpoch`: build the backward graph of the gradual-unfreezing phase starting at that epoch.
+    public static func run(_ graph: inout Graph, mode: Lowering.Mode, passes list: [any Pass]? = nil, phaseEpoch: Int? = nil,
                            observe: (String, Graph) -> Void = { _, _ in }) throws -> PassContext {
         var context = PassContext(mode: mode)
+        context.phaseEpoch = phaseEpoch
         observe("lower", graph)
         for pass in list ?? passes(for: mode) {
             try pass.run(&graph, &context)

@@ -51,11 +51,12 @@ public struct MemoryEstimate: Sendable, Equatable {
     public static let runtimeBase = 26 << 20
     public static let tokenizerBytesPerEntry = 112
 
-    /// At the plan's maxima: the training program and the evaluation (inference) program when
-    /// the plan trains, the inference program alone otherwise.
+    /// At the plan's maxima: the training programs (every gradual-unfreezing phase) and the
+    /// evaluation (inference) program when the plan trains, the inference program alone otherwise.
     public static func atMaxima(_ plan: Plan) -> MemoryEstimate? {
         var runs = [Run(plan.inference, batch: plan.inference.graph.maxBatch, seq: plan.inference.graph.maxSeq)]
-        if let t = plan.training { runs.append(Run(t, batch: t.graph.maxBatch, seq: t.graph.maxSeq)) }
+        // Every phase's program shares the one arena, so the pages any of them touch count.
+        for (_, t) in plan.trainingPhases { runs.append(Run(t, batch: t.graph.maxBatch, seq: t.graph.maxSeq)) }
         return predict(plan, runs: runs)
     }
 

@@ -18,7 +18,11 @@ public struct Plan: Codable, Sendable {
     ///    optimizer payload with the method and state slot), multi-output nodes (`extraShapes`,
     ///    `arena.extraOffsets`/`extraSizes`, inputs `[node, output]`: LayerNorm's row mean and
     ///    1/σ), and `accumulatesInto` instead of `attrs.accumulatesGrad` + `attrs.param`.
-    public static let formatVersion: UInt32 = 3
+    /// 4: `phases` (gradual unfreezing: one training program per phase before the last) and
+    ///    `stats.phases`; both absent when the spec has no gradual unfreezing, so such a plan's
+    ///    payload is the same as in version 3. Version 3 plans of gradually unfrozen specs would
+    ///    run the full backward pass from epoch 0, so they are refused and recompiled.
+    public static let formatVersion: UInt32 = 4
 
     public var name: String
     public var specPath: String
@@ -30,6 +34,9 @@ public struct Plan: Codable, Sendable {
     public var training: Program?
     /// Optimizer update nodes, run once per optimizer step (present with `training`).
     public var update: Program?
+    /// The training programs of the gradual-unfreezing phases before the last (`training`);
+    /// nil without gradual unfreezing.
+    public var phases: TrainingPhases?
     public var optimizer: OptimizerConfig
     public var trainingLoop: TrainingLoopConfig
     public var data: DataConfig?
@@ -170,6 +177,8 @@ public struct CompileStats: Codable, Sendable, Equatable {
     public var naiveBytes = 0
     public var arenaBytesTrain = 0
     public var naiveBytesTrain = 0
+    /// Every gradual-unfreezing phase, the last (the `training` program) included; nil without.
+    public var phases: [PhaseStats]?
     public var trainableParams = 0
     public var frozenParams = 0
     public init() {}

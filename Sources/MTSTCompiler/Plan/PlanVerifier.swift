@@ -46,6 +46,7 @@ public struct PlanVerifier {
         } else if plan.update != nil {
             throw Unsafe("update is present without a training program")
         }
+        try checkPhases()
         try checkMemory()
     }
 

@@ -8,6 +8,8 @@ public final class Benchmark {
     public let batch: Int
     public let seq: Int
     let train: Bool
+    /// The gradual-unfreezing phase whose training program is timed; nil: the full program.
+    public let phase: Int?
     var seed: UInt64 = 1
 
     /// What `measure` found.
@@ -24,44 +26,56 @@ public final class Benchmark {
     }
 
     /// Reads the plan at `path`, refuses sizes it cannot run (naming the plan), and loads its model.
-    public static func load(planPath path: String, batch: Int, seq: Int, train: Bool, limits: PlanLimits) throws -> Benchmark {
+    public static func load(planPath path: String, batch: Int, seq: Int, train: Bool, phase: Int? = nil,
+                            limits: PlanLimits) throws -> Benchmark {
         let plan = try PlanCodec.read(path: path, limits: limits)
         let checked: Plan
         do {
-            checked = try check(plan, batch: batch, seq: seq, train: train, limits: limits)
+            checked = try check(plan, batch: batch, seq: seq, train: train, phase: phase, limits: limits)
         } catch let error as UserFacingError {
             throw RuntimeError.plan(path, error)
         }
-        return try Benchmark(model: try Model(plan: checked), batch: batch, seq: seq, train: train)
+        return try Benchmark(model: try Model(plan: checked), batch: batch, seq: seq, train: train, phase: phase)
+    }
+
+    /// The program a benchmark runs: inference, the full training program, or a phase's.
+    static func program(_ plan: Plan, train: Bool, phase: Int?) throws -> Program {
+        guard train else { return plan.inference }
+        let phases = plan.trainingPhases
+        guard let full = phases.last?.program else { throw BenchError.noTraining }
+        guard let phase else { return full }
+        guard phases.indices.contains(phase) else { throw BenchError.noPhase(phase, count: phases.count) }
+        return phases[phase].program
     }
 
     /// The memory a benchmark of `batch` sentences of `seq` tokens is predicted to need.
-    public static func estimate(_ plan: Plan, batch: Int, seq: Int, train: Bool) -> MemoryEstimate? {
-        guard let program = train ? plan.training : plan.inference else { return nil }
+    public static func estimate(_ plan: Plan, batch: Int, seq: Int, train: Bool, phase: Int? = nil) -> MemoryEstimate? {
+        guard let program = try? program(plan, train: train, phase: phase) else { return nil }
         return MemoryEstimate.predict(plan, runs: [MemoryEstimate.Run(program, batch: batch, seq: seq)])
     }
 
     /// Refuses sizes past the plan's maxima or the memory limit before anything is allocated.
-    public static func check(_ plan: Plan, batch: Int, seq: Int, train: Bool, limits: PlanLimits) throws -> Plan {
-        guard let program = train ? plan.training : plan.inference else { throw BenchError.noTraining }
-        let g = program.graph
+    public static func check(_ plan: Plan, batch: Int, seq: Int, train: Bool, phase: Int? = nil, limits: PlanLimits) throws -> Plan {
+        let g = try program(plan, train: train, phase: phase).graph
         guard batch >= 1, seq >= 1, batch <= g.maxBatch, seq <= g.maxSeq else {
             throw ExecutorError.batchTooLarge(batch: batch, seq: seq, maxBatch: g.maxBatch, maxSeq: g.maxSeq)
         }
-        if let e = estimate(plan, batch: batch, seq: seq, train: train), e.peak > limits.maxMemory {
+        if let e = estimate(plan, batch: batch, seq: seq, train: train, phase: phase), e.peak > limits.maxMemory {
             throw BenchError.memory(needed: e.peak, limit: limits.maxMemory, breakdown: e.breakdown)
         }
         return plan
     }
 
-    public init(model: Model, batch: Int, seq: Int, train: Bool) throws {
+    public init(model: Model, batch: Int, seq: Int, train: Bool, phase: Int? = nil) throws {
         self.model = model
         self.batch = batch
         self.seq = seq
         self.train = train
-        let checked = train ? model.training : model.inference
-        guard let checked else { throw BenchError.noTraining }
-        try checked.setShape(batch: batch, seq: seq)
+        self.phase = phase
+        _ = try Benchmark.program(model.plan, train: train, phase: phase)
+        let executor = train ? phase.map { model.phaseExecutors[$0] } ?? model.training : model.inference
+        guard let executor else { throw BenchError.noTraining }
+        try executor.setShape(batch: batch, seq: seq)
         var rng = SplitMix64(seed: 42)
         // Ordinary word pieces: past BERT's special and unused entries when the vocabulary has
         // them, and always inside both the tokenizer's and the embedding table's range.
@@ -72,13 +86,6 @@ public final class Benchmark {
                 + [model.tokenizer.vocabulary.sepId]
         }
         let tokens = TokenBatch(sequences: ids, rows: Array(0..<batch))
-        let executor: Executor
-        if train {
-            guard let t = model.training else { throw BenchError.noTraining }
-            executor = t
-        } else {
-            executor = model.inference
-        }
         try tokens.feed(executor)
         if train {
             for head in model.plan.model.taskHeads {
@@ -103,7 +110,7 @@ public final class Benchmark {
     public func step() throws {
         seed &+= 1
         if train {
-            try model.trainStep(seed: seed)
+            try model.trainStep(seed: seed, phase: phase)
         } else {
             model.inference.run(seed: seed)
         }
@@ -116,7 +123,7 @@ public final class Benchmark {
         try step()
         if profile { executors.forEach { $0.profile = [:] } }
         let measured = try TimedLoop.run(iterations: iterations, seconds: seconds, step)
-        let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train)?.peak ?? 0
+        let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train, phase: phase)?.peak ?? 0
         var result = Result(iterations: measured.iterations, seconds: measured.seconds,
                             sentencesPerSecond: Double(batch * measured.iterations) / measured.seconds,
                             peakRSSMegabytes: ResourceUsage.peakRSSMegabytes(), predictedPeakBytes: predicted)
@@ -150,10 +157,13 @@ public final class Benchmark {
 
 public enum BenchError: UserFacingError {
     case noTraining
+    case noPhase(Int, count: Int)
     case memory(needed: Int, limit: Int, breakdown: String)
     public var description: String {
         switch self {
         case .noTraining: "the plan has no training program (add data.train to the spec, or leave out --train)"
+        case let .noPhase(phase, count):
+            "--phase \(phase): the plan has \(count == 1 ? "one training phase (0)" : "\(count) training phases (0–\(count - 1))"); gradual unfreezing makes one per distinct train_from_epoch"
         case let .memory(needed, limit, breakdown):
             "this benchmark needs \(PlanLimits.format(needed)) (\(breakdown)), over --max-memory \(PlanLimits.format(limit))"
         }

@@ -25,6 +25,8 @@ public final class Model {
     public let arena: AlignedBuffer
     public let inference: Executor
     public let training: Executor?
+    /// One executor per gradual-unfreezing phase, as `plan.trainingPhases` (the last is `training`).
+    public let phaseExecutors: [Executor]
     public let optimizer: Optimizer
     /// Seconds spent in optimizer updates while profiling.
     public var optimizerSeconds: Double?
@@ -52,12 +54,13 @@ public final class Model {
         } else {
             store.initialize(seed: plan.model.initSeed)
         }
-        let bytes = max(plan.inference.arena.bytes, plan.training?.arena.bytes ?? 0)
+        let bytes = ([plan.inference] + plan.trainingPhases.map(\.program)).map(\.arena.bytes).max() ?? 0
         let arena = try AlignedBuffer(count: (bytes + 3) / 4)
         let store = self.store
         self.arena = arena
         inference = Executor(program: plan.inference, store: store, arena: arena)
         training = plan.training.map { Executor(program: $0, store: store, arena: arena) }
+        phaseExecutors = Model.phaseExecutors(plan, full: training, store: store, arena: arena)
         optimizer = try Optimizer(store: store, config: plan.optimizer, program: plan.update)
     }
 

@@ -179,7 +179,7 @@ public final class Trainer {
                 seq = max(seq, lengths.max() ?? 1)
             }
         }
-        var runs = [MemoryEstimate.Run(training, batch: batchSize, seq: seq, tokens: tokens)]
+        var runs = plan.trainingPhases.map { MemoryEstimate.Run($0.program, batch: batchSize, seq: seq, tokens: tokens) }
         let evalBatches = TokenBatch.buckets(eval.map(\.ids), maxBatch: plan.inference.graph.maxBatch)
         if let most = evalBatches.map(\.tokens).max() {
             runs.append(MemoryEstimate.Run(plan.inference, batch: evalBatches.map(\.batch).max() ?? 1,

@@ -31,7 +31,8 @@ struct Session {
     }
 
     let trainer: Trainer
-    let executor: Executor
+    /// The training program of the current epoch's gradual-unfreezing phase.
+    var executor: Executor
     let epochs: Int
     let limit: Int?
     let planSHA256: String
@@ -78,6 +79,8 @@ struct Session {
         var lastReport: EvaluationReport?
         for epoch in position.epoch..<epochs {
             let batches = Self.batches(epoch: epoch, train: train.map(\.1), loop: plan.trainingLoop)
+            executor = model.trainingExecutor(epoch: epoch) ?? executor
+            executor.checkNumerics = trainer.checkNumerics
             let start = Date()
             trainer.progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
             for m in position.step..<microBatches {

@@ -42,6 +42,12 @@ import Testing
         #expect(byPath["backbone.layers[3].ffn.output.weight"]?.setting.trainFromEpoch == 1)
         #expect(byPath["backbone.layers[2].ffn.output.weight"]?.setting.trainFromEpoch == 2)
         #expect(byPath["backbone.layers[5].ffn.output.weight"]?.setting.trainFromEpoch == 0)
+        // One training program per phase; before a layer unfreezes, its backward pass is not built.
+        let phases = try #require(layered.stats.phases)
+        #expect(phases.map(\.fromEpoch) == [0, 1, 2])
+        #expect(phases[0].backwardOps < phases[1].backwardOps && phases[1].backwardOps < phases[2].backwardOps)
+        #expect(phases[2].backwardOps == layered.stats.backwardOps && phases[0].arenaBytesTrain < phases[2].arenaBytesTrain)
+        #expect(full.stats.phases == nil && frozen.stats.phases == nil)
 
         // Layer-wise decay: base 5e-5, 0.95 per layer downward, heads at the base rate.
         let lr = Dictionary(uniqueKeysWithValues: lw.params.map { ($0.path, $0.setting.lr) })
