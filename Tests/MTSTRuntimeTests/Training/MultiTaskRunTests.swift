@@ -23,7 +23,7 @@ import Testing
 
     static func spec(_ dir: URL, frozen: Bool = false, sampling: String = "round_robin") throws -> Plan {
         try conll("train.txt").write(to: dir.appendingPathComponent("ner-train.conll"), atomically: true, encoding: .utf8)
-        try conll("test").write(to: dir.appendingPathComponent("ner-test"), atomically: true, encoding: .utf8)
+        try conll("test.txt").write(to: dir.appendingPathComponent("ner-test.conll"), atomically: true, encoding: .utf8)
         let g = graphs.path
         let yaml = """
         name: two-taggers
