@@ -15,6 +15,7 @@ enum Summary {
             out += "  head \(h.name): \(h.kind.rawValue), \(shape), loss weight \(h.lossWeight)\n"
         }
         out += "  weights: \(plan.weights?.path ?? "random init (init_seed \(plan.model.initSeed))")\n"
+        for w in plan.headWeights ?? [] { out += "  weights of head \(w.head): \(w.file.path)\n" }
         out += "  parameters: \(s.trainableParams) trainable, \(s.frozenParams) frozen\n"
         for g in ParamGroupSummary.groups(plan.params) {
             out += "    \(g.label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(g.tensors).leftPadSpaces(4)) tensors \(String(g.values).leftPadSpaces(10)) values  lr \(g.lrText)  wd \(g.weightDecayText)  \(g.stateText)\n"

@@ -9,6 +9,8 @@ public struct CompileInputs {
     /// runtime may fill the checksums in after compiling, once every cheaper check has passed).
     public var vocab: FileRef
     public var weights: FileRef?
+    /// `heads.<name>.weights`, in the spec's head order.
+    public var headWeights: [HeadWeights] = []
     /// Checks the weights file against the final parameter table (names, shapes, dtypes), so a
     /// mismatch is reported at compile time; the runtime knows the file format.
     public var checkWeights: ([ParamEntry]) throws -> Void

@@ -22,13 +22,18 @@ public struct Plan: Codable, Sendable {
     ///    `stats.phases`; both absent when the spec has no gradual unfreezing, so such a plan's
     ///    payload is the same as in version 3. Version 3 plans of gradually unfrozen specs would
     ///    run the full backward pass from epoch 0, so they are refused and recompiled.
-    public static let formatVersion: UInt32 = 4
+    /// 5: `headWeights` (heads that start from a trained file, `heads.<name>.weights`); absent
+    ///    when no head has one. A version 4 reader would ignore it and start such a head from
+    ///    its random init without a word, hence the new version.
+    public static let formatVersion: UInt32 = 5
 
     public var name: String
     public var specPath: String
     public var model: ModelConfig
     public var tokenizer: TokenizerRef
     public var weights: FileRef?
+    /// Heads whose initial values come from a file, in the spec's head order; nil when none do.
+    public var headWeights: [HeadWeights]?
     public var params: [ParamEntry]
     public var inference: Program
     public var training: Program?

@@ -32,6 +32,7 @@ public struct PlanVerifier {
 
     mutating func run() throws(Unsafe) {
         try checkModel()
+        try checkHeadWeights()
         layout = try checkParams()
         try checkProgram("inference", plan.inference)
         try checkHeads("inference", plan.inference, training: false)
@@ -52,6 +53,16 @@ public struct PlanVerifier {
 
     static func range(_ value: Int, _ bounds: ClosedRange<Int>, _ field: String) throws(Unsafe) {
         guard bounds.contains(value) else { throw Unsafe("\(field) = \(value) is out of range (\(bounds.lowerBound)...\(bounds.upperBound))") }
+    }
+
+    /// Each entry names a head with parameters, at most once: the loader takes its tensors by that name.
+    func checkHeadWeights() throws(Unsafe) {
+        var seen = Set<String>()
+        for (i, w) in (plan.headWeights ?? []).enumerated() {
+            guard plan.model.taskHeads.contains(where: { $0.name == w.head && $0.predicts }), seen.insert(w.head).inserted else {
+                throw Unsafe("headWeights[\(i)].head = \(w.head.escapingControlCharacters) is not a head with parameters, or is listed twice")
+            }
+        }
     }
 
     func checkModel() throws(Unsafe) {

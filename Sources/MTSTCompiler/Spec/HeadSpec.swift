@@ -43,7 +43,12 @@ public struct HeadSpec: Sendable {
     /// softmax: its loss is the sentence's negative log-likelihood and decoding is Viterbi.
     public var crf = false
 
-    static let keys = ["type", "input", "dropout", "labels", "crf", "scale"]
+    /// `weights`: a safetensors file (a run's `heads.safetensors` or `checkpoint.safetensors`)
+    /// whose tensors `heads.<name>.*` the head starts from instead of its seeded init; resolved
+    /// against the spec's directory. The file's label list for the head must be the plan's.
+    public var weights: Located<String>?
+
+    static let keys = ["type", "input", "dropout", "labels", "crf", "scale", "weights"]
 }
 
 extension HeadSpec {
@@ -52,7 +57,8 @@ extension HeadSpec {
         return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
     }
 
-    static func decode(name: String, keyLocation: SourceLocation, field: Field, hiddenSize: Int) throws(SpecError) -> HeadSpec {
+    static func decode(name: String, keyLocation: SourceLocation, field: Field, hiddenSize: Int,
+                       specPath: String) throws(SpecError) -> HeadSpec {
         guard isValidName(name) else {
             throw .badValue(at: keyLocation, keyPath: field.keyPath,
                             message: "head names must match [a-z_][a-z0-9_]* (they become parameter paths heads.<name>.weight)")
@@ -62,6 +68,9 @@ extension HeadSpec {
         var head = HeadSpec(name: name, kind: kind, dropout: 0.1, labels: .fromData, lossWeight: 1, location: keyLocation)
         head.input = kind == .tagging ? .tokens : .embedding
         if kind == .contrastive {
+            if let f = map.optional("weights") {
+                throw f.bad("a contrastive head has no parameters to load: it is a loss on the sentence embedding")
+            }
             for key in ["dropout", "labels"] {
                 if let f = map.optional(key) {
                     throw f.bad("a contrastive head has no \(key): it trains the sentence embedding from (anchor, positive) pairs, with no classifier")
@@ -96,6 +105,9 @@ extension HeadSpec {
         }
         if let dropout = map.optional("dropout") { head.dropout = Float(try dropout.unitInterval()) }
         if let labels = map.optional("labels") { head.labels = try decodeLabels(labels) }
+        head.weights = try map.optional("weights").map { f throws(SpecError) in
+            f.located(SpecPaths.resolve(try f.string(), relativeTo: specPath))
+        }
         return head
     }
 

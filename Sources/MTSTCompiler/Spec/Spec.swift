@@ -64,12 +64,13 @@ public struct Spec: Sendable {
         return try SpecDecoding.decode(root, path: path)
     }
 
-    /// Checks that the files the spec names exist: the vocab, the weights if any, and (when
+    /// Checks that the files the spec names exist: the vocab, the backbone's and heads' weights if any, and (when
     /// `includeData`) every data source. Parsing does not, so a spec can be compiled on a
     /// machine without the assets.
     public func checkFilesExist(includeData: Bool = true) throws(SpecError) {
         var files: [Located<String>] = [tokenizer.vocab]
         if let weights = backbone.weights { files.append(weights) }
+        files += heads.compactMap(\.weights)
         if includeData, let data {
             files += (data.train + data.eval).map(\.path)
         }

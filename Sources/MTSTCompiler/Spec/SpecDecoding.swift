@@ -24,7 +24,7 @@ enum SpecDecoding {
         var heads: [HeadSpec] = []
         for entry in try map.optional("heads")?.namedEntries() ?? [] {
             heads.append(try HeadSpec.decode(name: entry.key, keyLocation: entry.keyLocation, field: entry.field,
-                                             hiddenSize: backbone.hiddenSize))
+                                             hiddenSize: backbone.hiddenSize, specPath: path))
         }
         for entry in try map.optional("losses")?.namedEntries() ?? [] {
             guard let index = heads.firstIndex(where: { $0.name == entry.key }) else {

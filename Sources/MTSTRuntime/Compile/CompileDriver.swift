@@ -29,18 +29,37 @@ public enum CompileDriver {
         try spec.checkFilesExist(includeData: false)
         let vocabulary = try Vocabulary(contentsOfFile: spec.tokenizer.vocab.value, specials: spec.backbone.architecture.tokenizer.specials)
         let labels = try TrainingData.labelSources(spec).labels
-        let inputs = CompileInputs(
+        var inputs = CompileInputs(
             vocabularySize: vocabulary.count, labels: labels,
             vocab: FileRef(path: Compiler.absolute(spec.tokenizer.vocab.value), sha256: ""),
             weights: spec.backbone.weights.map { FileRef(path: Compiler.absolute($0.value), sha256: "") },
             checkWeights: { params in try spec.backbone.weights.map { try checkWeights($0, params: params, backbone: spec.backbone.architecture) } })
+        let headFiles = spec.heads.compactMap { h in h.weights.map { (head: h.name, file: $0) } }
+        inputs.headWeights = headFiles.map { HeadWeights(head: $0.head, file: FileRef(path: Compiler.absolute($0.file.value), sha256: "")) }
         var plan = try Compiler.compile(spec, inputs: inputs, options: compilerOptions)
+        try checkHeadWeights(plan, files: headFiles.map { $0.file })
         // Hashing reads the whole weights file: it comes after every check, which read headers only.
         if options.checksums {
             plan.tokenizer.vocab.sha256 = try FileDigest.sha256(path: spec.tokenizer.vocab.value)
             if let weights = spec.backbone.weights { plan.weights?.sha256 = try FileDigest.sha256(path: weights.value) }
+            for (i, file) in headFiles.enumerated() { plan.headWeights?[i].file.sha256 = try FileDigest.sha256(path: file.file.value) }
         }
         return plan
+    }
+
+    /// Each `heads.<name>.weights` file against the compiled plan: the head's tensors (names,
+    /// shapes, dtypes) from the header, and its label list, which for `labels: from_data` is
+    /// known only now. A mismatch points at the spec key.
+    static func checkHeadWeights(_ plan: Plan, files: [Located<String>]) throws {
+        for (recorded, file) in zip(plan.headWeights ?? [], files) {
+            // Read and named by the spec's path, as `backbone.weights` is; the plan keeps it absolute.
+            let weights = HeadWeights(head: recorded.head, file: FileRef(path: file.value, sha256: ""))
+            do {
+                try HeadWeightsFile.check(weights, params: plan.params, heads: plan.model.taskHeads)
+            } catch let error as any UserFacingError {
+                throw CompileError.located(file.location, "\(file.keyPath): \(error.description)")
+            }
+        }
     }
 
     /// Every tensor the model takes from the weights file must be there with a float dtype and

@@ -4,12 +4,15 @@ import MTSTCompiler
 public enum ModelError: UserFacingError {
     case fileChanged(String, what: String)
     case missingFile(String, what: String)
+    case missingHeadWeights(String, head: String)
     case vocabularyTooLarge(String, tokens: Int, rows: Int)
 
     public var description: String {
         switch self {
         case let .fileChanged(path, what): "\(path): \(what) changed since the plan was compiled (checksum differs); recompile the spec"
         case let .missingFile(path, what): "\(path): \(what) not found; run Scripts/fetch-assets.sh to fetch the assets"
+        case let .missingHeadWeights(path, head):
+            "\(path): not found; head \(head) starts from this file (heads.\(head).weights): restore it or remove the key and recompile"
         case let .vocabularyTooLarge(path, tokens, rows):
             "\(path): \(tokens) tokens, but backbone.vocab_size is \(rows): every token id needs an embedding row"
         }
@@ -53,6 +56,14 @@ public final class Model {
             }
         } else {
             store.initialize(seed: plan.model.initSeed)
+        }
+        // Heads given their own file start from it, over the seeded init or a checkpoint's heads.
+        for weights in plan.headWeights ?? [] {
+            guard FileManager.default.fileExists(atPath: weights.file.path) else {
+                throw ModelError.missingHeadWeights(weights.file.path, head: weights.head)
+            }
+            try Model.check(weights.file, what: "the weights of head \(weights.head)", verify: verifyChecksums)
+            try HeadWeightsFile.load(weights, plan: plan, into: store)
         }
         let bytes = ([plan.inference] + plan.trainingPhases.map(\.program)).map(\.arena.bytes).max() ?? 0
         let arena = try AlignedBuffer(count: (bytes + 3) / 4)

@@ -17,6 +17,12 @@ extension SafeTensorFile {
     /// `read` would: offsets inside the file, sizes matching shapes, no overlaps), so compile can
     /// check a multi-gigabyte checkpoint against the spec in milliseconds.
     public static func readHeader(path: String) throws(SafeTensorsError) -> [String: SafeTensorInfo] {
+        try readHeaderAndMetadata(path: path).tensors
+    }
+
+    /// `readHeader` plus the header's `__metadata__` (where mtstc keeps the label lists).
+    public static func readHeaderAndMetadata(path: String) throws(SafeTensorsError)
+        -> (tensors: [String: SafeTensorInfo], metadata: [String: String]) {
         let file: (fd: Int32, size: Int)
         do {
             file = try InputFile.openRegular(path)
@@ -41,6 +47,6 @@ extension SafeTensorFile {
         for entry in layout.entries {
             infos[entry.name] = SafeTensorInfo(shape: entry.shape, dtype: entry.dtype)
         }
-        return infos
+        return (infos, layout.metadata)
     }
 }

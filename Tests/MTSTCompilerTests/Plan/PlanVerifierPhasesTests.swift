@@ -91,7 +91,7 @@ import Testing
             _ = try PlanCodec.decode(bytes, path: "p.plan")
             Issue.record("a version 3 plan was accepted")
         } catch {
-            #expect("\(error)" == "p.plan: plan format version 3, this mtstc reads version 4; recompile the spec")
+            #expect("\(error)" == "p.plan: plan format version 3, this mtstc reads version \(Plan.formatVersion); recompile the spec")
         }
     }
 }

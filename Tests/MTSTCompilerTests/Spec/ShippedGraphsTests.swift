@@ -25,7 +25,9 @@ import Testing
 
     @Test func allShippedSpecsAreListed() {
         #expect(Self.graphFiles == [
-            "atis-wnut.yaml", "bert-base.yaml", "contrastive.yaml", "multitask-crf.yaml", "multitask.yaml",
+            "atis-wnut.yaml", "bert-base.yaml", "contrastive.yaml",
+            "experiments/frozen-slot-head-both-losses.yaml", "experiments/frozen-slot-head-intent-only.yaml",
+            "multitask-crf.yaml", "multitask.yaml",
             "single/atis-intent.yaml", "single/wnut.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
             "strategies/full-finetuning.yaml", "strategies/intent-head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml",
             "strategies/slot-head-frozen.yaml", "strategies/two-stage.yaml", "tiny-contrastive.yaml",
@@ -68,6 +70,21 @@ import Testing
         #expect(spec.data?.train.first?.path.value.hasSuffix("/Assets/atis/train_dev") == true)
         #expect(spec.data?.eval.first?.path.value.hasSuffix("/Assets/atis/test") == true)
         #expect(spec.compile == CompileOptions(maxBatch: 32, maxSeq: 64))
+    }
+
+    /// The frozen-head experiment's stage-2 specs start from stage 1's files, freeze the slot
+    /// head, and differ from each other only in the slot loss.
+    @Test func frozenHeadExperiment() throws {
+        let plain = try Self.parseShipped("multitask.yaml")
+        for (name, slotLoss) in [("frozen-slot-head-intent-only", Float(0)), ("frozen-slot-head-both-losses", 1)] {
+            let spec = try Self.parseShipped("experiments/\(name).yaml")
+            #expect(spec.name == name)
+            #expect(spec.backbone.weights?.value.hasSuffix("/runs/frozen-head/stage1/model.safetensors") == true)
+            #expect(spec.heads.allSatisfy { $0.weights?.value.hasSuffix("/runs/frozen-head/stage1/heads.safetensors") == true })
+            #expect(spec.heads.map(\.lossWeight) == [1, slotLoss])
+            #expect(spec.paramSettings.filter { $0.value.frozen }.keys.sorted() == ["heads.slots.bias", "heads.slots.weight"])
+            #expect(spec.training == plain.training && spec.compile == plain.compile && spec.optimizer.lr == plain.optimizer.lr)
+        }
     }
 
     /// multitask-crf.yaml is multitask.yaml with a CRF slot head and one rule for the CRF's scores.

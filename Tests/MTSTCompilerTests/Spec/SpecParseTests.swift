@@ -122,6 +122,29 @@ import Testing
         #expect(error?.description == "\(dir)/t.yaml:26:31: data.train.path: \(dir)/missing.txt does not exist")
     }
 
+    /// `heads.<name>.weights` resolves against the spec like `backbone.weights`, keeps its
+    /// position, is one of the files compile needs, and a contrastive head has none.
+    @Test func headWeights() throws {
+        let dir = try makeTempDirectory()
+        try "[PAD]\n".write(toFile: "\(dir)/vocab.txt", atomically: true, encoding: .utf8)
+        let yaml = edited("    labels: [a, b, c]\n", "    labels: [a, b, c]\n    weights: ../run/heads.safetensors\n")
+        let spec = try parseSpec(yaml, path: "\(dir)/g/t.yaml")
+        let weights = try #require(spec.head(named: "intent")?.weights)
+        #expect(weights.value == "\(dir)/run/heads.safetensors" && weights.keyPath == "heads.intent.weights")
+        #expect(weights.location.line == 16 && weights.location.column == 14)
+        #expect(spec.head(named: "slots")?.weights == nil)
+        try FileManager.default.createDirectory(atPath: "\(dir)/g", withIntermediateDirectories: true)
+        try "[PAD]\n".write(toFile: "\(dir)/g/vocab.txt", atomically: true, encoding: .utf8)
+        let error = #expect(throws: SpecError.self) { try spec.checkFilesExist(includeData: false) }
+        #expect(error?.description == "\(dir)/g/t.yaml:16:14: heads.intent.weights: \(dir)/run/heads.safetensors does not exist")
+        #expect(specError(edited("    input: tokens\n", "    input: tokens\n    weights: [a]\n")).hasPrefix("t.yaml:19:14: heads.slots.weights: expected a string"))
+    }
+
+    @Test func contrastiveHeadsHaveNoWeights() throws {
+        let yaml = edited("  slots:\n    type: tagging\n    input: tokens\n", "  pairs:\n    type: contrastive\n    weights: h.safetensors\n")
+        #expect(specError(yaml) == "t.yaml:18:14: heads.pairs.weights: a contrastive head has no parameters to load: it is a loss on the sentence embedding")
+    }
+
     @Test func loadReadsFiles() throws {
         let dir = try makeTempDirectory()
         try baseYAML.write(toFile: "\(dir)/t.yaml", atomically: true, encoding: .utf8)
