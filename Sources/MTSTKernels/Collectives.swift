@@ -1,0 +1,56 @@
+// The collective operations data-parallel training needs, behind one protocol, so that kernels
+// (the compiler-scheduled all-reduce nodes) and the trainer call them without knowing the
+// transport. `SingleProcess` is the one-rank case every plain `mtstc run` uses; the Open MPI
+// implementation lives in the runtime.
+
+/// A failed collective: a rank died, the transport broke. Carries the transport's own message.
+public struct CollectiveError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A started non-blocking collective; `Collectives.wait` completes it.
+public struct CollectiveRequest: Hashable, Sendable {
+    public let id: Int
+    public init(id: Int) { self.id = id }
+}
+
+public protocol Collectives: AnyObject, Sendable {
+    /// This process's rank in `0..<size`.
+    var rank: Int { get }
+    var size: Int { get }
+    /// Sums `count` values across ranks, in place, blocking.
+    func allReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(CollectiveError)
+    func allReduceSum(_ buffer: UnsafeMutablePointer<Double>, count: Int) throws(CollectiveError)
+    /// Starts an in-place float sum and returns at once; the buffer must not be touched until
+    /// `wait` has returned for it.
+    func startAllReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(CollectiveError) -> CollectiveRequest
+    func wait(_ request: CollectiveRequest) throws(CollectiveError)
+    /// `buffer` holds `counts.reduce(0, +)` floats, slice r at offset `counts[..<r].sum`. Afterwards
+    /// this rank's slice holds the sum over ranks of that slice; the other slices are undefined.
+    func reduceScatterSum(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError)
+    /// Each rank contributes its own slice of `buffer` (same layout as `reduceScatterSum`);
+    /// afterwards every rank holds every slice.
+    func allGather(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError)
+    /// Copies `count` bytes from `root` to every rank.
+    func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(CollectiveError)
+    func barrier() throws(CollectiveError)
+}
+
+/// One process, no communication: every collective is the identity.
+public final class SingleProcess: Collectives {
+    public static let shared = SingleProcess()
+    public init() {}
+    public var rank: Int { 0 }
+    public var size: Int { 1 }
+    public func allReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(CollectiveError) {}
+    public func allReduceSum(_ buffer: UnsafeMutablePointer<Double>, count: Int) throws(CollectiveError) {}
+    public func startAllReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(CollectiveError) -> CollectiveRequest {
+        CollectiveRequest(id: 0)
+    }
+    public func wait(_ request: CollectiveRequest) throws(CollectiveError) {}
+    public func reduceScatterSum(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError) {}
+    public func allGather(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError) {}
+    public func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(CollectiveError) {}
+    public func barrier() throws(CollectiveError) {}
+}
