@@ -88,6 +88,17 @@ public final class Int8Workspace: @unchecked Sendable {
 }
 
 extension Kernels {
+    /// `output[m, n] = epilogue(x · Wᵀ)` in int8 arithmetic — the entry point programs call.
+    /// For now the scalar reference; optimized kernels replace the body and are tested against it.
+    public static func int8Linear(
+        _ x: UnsafePointer<Float>, rows: Int, ldx: Int, weights: Int8PackedWeights,
+        bias: UnsafePointer<Float>?, epilogue: Int8Epilogue,
+        output: UnsafeMutablePointer<Float>, ldo: Int, workspace: Int8Workspace
+    ) {
+        int8LinearReference(x, rows: rows, ldx: ldx, weights: weights, bias: bias, epilogue: epilogue,
+                            output: output, ldo: ldo, workspace: workspace)
+    }
+
     /// x row-major `[rows, cols]` (row stride `ldx`) → unsigned 8-bit per row, with the scale and
     /// zero point that map it back: x ≈ scale · (q − zero). The range always includes 0.
     public static func quantizeRowsReference(
