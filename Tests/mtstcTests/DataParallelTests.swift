@@ -51,6 +51,10 @@ struct DataParallelTests {
         #expect(losses.count == 8 && losses == losses.filter(\.isFinite))
         #expect(try Self.stepLosses(two).count == losses.count)
         try Self.expectSameTraining(one, two)
+        // Evaluation was sharded; rank 0 gathered every prediction.
+        let p1 = try String(contentsOfFile: one + "/predictions.jsonl", encoding: .utf8)
+        let p2 = try String(contentsOfFile: two + "/predictions.jsonl", encoding: .utf8)
+        #expect(p1.split(separator: "\n").count == 6 && p1 == p2)
     }
 
     /// Batches of one sentence: rank 1 never has a share and still takes every step.
