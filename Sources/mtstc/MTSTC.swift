@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MTSTCompiler
+import MTSTDistributed
 import MTSTKernels
 import MTSTRuntime
 
@@ -19,16 +20,13 @@ struct MTSTC: ParsableCommand {
             try command.run()
         } catch is PeerStopped {
             // Rank 0 has said why the job stops.
-            Foundation.exit(1)
+            Distributed.exitAfterError("", rankLocal: false)
         } catch let error as CollectiveError {
-            // A rank died or the transport broke: the other ranks may be stuck in a collective,
-            // so leave without MPI_Finalize and let the launcher end the job.
-            FileHandle.standardError.write(Data("error: \(error.description.escapingControlCharacters)\n".utf8))
-            _exit(1)
+            // A rank died or the transport broke: each rank says what it saw.
+            Distributed.exitAfterError(error.description.escapingControlCharacters, rankLocal: true)
         } catch let error as UserFacingError {
             // Messages quote user values (keys, labels, paths); escaping keeps each one line.
-            FileHandle.standardError.write(Data("error: \(error.description.escapingControlCharacters)\n".utf8))
-            Foundation.exit(1)
+            Distributed.exitAfterError(error.description.escapingControlCharacters)
         } catch {
             exit(withError: error)
         }

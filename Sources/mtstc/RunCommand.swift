@@ -40,6 +40,8 @@ struct Run: ParsableCommand {
             trainer.progress = ProgressReporter(enabled: false)
         } else if parallel.isDistributed {
             trainer.log("data parallel: \(parallel.size) ranks, each a token-balanced share of every batch")
+            JobStop.install(outDir: trainer.outDir)
+            trainer.onSnapshot = { JobStop.note(lastGood: $0, outDir: trainer.outDir) }
         }
         Interrupt.install()
         trainer.shouldStop = { Interrupt.requested }

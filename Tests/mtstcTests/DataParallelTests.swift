@@ -111,4 +111,55 @@ struct DataParallelTests {
         #expect(grown.stdout.contains("resuming from"))
         try Self.expectSameTraining(whole, up)
     }
+
+    /// The process of `rank` whose command line names `marker`, from /proc.
+    static func rankProcess(_ rank: Int, marker: String) -> pid_t? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = pid_t(entry),
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            let args = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
+            let env = String(decoding: environ, as: UTF8.self).split(separator: "\0")
+            if args.first?.hasSuffix("mtstc") == true, args.contains(where: { $0 == marker }), env.contains("OMPI_COMM_WORLD_RANK=\(rank)") {
+                return pid
+            }
+        }
+        return nil
+    }
+
+    /// kill -9 of one rank mid-run: the job stops with rank 0's one-line reason, and the last
+    /// snapshot is intact (a resume verifies every file's SHA-256 and continues from it).
+    @Test func aDeadRankStopsTheJobAndLeavesTheLastSnapshot() throws {
+        let scratch = try Scratch()
+        let plan = try scratch.tinyPlan()
+        let out = scratch.file("killed")
+        let launcher = try #require(MPIRun.mpirun)
+        let job = Process()
+        job.executableURL = URL(fileURLWithPath: launcher)
+        job.arguments = MPIRun.arguments(ranks: 2, ["run", "--graph", plan, "--epochs", "1000", "--out", out])
+        let err = Pipe()
+        job.standardOutput = FileHandle.nullDevice
+        job.standardError = err
+        try job.run()
+        defer { if job.isRunning { kill(job.processIdentifier, SIGKILL) } }
+        var waited = 0.0
+        while RunComparison.latest(out).map({ $0 >= "epoch-0002" }) != true && waited < 120 && job.isRunning {
+            usleep(100_000)
+            waited += 0.1
+        }
+        let victim = try #require(Self.rankProcess(1, marker: out), "rank 1 of the job not found")
+        kill(victim, SIGKILL)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        job.waitUntilExit()
+        #expect(job.terminationStatus != 0)
+        let reason = stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(reason.count == 1 && reason.first?.contains("the job was stopped by its launcher") == true, "\(stderr)")
+        let latest = try #require(RunComparison.latest(out))
+        #expect(reason.first?.contains(latest) == true, "the message names the last snapshot, \(latest)")
+        let epoch = try #require(Int(latest.dropFirst("epoch-".count).prefix(4)))
+        let resumed = try CLI.run(["run", "--graph", plan, "--resume", out, "--epochs", "\(epoch + 1)"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(RunComparison.latest(out) == String(format: "epoch-%04d", epoch + 1))
+    }
 }

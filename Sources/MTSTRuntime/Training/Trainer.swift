@@ -54,6 +54,8 @@ public final class Trainer {
     /// run folder.
     public var parallel = DataParallel(SingleProcess.shared)
     var writes: Bool { parallel.rank == 0 }
+    /// Called with the snapshot folder a run resumes from and with each one it commits.
+    public var onSnapshot: (String) -> Void = { _ in }
     /// Resident memory predicted for this run's data (the longest sentences it trains and
     /// evaluates on), set once the data is loaded; `compile` predicts at the plan's maxima.
     public private(set) var memoryEstimate: MemoryEstimate?
@@ -140,6 +142,7 @@ public final class Trainer {
             let (dir, state) = snapshot
             position = try restore(from: dir, state: state)
             resumedFrom = dir
+            onSnapshot(dir)
             log("resuming from \(dir): \(state.epoch) epochs and \(state.step) steps done, update \(state.update)"
                 + (epochs != state.epochs ? "; the lr schedule now spans \(epochs) epochs, not \(state.epochs)" : ""))
         }

@@ -244,6 +244,7 @@ struct Session {
         let path = try folder.commit(staged, state: state)
         lastGood = path
         committed = true
+        trainer.onSnapshot(path)
         return path
     }
 
