@@ -112,6 +112,20 @@ struct DataParallelTests {
         try Self.expectSameTraining(whole, up)
     }
 
+    /// A refused `--out` (another run is there) stops every rank with rank 0's one message.
+    @Test func aRefusedFolderStopsEveryRankWithOneMessage() throws {
+        let scratch = try Scratch()
+        let plan = try scratch.tinyPlan()
+        let out = scratch.file("taken")
+        try #require(try CLI.run(["run", "--graph", plan, "--epochs", "1", "--out", out]).status == 0)
+        let before = try RunComparison.metricsWithoutTimings(out)
+        let r = try MPIRun.run(ranks: 2, ["run", "--graph", plan, "--epochs", "1", "--out", out])
+        #expect(r.status != 0)
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(errors.count == 1 && errors.first?.contains("already holds a run") == true, "\(r.stderr)")
+        #expect(try RunComparison.metricsWithoutTimings(out) == before, "the run there is untouched")
+    }
+
     /// The process of `rank` whose command line names `marker`, from /proc.
     static func rankProcess(_ rank: Int, marker: String) -> pid_t? {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
