@@ -140,6 +140,7 @@ def main():
     ap.add_argument("--no-int8", action="store_true", help="skip the int8 rows (mtstc's and the peers')")
     ap.add_argument("--no-corpus", action="store_true", help="skip the cosines and the real-corpus workload")
     ap.add_argument("--corpus-repeats", type=int, default=2, help="rounds of the corpus workload (best kept)")
+    ap.add_argument("--corpus", help="one sentence per line (default Assets/corpus/real-3000.txt, Scripts/make-corpus.py)")
     args = ap.parse_args()
     workloads = args.workloads.split(",")
     builds = [tuple(b.split("=", 1)) for b in args.mtstc] or [("mtstc", MTSTC)]
@@ -223,10 +224,12 @@ def main():
             print(f"torch ATIS epoch: {atis['torch']['train_seconds']:.1f} s", file=sys.stderr)
     compile_time = {label: compile_seconds("Graphs/bert-base.yaml", mtstc) for label, mtstc in builds}
 
-    cosines, corpus_seconds = {}, {}
+    cosines, corpus_seconds, corpus_lines = {}, {}, 0
+    if args.corpus:
+        bench_int8.embed_peers.CORPUS = os.path.abspath(args.corpus)
     if args.peer_python and not args.no_corpus:
         log = lambda text: print(text, file=sys.stderr)
-        cosines, corpus_seconds = bench_int8.embedding_rows([(label, mtstc, int8_ok[label]) for label, mtstc in builds],
+        cosines, corpus_seconds, corpus_lines = bench_int8.embedding_rows([(label, mtstc, int8_ok[label]) for label, mtstc in builds],
                                                             args.peer_python, env, args.corpus_repeats, log)
     elif not args.no_corpus:
         notes.append("cosines and the real-corpus workload skipped: they need --peer-python.")
@@ -295,7 +298,6 @@ def main():
 
     inference = [w for w in workloads if parse(w)[1] == "inference"]
     if not args.no_int8 or cosines:
-        corpus_lines = len(bench_int8.embed_peers.read_corpus(bench_int8.embed_peers.CORPUS)) if corpus_seconds else 0
         bench_int8.print_tables(results, inference, [(label, m, int8_ok[label]) for label, m in builds],
                                 cosines, corpus_seconds, notes, corpus_lines)
 

@@ -29,7 +29,9 @@ CALIBRATION = "runs/bench-calibration.txt"
 def name(engine):
     if engine in NAMES:
         return NAMES[engine]
-    return f"mtstc {engine[:-5]} int8" if engine.endswith("-int8") else f"mtstc {engine} fp32"
+    int8 = engine.endswith("-int8")
+    label = engine[:-5] if int8 else engine
+    return ("mtstc" if label == "mtstc" else f"mtstc {label}") + (" int8" if int8 else " fp32")
 
 
 def run(cmd, **kw):
@@ -69,13 +71,18 @@ def compile_int8(spec, plan, mtstc):
 
 
 def peer(python, env, script, args):
-    out = subprocess.run([python, f"Scripts/reference/{script}"] + args, cwd=REPO, env=env, check=True,
-                         stdout=subprocess.PIPE, text=True)
+    out = subprocess.run([python, f"Scripts/reference/{script}"] + args + ["--corpus", embed_peers.CORPUS],
+                         cwd=REPO, env=env, check=True, stdout=subprocess.PIPE, text=True)
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
 
 
 def compare(python, env, path, set_name, label):
-    return peer(python, env, "embed_peers.py", ["--compare", path, "--set", set_name, "--label", label])[0]
+    return peer(python, env, "embed_peers.py", ["--compare", path, "--set", set_name, "--label", label] + UNTIMED)[0]
+
+
+# Cosines do not depend on the thread count, and one thread keeps PyTorch's OpenMP workers from
+# spinning against each other when the machine is busy; the timed corpus loops use the default 2.
+UNTIMED = ["--threads", "1"]
 
 
 def mtstc_embed(mtstc, plan, int8, args, stdout):
@@ -89,8 +96,9 @@ def embedding_rows(builds, python, env, repeats, log):
     corpus = embed_peers.CORPUS
     if not os.path.exists(corpus):
         raise SystemExit(f"bench: {corpus} is missing; run `python3 Scripts/make-corpus.py`")
+    sentences = len(embed_peers.read_corpus(corpus))
     cosines, seconds = {}, {}
-    peer(python, env, "embed_peers.py", ["--prepare", ",".join(("torch",) + PEER_INT8[1:])])
+    peer(python, env, "embed_peers.py", ["--prepare", ",".join(("torch",) + PEER_INT8[1:])] + UNTIMED)
     mtstc_runs = []   # (engine, mtstc, plan, int8)
     for label, mtstc, int8_ok in builds:
         plan = f"runs/bench-embed-{label}.plan"
@@ -127,10 +135,10 @@ def embedding_rows(builds, python, env, repeats, log):
         for engine in LOOP_PEERS:
             cosines.setdefault(engine, {})["corpus"] = compare(python, env, os.path.join(d, f"{engine}-corpus.npy"), "corpus", engine)
     for engine in LOOP_PEERS:
-        cosines[engine].update({r["set"]: r for r in peer(python, env, "embed_peers.py", ["--accuracy", engine, "--sets", "parity"])})
-    for r in peer(python, env, "embed_peers.py", ["--accuracy", "torch-int8"]):
+        cosines[engine].update({r["set"]: r for r in peer(python, env, "embed_peers.py", ["--accuracy", engine, "--sets", "parity"] + UNTIMED)})
+    for r in peer(python, env, "embed_peers.py", ["--accuracy", "torch-int8"] + UNTIMED):
         cosines.setdefault("torch-int8", {})[r["set"]] = r
-    return cosines, seconds
+    return cosines, seconds, sentences
 
 
 def cos_cells(cosines, engine):
@@ -164,7 +172,7 @@ def print_tables(results, inference, builds, cosines, seconds, notes, sentences)
                       f"{r['sentences_per_second'] / o['sentences_per_second']:.2f}×" if r and o else "—"]
         print("| " + " | ".join(cells + cos_cells({**cosines, **torch_ref} if cosines else {}, e)) + " |")
     print("\nCosines: each engine's all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2) against fp32 "
-          "transformers (PyTorch fp32 is that reference), on the parity texts and the 3,000-sentence corpus; "
+          "transformers (PyTorch fp32 is that reference), on the parity texts and the corpus below; "
           "bert-base columns are speed only (random weights).")
     if not seconds:
         return

@@ -227,11 +227,15 @@ def main():
     parser.add_argument("--sets", default="parity,corpus")
     parser.add_argument("--set", help="with --compare: the set FILE holds")
     parser.add_argument("--label", help="with --compare: the engine name to print")
-    parser.add_argument("--input", default=CORPUS, help="with --corpus-loop: one sentence per line")
+    parser.add_argument("--corpus", help="the file of the corpus set (default Assets/corpus/real-3000.txt)")
+    parser.add_argument("--input", help="with --corpus-loop: one sentence per line (default: --corpus)")
     parser.add_argument("--output", help="with --corpus-loop: the .npy file to write")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="intra-op threads (cosines do not depend on it; timings do)")
     parser.add_argument("--onnx-dir", default=os.path.join(tempfile.gettempdir(), "mtstc-bench-onnx"))
     args = parser.parse_args()
+    global CORPUS
+    CORPUS = args.corpus or CORPUS
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     for s in sets:
         load_set(s)
@@ -240,7 +244,7 @@ def main():
         engine = engines_arg(args.corpus_loop, LOOP_ENGINES)[0]
         if not args.output:
             fail("--corpus-loop needs --output FILE.npy")
-        return corpus_loop(engine, args.input, args.output, args.onnx_dir, args.threads)
+        return corpus_loop(engine, args.input or CORPUS, args.output, args.onnx_dir, args.threads)
     if args.child:
         engine, name = args.child.split(":", 1)
         texts, ref = reference(args.onnx_dir, name, args.threads)
@@ -264,7 +268,8 @@ def main():
     for engine in engines:
         for name in sets:  # a fresh process per engine and set, like bench_peers' workloads
             out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", f"{engine}:{name}",
-                                  "--threads", str(args.threads), "--onnx-dir", args.onnx_dir], stdout=subprocess.PIPE, text=True)
+                                  "--threads", str(args.threads), "--onnx-dir", args.onnx_dir, "--corpus", CORPUS],
+                                 stdout=subprocess.PIPE, text=True)
             if out.returncode != 0:
                 fail(f"{engine} on {name} failed with exit status {out.returncode}")
             line = out.stdout.strip().splitlines()[-1]
