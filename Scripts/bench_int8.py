@@ -172,8 +172,8 @@ def print_tables(results, inference, builds, cosines, seconds, notes, sentences)
                       f"{r['sentences_per_second'] / o['sentences_per_second']:.2f}×" if r and o else "—"]
         print("| " + " | ".join(cells + cos_cells({**cosines, **torch_ref} if cosines else {}, e)) + " |")
     print("\nCosines: each engine's all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2) against fp32 "
-          "transformers (PyTorch fp32 is that reference), on the parity texts and the corpus below; "
-          "bert-base columns are speed only (random weights).")
+          "transformers (PyTorch fp32 is that reference), on the parity texts and the corpus below"
+          + ("; bert-base columns are speed only (random weights)." if any(w.startswith("bertbase") for w in inference) else "."))
     if not seconds:
         return
     loop = seconds.get("onnxruntime")
