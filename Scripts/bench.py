@@ -9,6 +9,14 @@ shrinks the backward graph and the step, one full ATIS epoch of Graphs/multitask
 Scripts/reference/train_atis_torch.py (--atis-epoch), and the compile time of the bert-base spec.
 Run it on an otherwise idle machine.
 
+int8 (Scripts/bench_int8.py): each build that has `compile --quantize int8` also runs the inference
+workloads on an int8 plan; the peers add PyTorch dynamic quantization and ONNX Runtime's
+quantize_dynamic (default, and per_channel + reduce_range). With --peer-python it then measures every
+engine's worst and mean embedding cosine to fp32 transformers on the parity texts and on the
+3,000-sentence corpus (Scripts/make-corpus.py), and the real-corpus workload: `mtstc embed --input`
+against a sentence-transformers-style ONNX Runtime loop and sentence-transformers, whole process.
+A second Markdown table shows speed / ONNX Runtime fp32 and the cosines of every engine.
+
     python3 Scripts/bench.py --peer-python /path/to/venv/bin/python > table.md
     # both BLAS backends in one session (build the second with MTSTC_BLAS=blis, see BENCHMARKS.md):
     python3 Scripts/bench.py --mtstc openblas=.build/release/mtstc --mtstc blis=.build-blis/release/mtstc ...
@@ -24,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import bench_int8
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MTSTC = os.path.join(REPO, ".build/release/mtstc")
@@ -70,8 +80,9 @@ def atis_epoch_torch(python, env):
             return json.loads(f.readline())
 
 
-def mtstc_bench(plan, mode, batch, seq, seconds, mtstc=MTSTC):
+def mtstc_bench(plan, mode, batch, seq, seconds, mtstc=MTSTC, extra=()):
     cmd = [mtstc, "bench", "--graph", plan, "--batch", str(batch), "--seq", str(seq), "--json", "--seconds", str(seconds)]
+    cmd += list(extra)
     if mode == "train":
         cmd.append("--train")
     return json.loads(run(cmd))
@@ -126,6 +137,10 @@ def main():
     ap.add_argument("--peer-env", action="append", default=[], help="KEY=VALUE for the peer process (e.g. LD_LIBRARY_PATH)")
     ap.add_argument("--atis-epoch", action="store_true", help="also time one full ATIS epoch (needs the assets)")
     ap.add_argument("--json-out", help="append every measurement as JSON lines here")
+    ap.add_argument("--no-int8", action="store_true", help="skip the int8 rows (mtstc's and the peers')")
+    ap.add_argument("--no-corpus", action="store_true", help="skip the cosines and the real-corpus workload")
+    ap.add_argument("--corpus-repeats", type=int, default=2, help="rounds of the corpus workload (best kept)")
+    ap.add_argument("--corpus", help="one sentence per line (default Assets/corpus/real-3000.txt, Scripts/make-corpus.py)")
     args = ap.parse_args()
     workloads = args.workloads.split(",")
     builds = [tuple(b.split("=", 1)) for b in args.mtstc] or [("mtstc", MTSTC)]
@@ -137,6 +152,17 @@ def main():
         env[k] = v
     env["HF_HUB_OFFLINE"] = "1"
 
+    notes = []
+    int8_ok = {}
+    for label, mtstc in builds:
+        why = None if not args.no_int8 else "--no-int8"
+        why = why or bench_int8.int8_support(mtstc)
+        int8_ok[label] = why is None
+        if why and not args.no_int8:
+            notes.append(f"mtstc `{label}` int8 rows skipped: {why}.")
+            print(f"note: {notes[-1]}", file=sys.stderr)
+    peer_engines = "torch,onnxruntime" + ("" if args.no_int8 else "," + ",".join(bench_int8.PEER_INT8))
+
     results = {}
     blas = {}
     caches = {}
@@ -147,6 +173,10 @@ def main():
             if any(w.startswith(model + "-") for w in workloads):
                 plans[(label, model)] = plan.replace(".plan", f"-{label}.plan")
                 compile_plan(spec, plans[(label, model)], mtstc)
+                if int8_ok[label]:
+                    plans[(label + "-int8", model)] = plan.replace(".plan", f"-{label}-int8.plan")
+                    summary = bench_int8.compile_int8(spec, plans[(label + "-int8", model)], mtstc)
+                    print(f"{label} int8 {spec}: {json.dumps(summary.get('int8', summary.get('quantize', '?')))[:300]}", file=sys.stderr)
     # Workload by workload, every engine back to back: this VM's speed drifts over minutes, so
     # each ratio compares measurements taken within about a minute of each other.
     for w in workloads:
@@ -160,8 +190,12 @@ def main():
             roof[(label, w)] = roofline(model, mode, b, t, max(1.5, args.seconds / 5), caches[(label, w)], mtstc)
             print(f"{label} {w}: {r['sentences_per_second']:.1f} sentences/s, {r['peak_rss_mb']:.0f} MiB, "
                   f"{roof[(label, w)][2]:.0f} GFLOP/s sgemm", file=sys.stderr)
+            if int8_ok[label] and mode == "inference":
+                r = mtstc_bench(plans[(label + "-int8", model)], mode, b, t, args.seconds, mtstc, ["--precision", "int8"])
+                results[(label + "-int8", w)] = r
+                print(f"{label}-int8 {w}: {r['sentences_per_second']:.1f} sentences/s, {r['peak_rss_mb']:.0f} MiB", file=sys.stderr)
         if args.peer_python:
-            out = subprocess.run([args.peer_python, "Scripts/reference/bench_peers.py", "--workloads", w,
+            out = subprocess.run([args.peer_python, "Scripts/reference/bench_peers.py", "--workloads", w, "--engines", peer_engines,
                                   "--seconds", str(args.seconds)], cwd=REPO, env=env, check=True, capture_output=True, text=True)
             for line in out.stdout.splitlines():
                 r = json.loads(line)
@@ -190,12 +224,27 @@ def main():
             print(f"torch ATIS epoch: {atis['torch']['train_seconds']:.1f} s", file=sys.stderr)
     compile_time = {label: compile_seconds("Graphs/bert-base.yaml", mtstc) for label, mtstc in builds}
 
+    cosines, corpus_seconds, corpus_lines = {}, {}, 0
+    if args.corpus:
+        bench_int8.embed_peers.CORPUS = os.path.abspath(args.corpus)
+    if args.peer_python and not args.no_corpus:
+        log = lambda text: print(text, file=sys.stderr)
+        cosines, corpus_seconds, corpus_lines = bench_int8.embedding_rows([(label, mtstc, int8_ok[label]) for label, mtstc in builds],
+                                                            args.peer_python, env, args.corpus_repeats, log)
+    elif not args.no_corpus:
+        notes.append("cosines and the real-corpus workload skipped: they need --peer-python.")
+
     if args.json_out:
         with open(args.json_out, "a") as f:
             for (engine, w), r in results.items():
                 f.write(json.dumps({"engine": engine, "workload": w, **r}) + "\n")
             for engine, r in atis.items():
                 f.write(json.dumps({"engine": engine, "workload": "atis-epoch", **r}) + "\n")
+            for engine, sets in cosines.items():
+                for r in sets.values():
+                    f.write(json.dumps({"workload": "cosine", **r}) + "\n")
+            for engine, sec in corpus_seconds.items():
+                f.write(json.dumps({"engine": engine, "workload": "corpus", "seconds": sec}) + "\n")
 
     f1 = lambda r, k: f"{r[k]:.1f}" if r else "—"
     ratio = lambda a, b: f"{a['sentences_per_second'] / b['sentences_per_second']:.2f}×" if a and b else "—"
@@ -246,6 +295,11 @@ def main():
     for spec, s, r in strategy_rows:
         print(f"| {spec} | {s['params']['trainable']:,} | {s.get('backward_ops', 0)} | {s.get('arena_bytes_train', 0) / 2**20:.1f} | "
               f"{r['sentences_per_second']:.1f} | {r['peak_rss_mb']:.0f} |")
+
+    inference = [w for w in workloads if parse(w)[1] == "inference"]
+    if not args.no_int8 or cosines:
+        bench_int8.print_tables(results, inference, [(label, m, int8_ok[label]) for label, m in builds],
+                                cosines, corpus_seconds, notes, corpus_lines)
 
 
 def cpu_model():

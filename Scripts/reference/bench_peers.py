@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Throughput and peak memory of PyTorch and ONNX Runtime on the shapes `mtstc bench` runs.
+"""Throughput and peak memory of PyTorch and ONNX Runtime (fp32 and int8) on the shapes `mtstc bench` runs.
 
 The table in Docs/GUIDE §5 is only fair if the peers run the same work on the same machine
 with the same thread count, so this script mirrors `mtstc bench`:
@@ -16,6 +16,11 @@ with the same thread count, so this script mirrors `mtstc bench`:
              onnxruntime.transformers.optimizer.optimize_model(model_type="bert") for the fused
              EmbedLayerNormalization / Attention / BiasGelu / SkipLayerNormalization graph;
              inference only (last_hidden_state; pooling is a negligible share of the work)
+  int8       onnxruntime-int8: onnxruntime.quantization.quantize_dynamic on the fused model above,
+             default settings (QInt8 weights, per tensor, no reduce_range); onnxruntime-int8-pc: the same
+             with per_channel=True, reduce_range=True (7-bit weights: no 16-bit saturation on AVX2);
+             torch-int8: torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=qint8),
+             inference only. Their embeddings' cosines to fp32 are measured by embed_peers.py.
   threads    2 intra-op threads (--threads); ONNX Runtime sequential execution, 1 inter-op thread
 
 Every workload runs in a fresh subprocess so that its peak RSS (getrusage ru_maxrss) is its own;
@@ -45,6 +50,12 @@ BERT_BASE = dict(vocab_size=30522, hidden_size=768, num_hidden_layers=12, num_at
 ATIS_INTENTS, ATIS_TAGS = 22, 121  # distinct intents and slot tags in Assets/atis/train_dev
 WARMUP_STEPS = 2
 INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
+ENGINES = ("torch", "torch-int8", "onnxruntime", "onnxruntime-int8", "onnxruntime-int8-pc")
+INFERENCE_ONLY = ("torch-int8", "onnxruntime", "onnxruntime-int8", "onnxruntime-int8-pc")
+# ONNX engine → file suffix and quantize_dynamic keywords (None: the fused fp32 model itself).
+ONNX_VARIANTS = {"onnxruntime": ("opt", None),
+                 "onnxruntime-int8": ("int8", {}),
+                 "onnxruntime-int8-pc": ("int8-pc", {"per_channel": True, "reduce_range": True})}
 
 
 def parse_workload(text: str) -> dict:
@@ -100,13 +111,22 @@ def load_torch_model(model: str, attn: str = "sdpa"):
     return BertModel(BertConfig(**BERT_BASE, attn_implementation=attn), add_pooling_layer=False)
 
 
-def run_torch(w: dict, seconds: float, threads: int) -> float:
+def quantize_torch(bert):
+    """PyTorch dynamic quantization: int8 weights per tensor, activations quantized per batch."""
+    import torch
+    bert.eval()
+    return torch.ao.quantization.quantize_dynamic(bert, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def run_torch(w: dict, seconds: float, threads: int, int8: bool = False) -> float:
     import torch
     import torch.nn.functional as F
     import transformers
     transformers.logging.set_verbosity_error()  # the checkpoint's unused pooler is expected
     torch.set_num_threads(threads)
     bert = load_torch_model(w["model"])
+    if int8:
+        bert = quantize_torch(bert)
     ids = torch.from_numpy(synthetic_ids(w["batch"], w["seq"], bert.config.vocab_size))
     mask, types = torch.ones_like(ids), torch.zeros_like(ids)
 
@@ -195,18 +215,46 @@ def export_onnx(model: str, path: str) -> None:
           f"max |ORT − torch| {abs(got - want).max():.2e}", file=sys.stderr)
 
 
+def quantize_onnx(model: str, engine: str, directory: str) -> None:
+    """quantize_dynamic on the fused fp32 model; runs in its own process."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    _, options = ONNX_VARIANTS[engine]
+    source, target = onnx_file(directory, model), onnx_file(directory, model, engine)
+    # ONNX shape inference cannot type the outputs of the fused contrib ops (Attention,
+    # SkipLayerNormalization…); the quantizer asks for this hint and otherwise refuses.
+    quantize_dynamic(source, target + ".tmp", weight_type=QuantType.QInt8,
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT}, **options)
+    os.replace(target + ".tmp", target)
+    print(f"bench_peers: quantized {source} → {target} (QInt8 weights, {options or 'default settings'})", file=sys.stderr)
+
+
+def ensure_onnx(model: str, engine: str, directory: str) -> str:
+    """The ONNX file an engine runs, exporting and quantizing first when it is not cached."""
+    if not os.path.exists(onnx_file(directory, model)):
+        run_subprocess(["--export-onnx", model, "--onnx-dir", directory])
+    path = onnx_file(directory, model, engine)
+    if not os.path.exists(path):
+        run_subprocess(["--quantize-onnx", f"{model}:{engine}", "--onnx-dir", directory])
+    return path
+
+
 # ----------------------------------------------------------------------------- ONNX Runtime side
 
-def run_onnxruntime(w: dict, seconds: float, threads: int, onnx_path: str) -> float:
-    """Imports only numpy and onnxruntime, so the peak RSS is ONNX Runtime's alone."""
-    import numpy as np
+def ort_session(path: str, threads: int):
     import onnxruntime as ort
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def run_onnxruntime(w: dict, seconds: float, threads: int, onnx_path: str) -> float:
+    """Imports only numpy and onnxruntime, so the peak RSS is ONNX Runtime's alone."""
+    import numpy as np
+    session = ort_session(onnx_path, threads)
     vocab = BERT_BASE["vocab_size"]  # both models use BERT's uncased vocabulary
     ids = synthetic_ids(w["batch"], w["seq"], vocab)
     feed = dict(zip(INPUT_NAMES, (ids, np.ones_like(ids), np.zeros_like(ids))))
@@ -219,17 +267,17 @@ def child(args) -> None:
     """One workload in this (fresh) process; prints its JSON line."""
     engine, name = args.child.split(":", 1)
     w = parse_workload(name)
-    if engine == "torch":
-        rate = run_torch(w, args.seconds, args.threads)
+    if engine in ("torch", "torch-int8"):
+        rate = run_torch(w, args.seconds, args.threads, int8=engine == "torch-int8")
     else:
-        rate = run_onnxruntime(w, args.seconds, args.threads, onnx_file(args.onnx_dir, w["model"]))
+        rate = run_onnxruntime(w, args.seconds, args.threads, onnx_file(args.onnx_dir, w["model"], engine))
     record = {"engine": engine, "model": MODELS[w["model"]], "mode": w["mode"], "batch": w["batch"],
               "seq": w["seq"], "sentences_per_second": round(rate, 3), "peak_rss_mb": round(peak_rss_mb(), 1)}
     print(json.dumps(record), flush=True)
 
 
-def onnx_file(directory: str, model: str) -> str:
-    return os.path.join(directory, f"{model}.opt.onnx")
+def onnx_file(directory: str, model: str, engine: str = "onnxruntime") -> str:
+    return os.path.join(directory, f"{model}.{ONNX_VARIANTS[engine][0]}.onnx")
 
 
 def run_subprocess(argv: list[str]) -> str:
@@ -244,7 +292,7 @@ def main() -> None:
     parser.add_argument("--workloads", default=DEFAULT_WORKLOADS,
                         help="comma-separated MODEL-MODE-BxT, MODEL minilm|bertbase, MODE inf|train")
     parser.add_argument("--engines", default="torch,onnxruntime",
-                        help="comma-separated; onnxruntime runs inference workloads only")
+                        help=f"comma-separated of {', '.join(ENGINES)}; all but torch run inference workloads only")
     parser.add_argument("--seconds", type=float, default=5.0, help="measured time per workload after warm-up")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--onnx-dir", default=os.path.join(tempfile.gettempdir(), "mtstc-bench-onnx"),
@@ -252,6 +300,7 @@ def main() -> None:
     parser.add_argument("--out", help="also append the JSON lines to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)          # ENGINE:WORKLOAD, internal
     parser.add_argument("--export-onnx", help=argparse.SUPPRESS)    # MODEL, internal
+    parser.add_argument("--quantize-onnx", help=argparse.SUPPRESS)  # MODEL:ENGINE, internal
     args = parser.parse_args()
 
     if args.child:
@@ -259,11 +308,14 @@ def main() -> None:
     if args.export_onnx:
         os.makedirs(args.onnx_dir, exist_ok=True)
         return export_onnx(args.export_onnx, onnx_file(args.onnx_dir, args.export_onnx))
+    if args.quantize_onnx:
+        model, engine = args.quantize_onnx.split(":", 1)
+        return quantize_onnx(model, engine, args.onnx_dir)
 
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     for e in engines:
-        if e not in ("torch", "onnxruntime"):
-            raise SystemExit(f"bench_peers: unknown engine '{e}' (torch, onnxruntime)")
+        if e not in ENGINES:
+            raise SystemExit(f"bench_peers: unknown engine '{e}' ({', '.join(ENGINES)})")
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     for name in workloads:
         parse_workload(name)  # reject typos before spending minutes on the first workload
@@ -273,10 +325,10 @@ def main() -> None:
     for name in workloads:
         w = parse_workload(name)
         for engine in engines:
-            if engine == "onnxruntime" and w["mode"] == "train":
+            if engine in INFERENCE_ONLY and w["mode"] == "train":
                 continue
-            if engine == "onnxruntime" and not os.path.exists(onnx_file(args.onnx_dir, w["model"])):
-                run_subprocess(["--export-onnx", w["model"], "--onnx-dir", args.onnx_dir])
+            if engine in ONNX_VARIANTS:
+                ensure_onnx(w["model"], engine, args.onnx_dir)
             line = run_subprocess(["--child", f"{engine}:{name}"] + common).strip().splitlines()[-1]
             record = json.loads(line)
             print(line, flush=True)

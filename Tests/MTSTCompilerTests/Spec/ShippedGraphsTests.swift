@@ -27,7 +27,7 @@ import Testing
         #expect(Self.graphFiles == [
             "atis-wnut.yaml", "bert-base.yaml", "contrastive.yaml",
             "experiments/frozen-slot-head-both-losses.yaml", "experiments/frozen-slot-head-intent-only.yaml",
-            "multitask-crf.yaml", "multitask.yaml",
+            "minilm-embed.yaml", "multitask-crf.yaml", "multitask.yaml",
             "single/atis-intent.yaml", "single/wnut.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
             "strategies/full-finetuning.yaml", "strategies/intent-head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml",
             "strategies/slot-head-frozen.yaml", "strategies/two-stage.yaml", "tiny-contrastive.yaml",
@@ -43,13 +43,21 @@ import Testing
                                               epochs: spec.training.epochs)
         #expect(settings.count == params.count)
         // Checked by contrastiveSpecs and atisWNUT.
-        if !name.hasSuffix("contrastive.yaml") && name != "atis-wnut.yaml" && !name.hasPrefix("single/") {
+        if !name.hasSuffix("contrastive.yaml") && name != "atis-wnut.yaml" && name != "minilm-embed.yaml" && !name.hasPrefix("single/") {
             #expect(spec.heads.map(\.name) == ["intent", "slots"])
             #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
         }
         if FileManager.default.fileExists(atPath: "\(Self.root)/Assets/all-MiniLM-L6-v2/config.json") {
             _ = try Spec.load(path: "\(Self.root)/Graphs/\(name)")
         }
+    }
+
+    /// The embedding-only spec Scripts/bench.py's corpus workload compiles: the model as
+    /// sentence-transformers ships it (mean, l2, 256 word pieces), no heads, no data.
+    @Test func minilmEmbed() throws {
+        let spec = try Self.parseShipped("minilm-embed.yaml")
+        #expect(spec.heads.isEmpty && spec.data == nil)
+        #expect(spec.tokenizer.maxLength == 256 && spec.compile.maxSeq == 256 && spec.compile.maxBatch == 32)
     }
 
     @Test func multitask() throws {
