@@ -18,6 +18,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum measured seconds.") var seconds: Double = 5
     @Option(help: "Minimum measured iterations.") var iterations: Int = 3
     @OptionGroup var memory: MemoryOption
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
@@ -30,13 +31,14 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        try threads.apply()
         if let gemm, let shape = GemmBench.parse(gemm) {
             let rate = try GemmBench.gflops(shape, seconds: seconds, limits: memory.limits)
             if json {
-                let obj: [String: Any] = ["gemm": gemm, "gflops": rate, "blas": BLASInfo.name]
+                let obj: [String: Any] = ["gemm": gemm, "gflops": rate, "blas": BLASInfo.name, "threads": ComputeThreads.poolSize]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             } else {
-                print(String(format: "sgemm %@: %.1f GFLOP/s (%@)", gemm, rate, BLASInfo.name))
+                print(String(format: "sgemm %@: %.1f GFLOP/s (%@, %d threads)", gemm, rate, BLASInfo.name, ComputeThreads.poolSize))
             }
             return
         }
@@ -48,7 +50,8 @@ struct Bench: ParsableCommand {
         if json {
             var obj: [String: Any] = ["sentences_per_second": r.sentencesPerSecond, "peak_rss_mb": r.peakRSSMegabytes,
                                       "predicted_peak_mb": predicted, "batch": batch, "seq": seq,
-                                      "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name]
+                                      "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name,
+                                      "threads": ComputeThreads.poolSize]
             if let phase { obj["phase"] = phase }
             if profile {
                 obj["profile"] = r.byOpKind.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
@@ -57,9 +60,9 @@ struct Bench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@",
+            print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@, %d threads",
                          bench.model.plan.name, phase.map { "\(mode) phase \($0)" } ?? mode, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
-                         r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name))
+                         r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name, ComputeThreads.poolSize))
             if profile {
                 let total = r.byOpKind.reduce(0) { $0 + $1.1 }
                 func row(_ indent: String, _ label: String, _ t: Double) {
