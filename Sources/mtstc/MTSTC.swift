@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import MTSTCompiler
+import MTSTKernels
+import MTSTRuntime
 
 @main
 struct MTSTC: ParsableCommand {
@@ -15,6 +17,14 @@ struct MTSTC: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch is PeerStopped {
+            // Rank 0 has said why the job stops.
+            Foundation.exit(1)
+        } catch let error as CollectiveError {
+            // A rank died or the transport broke: the other ranks may be stuck in a collective,
+            // so leave without MPI_Finalize and let the launcher end the job.
+            FileHandle.standardError.write(Data("error: \(error.description.escapingControlCharacters)\n".utf8))
+            _exit(1)
         } catch let error as UserFacingError {
             // Messages quote user values (keys, labels, paths); escaping keeps each one line.
             FileHandle.standardError.write(Data("error: \(error.description.escapingControlCharacters)\n".utf8))

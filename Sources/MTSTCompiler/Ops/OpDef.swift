@@ -35,6 +35,13 @@ public protocol OpDef {
     static var isCommutative: Bool { get }
     /// The forward parameters that gradients flow to.
     static var isParameter: Bool { get }
+    /// A loss that is a mean over labelled rows or sentences (input 1 holds the labels); its
+    /// gradient ops read the same count through `KernelArgs.lossDenominator`.
+    static var isMeanOverLabels: Bool { get }
+    /// For such a loss: how many rows (or sentences) of this batch it divides by. Data
+    /// parallelism sums these over the ranks and passes the total back as
+    /// `KernelArgs.lossDenominator`, so each rank divides by the global batch's count.
+    static func labelCount(_ args: KernelArgs) -> Int
 }
 
 public extension OpDef {
@@ -50,6 +57,8 @@ public extension OpDef {
     static var canAccumulateIntoGradient: Bool { false }
     static var isParameter: Bool { false }
     static var isCommutative: Bool { false }
+    static var isMeanOverLabels: Bool { false }
+    static func labelCount(_ args: KernelArgs) -> Int { 0 }
 }
 
 /// Where an op's output lives.

@@ -41,6 +41,14 @@ public final class Executor {
     public var checkNumerics = false
     /// The first node of the last run whose output was not finite, when `checkNumerics` is set.
     public private(set) var firstNonFinite: Node?
+    /// Data parallelism: where this rank's batch sits in the global batch (dropout draws the
+    /// global mask); nil when the batch is the whole batch.
+    public var shard: ShardLayout?
+    /// Data parallelism: the global batch's count for each mean loss, by its labels node
+    /// (`labelCounts` summed over the ranks); empty: every loss counts its own batch.
+    public var lossDenominators: [NodeID: Int] = [:]
+    /// The labels node of each mean loss (`OpDef.isMeanOverLabels`), in schedule order.
+    public let lossLabelNodes: [NodeID]
 
     struct Step {
         let node: Node
@@ -52,6 +60,7 @@ public final class Executor {
 
     public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
         precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
+        lossLabelNodes = program.graph.nodes.filter { $0.kind.def.runsKernel && $0.kind.def.isMeanOverLabels }.map { $0.inputs[1].node }
         _ = BLASInfo.configureThreads
         self.program = program
         self.store = store
@@ -99,6 +108,14 @@ public final class Executor {
             return Step(node: node, inputShapes: node.inputs.map(g.shape(of:)), inputs: node.inputs.map(pointer),
                         output: pointer(ValueRef(node.id)),
                         extraOutputs: (1..<node.outputCount).map { pointer(ValueRef(node.id, output: $0)) })
+        }
+    }
+
+    /// For each of `lossLabelNodes`, how many rows or sentences of the fed batch its loss
+    /// divides by.
+    public func labelCounts() -> [Int] {
+        steps.filter { $0.node.kind.def.isMeanOverLabels }.map { step in
+            step.node.kind.def.labelCount(arguments(step, seed: 0))
         }
     }
 
@@ -178,9 +195,15 @@ public final class Executor {
 
     @inline(__always)
     private func execute(_ step: Step, _ seed: UInt64) {
-        step.node.kind.def.run(KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
-                                          output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
-                                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed))
+        step.node.kind.def.run(arguments(step, seed: seed))
+    }
+
+    @inline(__always)
+    private func arguments(_ step: Step, seed: UInt64) -> KernelArgs {
+        let denominator = lossDenominators.isEmpty || step.node.inputs.count < 2 ? nil : lossDenominators[step.node.inputs[1].node]
+        return KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
+                          output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
+                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed, shard: shard, lossDenominator: denominator)
     }
 
     /// A named output of the last run, sized for the current batch.
