@@ -12,13 +12,15 @@ struct BenchUnderMPITests {
         let plan = dir.appendingPathComponent("tiny.plan").path
         #expect(try CLI.run(["compile", "Graphs/tiny.yaml", "-o", plan]).status == 0)
         let bench = ["bench", "--graph", plan, "--batch", "4", "--seq", "16", "--train", "--seconds", "0.2", "--iterations", "3", "--json"]
-        for (ranks, threads) in [(2, nil), (2, 1), (3, nil)] as [(Int, Int?)] {
-            let r = try MPIRun.run(ranks: ranks, bench + (threads.map { ["--threads", "\($0)"] } ?? []))
+        for (ranks, threads, train) in [(2, nil, true), (2, 1, true), (3, nil, true), (2, nil, false)] as [(Int, Int?, Bool)] {
+            let args = (train ? bench : bench.filter { $0 != "--train" }) + (threads.map { ["--threads", "\($0)"] } ?? [])
+            let r = try MPIRun.run(ranks: ranks, args)
             #expect(r.status == 0, "\(r.stderr)")
             let lines = r.stdout.split(separator: "\n")
             #expect(lines.count == 1, "one line from rank 0, got: \(r.stdout)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
             #expect(json["ranks"] as? Int == ranks)
+            #expect(json["mode"] as? String == (train ? "train" : "inference"))
             let used = try #require(json["threads"] as? Int)
             if let threads {
                 #expect(used == threads)

@@ -137,11 +137,12 @@ public final class Benchmark {
         }
         // What a training step of `mtstc run` does on each rank: the global loss denominators,
         // forward and backward on the share, the blocking gradient all-reduce, the update.
+        // executors[0] is the program `init` chose and fed (inference, training or a phase's).
+        let executor = executors[0]
         guard train else {
-            if !share.isEmpty { model.inference.run(seed: seed) }
+            if !share.isEmpty { executor.run(seed: seed) }
             return
         }
-        let executor = executors[0]
         try parallel.setLossDenominators(executor, hasShare: !share.isEmpty)
         if !share.isEmpty { executor.run(seed: seed) }
         try parallel.reduceGradients(model.store)
