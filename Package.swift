@@ -36,7 +36,11 @@ let package = Package(
     targets: [
         blasTarget,
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .target(name: "MTSTKernels", dependencies: ["CBLAS"], swiftSettings: optimize + kernelCodegen),
+        // The int8 GEMM kernels (AVX2 / AVX-VNNI / AVX-512 VNNI, chosen at run time by function-level
+        // target attributes, so the target itself builds for baseline x86-64 and other CPUs).
+        // Optimised in debug too: the register tiles rely on inlining, and tests run shipped code.
+        .target(name: "CInt8", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "MTSTKernels", dependencies: ["CBLAS", "CInt8"], swiftSettings: optimize + kernelCodegen),
         .target(name: "MTSTCompiler", dependencies: ["CYAML", "MTSTKernels"], swiftSettings: optimize),
         .target(name: "MTSTRuntime", dependencies: ["MTSTCompiler", "MTSTKernels"], swiftSettings: optimize),
         .executableTarget(
