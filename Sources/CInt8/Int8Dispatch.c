@@ -24,7 +24,7 @@ int mtst_i8_supported(int variant) {
 }
 
 size_t mtst_i8_column_block(int variant) {
-    return variant == MTST_I8_AVX512_VNNI ? 64 : MTST_I8_PANEL;
+    return variant == MTST_I8_AVX512_VNNI ? 3 * MTST_I8_PANEL : MTST_I8_PANEL;
 }
 
 void mtst_i8_quantize_rows(int variant, const float *x, size_t rows, size_t cols, size_t ldx,
