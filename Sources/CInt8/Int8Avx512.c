@@ -63,14 +63,14 @@ void mtst_i8_quantize_avx512vnni(const float *x, size_t rows, size_t cols, size_
             lo16 = _mm512_min_ps(lo16, v);
             hi16 = _mm512_max_ps(hi16, v);
         }
-        float scale, zerof;
-        mtst_i8_row_params(_mm512_reduce_min_ps(lo16), _mm512_reduce_max_ps(hi16), &scale, &zeros[r], &zerof);
+        float scale, inverse, zerof;
+        mtst_i8_row_params(_mm512_reduce_min_ps(lo16), _mm512_reduce_max_ps(hi16), &scale, &inverse, &zeros[r], &zerof);
         scales[r] = scale;
         uint8_t *qr = q + r * ldq;
-        __m512 s16 = _mm512_set1_ps(scale), z16 = _mm512_set1_ps(zerof);
+        __m512 s16 = _mm512_set1_ps(inverse), z16 = _mm512_set1_ps(zerof);
         for (c = 0; c < cols; c += 16) {
             __mmask16 m = cols - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (cols - c)) - 1);
-            __m512 v = mtst_round_away16(_mm512_div_ps(_mm512_maskz_loadu_ps(m, row + c), s16));
+            __m512 v = mtst_round_away16(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, row + c), s16));
             v = _mm512_max_ps(_mm512_min_ps(_mm512_add_ps(v, z16), _mm512_set1_ps(255.0f)), _mm512_setzero_ps());
             _mm_mask_storeu_epi8(qr + c, m, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
         }

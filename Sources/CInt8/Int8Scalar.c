@@ -42,11 +42,11 @@ void mtst_i8_quantize_scalar(const float *x, size_t rows, size_t cols, size_t ld
             lo = row[c] < lo ? row[c] : lo;
             hi = row[c] > hi ? row[c] : hi;
         }
-        float scale, zerof;
-        mtst_i8_row_params(lo, hi, &scale, &zeros[r], &zerof);
+        float scale, inverse, zerof;
+        mtst_i8_row_params(lo, hi, &scale, &inverse, &zeros[r], &zerof);
         scales[r] = scale;
         uint8_t *qr = q + r * ldq;
-        for (size_t c = 0; c < cols; c++) qr[c] = mtst_i8_quantize_one(row[c], scale, zerof);
+        for (size_t c = 0; c < cols; c++) qr[c] = mtst_i8_quantize_one(row[c], inverse, zerof);
         mtst_i8_pad_row(qr, cols, ldq);
     }
 }

@@ -44,8 +44,8 @@ static inline __m256 mtst_round_away8(__m256 v) {
 }
 
 /// Quantizes 8 floats and stores them as 8 bytes.
-static inline void mtst_quantize8(const float *x, uint8_t *q, __m256 scale, __m256 zerof) {
-    __m256 v = mtst_round_away8(_mm256_div_ps(_mm256_loadu_ps(x), scale));
+static inline void mtst_quantize8(const float *x, uint8_t *q, __m256 inverse, __m256 zerof) {
+    __m256 v = mtst_round_away8(_mm256_mul_ps(_mm256_loadu_ps(x), inverse));
     v = _mm256_add_ps(v, zerof);
     v = _mm256_min_ps(v, _mm256_set1_ps(255.0f));
     v = _mm256_max_ps(v, _mm256_setzero_ps());
@@ -77,13 +77,13 @@ static inline void mtst_quantize_rows8(const float *x, size_t rows, size_t cols,
             lo = row[c] < lo ? row[c] : lo;
             hi = row[c] > hi ? row[c] : hi;
         }
-        float scale, zerof;
-        mtst_i8_row_params(lo, hi, &scale, &zeros[r], &zerof);
+        float scale, inverse, zerof;
+        mtst_i8_row_params(lo, hi, &scale, &inverse, &zeros[r], &zerof);
         scales[r] = scale;
         uint8_t *qr = q + r * ldq;
-        __m256 s8 = _mm256_set1_ps(scale), z8 = _mm256_set1_ps(zerof);
+        __m256 s8 = _mm256_set1_ps(inverse), z8 = _mm256_set1_ps(zerof);
         for (c = 0; c + 8 <= cols; c += 8) mtst_quantize8(row + c, qr + c, s8, z8);
-        for (; c < cols; c++) qr[c] = mtst_i8_quantize_one(row[c], scale, zerof);
+        for (; c < cols; c++) qr[c] = mtst_i8_quantize_one(row[c], inverse, zerof);
         mtst_i8_pad_row(qr, cols, ldq);
     }
 }

@@ -143,7 +143,8 @@ extension Kernels {
     }
 
     /// x row-major `[rows, cols]` (row stride `ldx`) → unsigned 8-bit per row, with the scale and
-    /// zero point that map it back: x ≈ scale · (q − zero). The range always includes 0.
+    /// zero point that map it back: x ≈ scale · (q − zero). The range always includes 0. Elements
+    /// are multiplied by 1/scale (as the SIMD kernels do) and rounded half away from zero.
     public static func quantizeRowsReference(
         _ x: UnsafePointer<Float>, rows: Int, cols: Int, ldx: Int,
         _ q: UnsafeMutablePointer<UInt8>, scales: UnsafeMutablePointer<Float>, zeros: UnsafeMutablePointer<Int32>
@@ -154,10 +155,11 @@ extension Kernels {
             for c in 0..<cols { lo = min(lo, row[c]); hi = max(hi, row[c]) }
             let scale = hi > lo ? (hi - lo) / 255 : 1
             let zero = Int32(max(0, min(255, (-lo / scale).rounded())))
+            let inverse = 1 / scale
             scales[r] = scale
             zeros[r] = zero
             for c in 0..<cols {
-                q[r * cols + c] = UInt8(max(0, min(255, (row[c] / scale).rounded() + Float(zero))))
+                q[r * cols + c] = UInt8(max(0, min(255, (row[c] * inverse).rounded() + Float(zero))))
             }
         }
     }

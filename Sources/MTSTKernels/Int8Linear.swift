@@ -67,7 +67,7 @@ extension Kernels {
 
     /// x row-major `[rows, cols]` (row stride `ldx`) → unsigned 8-bit rows of stride `ldq ≥ cols`
     /// with x ≈ scales[r] · (q − zeros[r]), exactly as `quantizeRowsReference` (SIMD min/max,
-    /// division, rounding half away from zero). Bytes `cols ..< min(ldq, cols rounded up to 4)`
+    /// multiplication by 1/scale, rounding half away from zero). Bytes `cols ..< min(ldq, cols rounded up to 4)`
     /// are set to 0, so a buffer of stride `weights.paddedInputs` feeds `int8Linear(quantized:…)`.
     public static func quantizeRows(
         _ x: UnsafePointer<Float>, rows: Int, cols: Int, ldx: Int,

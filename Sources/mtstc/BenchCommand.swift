@@ -56,7 +56,7 @@ struct Bench: ParsableCommand {
         }
         if let gemm, let shape = GemmBench.parse(gemm) {
             if int8 {
-                try runGemmShapes([(gemm, shape)])
+                try runGemmShapes([("", shape)])
                 return
             }
             let rate = try GemmBench.gflops(shape, seconds: seconds, limits: memory.limits)
