@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
         if let gemm, gemm != "shapes", GemmBench.parse(gemm) == nil {
-            throw ValidationError("--gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647, or 'shapes'")
+            throw ValidationError("--gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647")
         }
         if int8 {
             guard let gemm else { throw ValidationError("--int8 measures GEMMs: add --gemm M,N,K or --gemm shapes") }

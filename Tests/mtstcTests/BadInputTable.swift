@@ -360,7 +360,7 @@ enum BadInputTable {
              firstLine: "error: this benchmark needs 111.76 GiB (A, B and C of 100000×100000, 100000×100000, 100000×100000 floats), over --max-memory 8.00 GiB",
              fix: "Benchmark smaller matrices, or raise --max-memory if the machine has the memory."),
         Case(kind: .sizes, title: "GEMM benchmark past BLAS's 32-bit sizes", args: ["bench", "--gemm", "4000000000,10,10"],
-             firstLine: "Error: --gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647, or 'shapes'", fix: "Keep each size below 2^31."),
+             firstLine: "Error: --gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647", fix: "Keep each size below 2^31."),
         Case(kind: .sizes, title: "benchmark batch past the plan's maximum", setup: compileSetup, args: ["bench", "--graph", "p.plan", "--batch", "100000000"],
              firstLine: "error: p.plan: batch 100000000×32 exceeds the plan's maximum 4×32; raise compile.max_batch / max_seq in the spec",
              fix: "Use --batch ≤ the plan's maximum, or recompile with a larger compile.max_batch."),
