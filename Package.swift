@@ -36,9 +36,13 @@ let package = Package(
     targets: [
         blasTarget,
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // The int8 GEMM kernels (AVX2 / AVX-VNNI / AVX-512 VNNI, chosen at run time by function-level
+        // target attributes, so the target itself builds for baseline x86-64 and other CPUs).
+        // Optimised in debug too: the register tiles rely on inlining, and tests run shipped code.
+        .target(name: "CInt8", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "MTSTKernels", dependencies: ["CBLAS", "CInt8"], swiftSettings: optimize + kernelCodegen),
         // Open MPI (Debian libopenmpi-dev) for data-parallel training; initialised only under mpirun.
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
-        .target(name: "MTSTKernels", dependencies: ["CBLAS"], swiftSettings: optimize + kernelCodegen),
         .target(name: "MTSTDistributed", dependencies: ["CMPI", "MTSTKernels"], swiftSettings: optimize),
         .target(name: "MTSTCompiler", dependencies: ["CYAML", "MTSTKernels"], swiftSettings: optimize),
         .target(name: "MTSTRuntime", dependencies: ["MTSTCompiler", "MTSTKernels"], swiftSettings: optimize),

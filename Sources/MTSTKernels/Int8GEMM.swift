@@ -2,14 +2,16 @@
 //
 // y = epilogue(dequant(q(x) · q(W)ᵀ)), with
 // - W `[n, k]` (BERT's `[out, in]`) quantized once per output channel, symmetric:
-//   W[j, :] ≈ wScale[j] · Wq[j, :], Wq ∈ [−127, 127];
+//   W[j, :] ≈ wScale[j] · Wq[j, :], Wq ∈ [−127, 127] ([−63, 63] for the AVX2 kernel, whose
+//   16-bit pair sums would saturate otherwise: Int8Kernel.weightLimit);
 // - x `[m, k]` quantized per row on the fly, asymmetric unsigned:
 //   x[i, :] ≈ xScale[i] · (Xq[i, :] − xZero[i]), Xq ∈ [0, 255];
 // - the int32 product dequantized with the zero-point compensation
 //   y[i, j] = xScale[i] · wScale[j] · (Σ_k Xq[i,k]·Wq[j,k] − xZero[i] · Σ_k Wq[j,k]),
 //   then the bias and, where fused, GELU added in the same pass.
 //
-// This file is the contract and the scalar reference every optimized kernel is tested against.
+// This file is the contract and the scalar reference every optimized kernel is tested against;
+// Int8Linear.swift runs the kernels of Sources/CInt8 (Int8Kernel.swift chooses the variant).
 
 /// What the int8 GEMM applies to its dequantized output before it stores it.
 public enum Int8Epilogue: String, Codable, Sendable, CaseIterable {
@@ -23,6 +25,10 @@ public enum Int8Epilogue: String, Codable, Sendable, CaseIterable {
 
 /// One linear layer's weights, quantized per output channel and packed for the int8 GEMM.
 /// Built once (at load); immutable afterwards, so one instance may serve concurrent runs.
+///
+/// Layout (Sources/CInt8/include/CInt8.h): output channels in panels of 16, k padded to a
+/// multiple of 4 and stored as groups of 4 inputs, so one 64-byte group is one zmm of 16 int32
+/// lanes × 4 products; zero in the padding of both k and n.
 public final class Int8PackedWeights: @unchecked Sendable {
     /// Output channels (n) and input features (k).
     public let outputs: Int
@@ -31,40 +37,76 @@ public final class Int8PackedWeights: @unchecked Sendable {
     public let scales: [Float]
     /// Per output channel: Σ_k Wq[j, k], for the activation zero-point compensation.
     public let columnSums: [Int32]
-    /// Wq, row-major `[n, k]`.
-    let quantized: [Int8]
+    /// The largest |Wq| (127, or 63 when packed for the AVX2 kernel: `Int8Kernel.weightLimit`).
+    public let weightLimit: Int32
+    /// k rounded up to a multiple of 4: the bytes every quantized activation row must have
+    /// readable for `Kernels.int8Linear(quantized:…)` (the padding's values do not matter).
+    public let paddedInputs: Int
+    /// n rounded up to a multiple of 16.
+    let paddedOutputs: Int
+    /// The packed Wq, 64-byte aligned, `paddedOutputs · paddedInputs` bytes.
+    let packed: UnsafeMutablePointer<Int8>
+    /// `scales` and `columnSums` padded to `paddedOutputs` (zeros), so SIMD epilogues may read
+    /// whole panels.
+    let paddedScales: [Float]
+    let paddedSums: [Int32]
 
-    /// Quantizes `weights` (row-major `[outputs, inputs]`).
-    public init(weights: UnsafePointer<Float>, outputs: Int, inputs: Int) {
+    /// Quantizes `weights` (row-major `[outputs, inputs]`) for the kernel calls will use by
+    /// default (`Kernels.int8Kernel`).
+    public convenience init(weights: UnsafePointer<Float>, outputs: Int, inputs: Int) {
+        self.init(weights: weights, outputs: outputs, inputs: inputs, for: Kernels.int8Kernel)
+    }
+
+    /// Quantizes `weights` (row-major `[outputs, inputs]`) to `kernel.weightLimit` levels per
+    /// sign: 127, or 63 for the AVX2 kernel, whose 16-bit pair sums would otherwise saturate.
+    public init(weights: UnsafePointer<Float>, outputs: Int, inputs: Int, for kernel: Int8Kernel) {
         precondition(outputs > 0 && inputs > 0, "int8 weights: empty matrix")
         self.outputs = outputs
         self.inputs = inputs
-        var scales = [Float](repeating: 0, count: outputs)
-        var sums = [Int32](repeating: 0, count: outputs)
-        var q = [Int8](repeating: 0, count: outputs * inputs)
+        let limit = kernel.weightLimit
+        weightLimit = limit
+        let kp = (inputs + 3) / 4 * 4, np = (outputs + 15) / 16 * 16
+        paddedInputs = kp
+        paddedOutputs = np
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: kp * np, alignment: 64)
+        raw.initializeMemory(as: Int8.self, repeating: 0, count: kp * np)
+        packed = raw.assumingMemoryBound(to: Int8.self)
+        var scales = [Float](repeating: 0, count: np)
+        var sums = [Int32](repeating: 0, count: np)
         for j in 0..<outputs {
             let row = weights + j * inputs
             var maxAbs: Float = 0
             for c in 0..<inputs { maxAbs = max(maxAbs, abs(row[c])) }
-            let scale = maxAbs > 0 ? maxAbs / 127 : 1
+            let scale = maxAbs > 0 ? maxAbs / Float(limit) : 1
             scales[j] = scale
             var sum: Int32 = 0
             for c in 0..<inputs {
-                let v = Int8(max(-127, min(127, (row[c] / scale).rounded())))
-                q[j * inputs + c] = v
+                let v = Int8(max(-Float(limit), min(Float(limit), (row[c] / scale).rounded())))
+                packed[Self.offset(j, c, kp)] = v
                 sum += Int32(v)
             }
             sums[j] = sum
         }
-        self.scales = scales
-        self.columnSums = sums
-        self.quantized = q
+        paddedScales = scales
+        paddedSums = sums
+        self.scales = Array(scales[0..<outputs])
+        self.columnSums = Array(sums[0..<outputs])
     }
+
+    deinit { packed.deallocate() }
+
+    /// Byte of Wq[j, c] in the packed layout.
+    @inline(__always) static func offset(_ j: Int, _ c: Int, _ paddedInputs: Int) -> Int {
+        ((j >> 4) * (paddedInputs >> 2) + (c >> 2)) * 64 + (j & 15) * 4 + (c & 3)
+    }
+
+    /// Wq[j, c].
+    @inline(__always) func quantized(_ j: Int, _ c: Int) -> Int8 { packed[Self.offset(j, c, paddedInputs)] }
 
     /// The dequantized weights `scales[j] · Wq[j, c]`, row-major `[n, k]` (for tests and the guard).
     public func dequantized() -> [Float] {
         var out = [Float](repeating: 0, count: outputs * inputs)
-        for j in 0..<outputs { for c in 0..<inputs { out[j * inputs + c] = scales[j] * Float(quantized[j * inputs + c]) } }
+        for j in 0..<outputs { for c in 0..<inputs { out[j * inputs + c] = scales[j] * Float(quantized(j, c)) } }
         return out
     }
 }
@@ -78,6 +120,7 @@ public final class Int8Workspace: @unchecked Sendable {
     var rowZeros: [Int32] = []
     public init() {}
 
+    /// Room for `rows` quantized rows of `cols` bytes (the GEMM uses `cols` = padded k).
     func reserve(rows: Int, cols: Int) {
         if bytes.count < rows * cols { bytes = [UInt8](repeating: 0, count: rows * cols) }
         if rowScales.count < rows {
@@ -89,18 +132,19 @@ public final class Int8Workspace: @unchecked Sendable {
 
 extension Kernels {
     /// `output[m, n] = epilogue(x · Wᵀ)` in int8 arithmetic — the entry point programs call.
-    /// For now the scalar reference; optimized kernels replace the body and are tested against it.
+    /// Runs `Kernels.int8Kernel` (Int8Linear.swift); tested against `int8LinearReference`.
     public static func int8Linear(
         _ x: UnsafePointer<Float>, rows: Int, ldx: Int, weights: Int8PackedWeights,
         bias: UnsafePointer<Float>?, epilogue: Int8Epilogue,
         output: UnsafeMutablePointer<Float>, ldo: Int, workspace: Int8Workspace
     ) {
-        int8LinearReference(x, rows: rows, ldx: ldx, weights: weights, bias: bias, epilogue: epilogue,
-                            output: output, ldo: ldo, workspace: workspace)
+        int8Linear(x, rows: rows, ldx: ldx, weights: weights, bias: bias, epilogue: epilogue,
+                   output: output, ldo: ldo, workspace: workspace, kernel: int8Kernel)
     }
 
     /// x row-major `[rows, cols]` (row stride `ldx`) → unsigned 8-bit per row, with the scale and
-    /// zero point that map it back: x ≈ scale · (q − zero). The range always includes 0.
+    /// zero point that map it back: x ≈ scale · (q − zero). The range always includes 0. Elements
+    /// are multiplied by 1/scale (as the SIMD kernels do) and rounded half away from zero.
     public static func quantizeRowsReference(
         _ x: UnsafePointer<Float>, rows: Int, cols: Int, ldx: Int,
         _ q: UnsafeMutablePointer<UInt8>, scales: UnsafeMutablePointer<Float>, zeros: UnsafeMutablePointer<Int32>
@@ -111,10 +155,11 @@ extension Kernels {
             for c in 0..<cols { lo = min(lo, row[c]); hi = max(hi, row[c]) }
             let scale = hi > lo ? (hi - lo) / 255 : 1
             let zero = Int32(max(0, min(255, (-lo / scale).rounded())))
+            let inverse = 1 / scale
             scales[r] = scale
             zeros[r] = zero
             for c in 0..<cols {
-                q[r * cols + c] = UInt8(max(0, min(255, (row[c] / scale).rounded() + Float(zero))))
+                q[r * cols + c] = UInt8(max(0, min(255, (row[c] * inverse).rounded() + Float(zero))))
             }
         }
     }
@@ -139,7 +184,7 @@ extension Kernels {
                         let out = output + i * ldo
                         for j in 0..<n {
                             var acc: Int32 = 0
-                            for c in 0..<k { acc &+= Int32(q[i * k + c]) * Int32(w.quantized[j * k + c]) }
+                            for c in 0..<k { acc &+= Int32(q[i * k + c]) * Int32(w.quantized(j, c)) }
                             acc &-= z[i] &* w.columnSums[j]
                             out[j] = s[i] * w.scales[j] * Float(acc)
                             if epilogue != .none { out[j] += bias![j] }

@@ -13,7 +13,9 @@ struct Bench: ParsableCommand {
             """)
 
     @Option(name: .long, help: "Compiled plan.") var graph: String?
-    @Option(help: "Instead of a model, measure the BLAS sgemm rate on M,N,K[,NT|NN|TN|TT] (default NT).") var gemm: String?
+    @Option(help: "Instead of a model, measure the BLAS sgemm rate on M,N,K[,NT|NN|TN|TT] (default NT), or on every linear layer of MiniLM and bert-base at 32×32 tokens ('shapes').") var gemm: String?
+    @Flag(help: "With --gemm: also measure the int8 GEMM (quantize x, int8 product, dequantize + bias) on each kernel variant this CPU runs.") var int8 = false
+    @Option(help: "The int8 kernel variant to run (\(Int8Kernel.allCases.map(\.rawValue).joined(separator: ", "))); default: the fastest this CPU runs.") var int8Kernel: String?
     @Option(help: "Sentences per batch.") var batch: Int = 32
     @Option(help: "Tokens per sentence (including [CLS] and [SEP]).") var seq: Int = 32
     @Flag(help: "Time full training steps (forward, backward, AdamW) instead of inference.") var train = false
@@ -27,7 +29,23 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
-        if let gemm, GemmBench.parse(gemm) == nil { throw ValidationError("--gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647") }
+        if let gemm, gemm != "shapes", GemmBench.parse(gemm) == nil {
+            throw ValidationError("--gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647")
+        }
+        if int8 {
+            guard let gemm else { throw ValidationError("--int8 measures GEMMs: add --gemm M,N,K or --gemm shapes") }
+            if let shape = GemmBench.parse(gemm), shape.transA || !shape.transB {
+                throw ValidationError("--int8 measures x · Wᵀ: give --gemm M,N,K or M,N,K,NT")
+            }
+        }
+        if let int8Kernel {
+            guard let kernel = Int8Kernel(rawValue: int8Kernel) else {
+                throw ValidationError("--int8-kernel expects one of \(Int8Kernel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard kernel.isSupported else {
+                throw ValidationError("--int8-kernel \(int8Kernel): this CPU does not run it (it runs \(Int8Kernel.supported.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
         if batch < 1 || seq < 2 { throw ValidationError("--batch must be ≥ 1 and --seq ≥ 2") }
         if let phase {
             if !train { throw ValidationError("--phase times a training phase: add --train") }
@@ -37,7 +55,17 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try threads.apply()
+        // Before anything packs int8 weights: AVX2 packs them with 7 bits.
+        if let int8Kernel, let kernel = Int8Kernel(rawValue: int8Kernel) { Kernels.int8Kernel = kernel }
+        if gemm == "shapes" {
+            try runGemmShapes()
+            return
+        }
         if let gemm, let shape = GemmBench.parse(gemm) {
+            if int8 {
+                try runGemmShapes([("", shape)])
+                return
+            }
             let rate = try GemmBench.gflops(shape, seconds: seconds, limits: memory.limits)
             if json {
                 let obj: [String: Any] = ["gemm": gemm, "gflops": rate, "blas": BLASInfo.name, "threads": ComputeThreads.poolSize]
@@ -83,6 +111,43 @@ struct Bench: ParsableCommand {
                 print("  by op kind:")
                 for (kind, t) in r.byOpKind { row("    ", kind, t) }
             }
+        }
+    }
+
+    /// The int8 variants `--int8` measures: the one `--int8-kernel` names, else every vectorised one.
+    var int8Kernels: [Int8Kernel] {
+        if let int8Kernel, let kernel = Int8Kernel(rawValue: int8Kernel) { return [kernel] }
+        let vector = Int8Kernel.supported.filter { $0 != .scalar }
+        return vector.isEmpty ? [.scalar] : vector
+    }
+
+    /// One row per shape: sgemm GFLOP/s and, with --int8 or for 'shapes', int8 GOP/s per variant.
+    func runGemmShapes(_ shapes: [(layer: String, shape: GemmBench.Shape)] = GemmBench.modelShapes) throws {
+        let kernels = int8Kernels
+        var rows: [[String: Any]] = []
+        if !json {
+            print("shape (M,N,K)".padding(toLength: 18, withPad: " ", startingAt: 0) + "layer".padding(toLength: 25, withPad: " ", startingAt: 0)
+                  + "sgemm GFLOP/s" + kernels.map { "  " + "int8 \($0.rawValue) GOP/s" }.joined())
+        }
+        for (layer, shape) in shapes {
+            let sgemm = try GemmBench.gflops(shape, seconds: seconds, limits: memory.limits)
+            var int8Rates: [String: Double] = [:]
+            var line = "\(shape.m),\(shape.n),\(shape.k)".padding(toLength: 18, withPad: " ", startingAt: 0)
+                + layer.padding(toLength: 25, withPad: " ", startingAt: 0) + String(format: "%13.1f", sgemm)
+            for kernel in kernels {
+                let rate = try GemmBench.int8Gops(shape, kernel: kernel, seconds: seconds, limits: memory.limits)
+                int8Rates[kernel.rawValue] = rate
+                let cell = String(format: "%.1f", rate), width = "int8 \(kernel.rawValue) GOP/s".count
+                line += "  " + String(repeating: " ", count: max(0, width - cell.count)) + cell
+            }
+            rows.append(["gemm": "\(shape.m),\(shape.n),\(shape.k)", "layer": layer, "gflops": sgemm, "int8_gops": int8Rates])
+            if !json { print(line) }
+        }
+        if json {
+            let obj: [String: Any] = ["shapes": rows, "blas": BLASInfo.name, "int8_default": Kernels.int8Kernel.rawValue]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print("BLAS \(BLASInfo.name); int8 rows include quantizing x and the dequantize + bias epilogue; avx2 uses 7-bit weights")
         }
     }
 }
