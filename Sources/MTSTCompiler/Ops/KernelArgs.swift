@@ -20,10 +20,12 @@ public struct KernelArgs {
     public let starts: UnsafePointer<Int32>?
     /// Seed of this step, mixed with a dropout site's stream id.
     public let seed: UInt64
+    /// `int8Linear`: its packed weights and the executor's quantization scratch.
+    public let int8: Int8Operands?
 
     public init(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>],
                 output: UnsafeMutablePointer<Float>, extraOutputs: [UnsafeMutablePointer<Float>] = [], batch: Int, seq: Int, tokens: Int? = nil,
-                starts: UnsafePointer<Int32>? = nil, seed: UInt64) {
+                starts: UnsafePointer<Int32>? = nil, seed: UInt64, int8: Int8Operands? = nil) {
         self.node = node
         self.inputShapes = inputShapes
         self.inputs = inputs
@@ -34,6 +36,7 @@ public struct KernelArgs {
         self.tokens = tokens ?? batch * seq
         self.starts = starts
         self.seed = seed
+        self.int8 = int8
     }
 
     public var attrs: Attributes { node.attrs }
