@@ -18,11 +18,13 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum measured seconds.") var seconds: Double = 5
     @Option(help: "Minimum measured iterations.") var iterations: Int = 3
     @OptionGroup var memory: MemoryOption
+    @OptionGroup var precision: PrecisionOption
 
     func validate() throws {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
         if let gemm, GemmBench.parse(gemm) == nil { throw ValidationError("--gemm expects M,N,K or M,N,K,NT with each size from 1 to 2147483647") }
         if batch < 1 || seq < 2 { throw ValidationError("--batch must be ≥ 1 and --seq ≥ 2") }
+        if train, precision.precision == .int8 { throw ValidationError("--precision int8 times inference: training programs are fp32") }
         if let phase {
             if !train { throw ValidationError("--phase times a training phase: add --train") }
             if phase < 0 { throw ValidationError("--phase must be ≥ 0") }
@@ -41,14 +43,16 @@ struct Bench: ParsableCommand {
             return
         }
         guard let graph else { return }
-        let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, phase: phase, limits: memory.limits)
+        let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, phase: phase, limits: memory.limits,
+                                       precision: train ? nil : precision.precision)
         let r = try bench.measure(iterations: iterations, seconds: seconds, profile: profile)
         let mode = train ? "train" : "inference"
         let predicted = Double(r.predictedPeakBytes) / 1_048_576
         if json {
             var obj: [String: Any] = ["sentences_per_second": r.sentencesPerSecond, "peak_rss_mb": r.peakRSSMegabytes,
                                       "predicted_peak_mb": predicted, "batch": batch, "seq": seq,
-                                      "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name]
+                                      "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name,
+                                      "precision": train ? Precision.fp32.rawValue : bench.model.precision.rawValue]
             if let phase { obj["phase"] = phase }
             if profile {
                 obj["profile"] = r.byOpKind.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
@@ -57,8 +61,9 @@ struct Bench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
+            let shown = train || bench.model.precision == .fp32 ? mode : "\(mode) int8"
             print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@",
-                         bench.model.plan.name, phase.map { "\(mode) phase \($0)" } ?? mode, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
+                         bench.model.plan.name, phase.map { "\(mode) phase \($0)" } ?? shown, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
                          r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name))
             if profile {
                 let total = r.byOpKind.reduce(0) { $0 + $1.1 }
