@@ -1,3 +1,4 @@
+import Foundation
 import MTSTCompiler
 
 /// The sentences the accuracy guard compares int8 with fp32 on: a text file (one sentence per
@@ -18,7 +19,13 @@ public struct CalibrationSet {
 
     /// The first `limit` non-blank lines of `path`.
     public static func file(_ path: String, limit: Int) throws -> CalibrationSet {
-        let lines = try TextLines.read(path: path).lines
+        let bytes: Data
+        do {
+            bytes = try InputFile.read(path)
+        } catch {
+            throw CalibrationError.unreadable(path, error.reason)
+        }
+        let lines = try TextLines(bytes: bytes, file: path).lines
         let texts = lines.lazy.map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }.prefix(limit)
         guard !texts.isEmpty else { throw CalibrationError.empty(path) }
         return CalibrationSet(origin: path, texts: Array(texts))
@@ -49,11 +56,13 @@ public struct CalibrationSet {
 
 public enum CalibrationError: UserFacingError {
     case empty(String)
+    case unreadable(String, String)
     case none(SourceLocation)
 
     public var description: String {
         switch self {
         case .empty(let origin): "\(origin): no calibration sentences (the accuracy guard needs at least one)"
+        case let .unreadable(path, reason): "\(path): cannot read calibration sentences: \(reason)"
         case .none(let at):
             "\(at): compile.quantize: the accuracy guard needs calibration sentences: give compile.quantize.calibration or --calibration FILE (one sentence per line), or data.eval"
         }
