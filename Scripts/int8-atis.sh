@@ -14,9 +14,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 run="$(cd "${1:?usage: Scripts/int8-atis.sh RUN_DIR [OUT_DIR]}" && pwd)"
 out="${2:-$run/int8}"
 mtstc="${MTSTC:-$root/.build/release/mtstc}"
-for f in model.safetensors heads.safetensors; do
-  [[ -f "$run/$f" ]] || { echo "error: $run/$f not found: RUN_DIR must be a run folder of Graphs/multitask.yaml" >&2; exit 1; }
-done
+# A run folder's exported backbone and heads, or (older runs) its checkpoint, which holds both.
+backbone="$run/model.safetensors"; heads="$run/heads.safetensors"
+if [[ ! -f "$backbone" || ! -f "$heads" ]]; then backbone="$run/checkpoint.safetensors"; heads="$backbone"; fi
+[[ -f "$backbone" ]] || { echo "error: $run: no model.safetensors or checkpoint.safetensors: RUN_DIR must be a run folder of Graphs/multitask.yaml" >&2; exit 1; }
 mkdir -p "$out"
 assets="$root/Assets"
 cat > "$out/int8-atis.yaml" <<YAML
@@ -24,7 +25,7 @@ cat > "$out/int8-atis.yaml" <<YAML
 name: atis-minilm-int8
 backbone:
   config: $assets/all-MiniLM-L6-v2/config.json
-  weights: $run/model.safetensors
+  weights: $backbone
 tokenizer:
   vocab: $assets/all-MiniLM-L6-v2/vocab.txt
   lowercase: true
@@ -36,11 +37,11 @@ heads:
     type: classification
     input: pooled
     labels: from_data
-    weights: $run/heads.safetensors
+    weights: $heads
   slots:
     type: tagging
     labels: from_data
-    weights: $run/heads.safetensors
+    weights: $heads
 data:
   train: {format: atis, path: $assets/atis/train_dev}
   eval: {format: atis, path: $assets/atis/test}
