@@ -107,6 +107,6 @@ import Testing
         let executor = Executor(program: program, store: model.store, arena: model.arena)
         let stats = QuantizationGuard.compare(try model.embed(texts, on: model.inference), try model.embed(texts, on: executor))
         #expect(stats.worst >= 0.99, "worst cosine \(stats.worst) on sentence \(stats.worstSentence)")
-        #expect(stats.mean >= 0.998, "mean cosine \(stats.mean)")
+        #expect(stats.mean >= 0.995, "mean cosine \(stats.mean)")
     }
 }
