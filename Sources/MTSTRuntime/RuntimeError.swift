@@ -11,6 +11,8 @@ public enum RuntimeError: UserFacingError {
     case missingData(SourceLocation, keyPath: String, path: String)
     /// A plan whose backbone this mtstc does not know (the verifier refuses such plans first).
     case unknownArchitecture(String, name: String)
+    /// `--precision int8` on a plan compiled without quantization.
+    case noInt8Program(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum RuntimeError: UserFacingError {
         case let .missingData(location, keyPath, path): "\(location): \(keyPath): \(path) not found; run Scripts/fetch-assets.sh"
         case let .unknownArchitecture(path, name):
             "\(path): unknown architecture '\(name)' (known: \(Architectures.backbones.map { $0.name }.joined(separator: ", ")))"
+        case .noInt8Program(let path):
+            "\(path): the plan has no int8 program; compile the spec with --quantize int8 (or compile.quantize: int8)"
         }
     }
 }

@@ -26,6 +26,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum measured iterations.") var iterations: Int = 3
     @OptionGroup var memory: MemoryOption
     @OptionGroup var threads: ThreadsOption
+    @OptionGroup var precision: PrecisionOption
 
     func validate() throws {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
@@ -47,6 +48,7 @@ struct Bench: ParsableCommand {
             }
         }
         if batch < 1 || seq < 2 { throw ValidationError("--batch must be ≥ 1 and --seq ≥ 2") }
+        if train, precision.precision == .int8 { throw ValidationError("--precision int8 times inference: training programs are fp32") }
         if let phase {
             if !train { throw ValidationError("--phase times a training phase: add --train") }
             if phase < 0 { throw ValidationError("--phase must be ≥ 0") }
@@ -78,6 +80,7 @@ struct Bench: ParsableCommand {
         guard let graph else { return }
         let parallel = DataParallel(try Distributed.start())
         let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, phase: phase, limits: memory.limits,
+                                       precision: train ? nil : precision.precision,
                                        parallel: parallel)
         let r = try bench.measure(iterations: iterations, seconds: seconds, profile: profile)
         // Every rank ran every step; rank 0 speaks for the job.
@@ -88,7 +91,8 @@ struct Bench: ParsableCommand {
             var obj: [String: Any] = ["sentences_per_second": r.sentencesPerSecond, "peak_rss_mb": r.peakRSSMegabytes,
                                       "predicted_peak_mb": predicted, "batch": batch, "seq": seq,
                                       "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name,
-                                      "threads": ComputeThreads.poolSize, "ranks": parallel.size]
+                                      "threads": ComputeThreads.poolSize, "ranks": parallel.size,
+                                      "precision": train ? Precision.fp32.rawValue : bench.model.precision.rawValue]
             if let phase { obj["phase"] = phase }
             if profile {
                 obj["profile"] = r.byOpKind.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
@@ -97,8 +101,9 @@ struct Bench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
+            let shown = train || bench.model.precision == .fp32 ? mode : "\(mode) int8"
             print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@, %d threads%@",
-                         bench.model.plan.name, phase.map { "\(mode) phase \($0)" } ?? mode, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
+                         bench.model.plan.name, phase.map { "\(mode) phase \($0)" } ?? shown, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
                          r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name, ComputeThreads.poolSize,
                          parallel.isDistributed ? " × \(parallel.size) ranks (global rate; peak RSS of rank 0)" : ""))
             if profile {

@@ -20,12 +20,19 @@ struct Compile: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object (the plan is still written; where goes to stderr).") var json = false
     @Option(name: .customLong("dump-after"), help: "Print the graph after this pass (lower, \(Pipeline.passNames.joined(separator: ", "))) to stderr.")
     var dumpAfter: String?
+    @Option(help: "Also compile an int8 inference program (int8), or compile fp32 only (none); overrides compile.quantize.")
+    var quantize: QuantizeSpec.Kind?
+    @Option(help: "With quantization: the accuracy guard's calibration sentences, one per line (default: compile.quantize.calibration, else the spec's evaluation data).")
+    var calibration: String?
     @OptionGroup var memory: MemoryOption
 
     func run() throws {
         var options = CompileDriver.Options(dumpAfter: dumpAfter)
         options.dump = { FileHandle.standardError.write(Data($0.utf8)) }
         options.limits = memory.limits
+        options.quantize = quantize
+        options.calibration = calibration
+        options.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let start = Date()
         var specPath = spec
         if let resolved = PathCase.resolve(spec), resolved != spec {
@@ -46,3 +53,5 @@ struct Compile: ParsableCommand {
         }
     }
 }
+
+extension QuantizeSpec.Kind: ExpressibleByArgument {}

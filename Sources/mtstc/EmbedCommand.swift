@@ -12,6 +12,7 @@ struct Embed: ParsableCommand {
     var preview: Int?
     @Option(name: .long, help: "Trained weights: a run folder (its latest snapshot), a snapshot folder, or a checkpoint.safetensors; else the plan's.")
     var weights: String?
+    @OptionGroup var precision: PrecisionOption
     @OptionGroup var text: TextInput
     @OptionGroup var threads: ThreadsOption
 
@@ -19,6 +20,7 @@ struct Embed: ParsableCommand {
         try threads.apply()
         let sentences = try text.sentences()
         let model = try Model(planPath: graph)
+        try precision.apply(to: model)
         if let weights { try Checkpoint.load(weights, into: model, requireHeads: false) }
         let embeddings = try model.embed(sentences)
         var out = ""

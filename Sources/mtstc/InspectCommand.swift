@@ -15,7 +15,7 @@ struct Inspect: ParsableCommand {
     @Option(help: "With --dot: 'layers' draws one encoder layer, marked ×N, for all of them.") var collapse: DotCollapse?
     @Flag(help: "Print the graph, one node per line.") var graph = false
     @Flag(help: "Print the summary as one JSON object.") var json = false
-    @Option(help: "Which program: inference or training (with --dot, training includes the optimizer program).")
+    @Option(help: "Which program: inference, int8 (the quantized inference program) or training (with --dot, training includes the optimizer program).")
     var program: String = "inference"
 
     func validate() throws {
@@ -28,10 +28,13 @@ struct Inspect: ParsableCommand {
         let prog: Program
         switch program {
         case "inference": prog = p.inference
+        case "int8":
+            guard let q = p.int8 else { throw ValidationError("the plan has no int8 program (compile with --quantize int8)") }
+            prog = q.program
         case "training":
             guard let t = p.training else { throw ValidationError("the plan has no training program") }
             prog = t
-        default: throw ValidationError("--program must be inference or training")
+        default: throw ValidationError("--program must be inference, int8 or training")
         }
         if dot {
             let update = program == "training" ? p.update?.graph : nil

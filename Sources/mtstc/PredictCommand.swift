@@ -8,6 +8,7 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: "Compiled plan.") var graph: String
     @Option(name: .long, help: "Trained weights: a run folder (its latest snapshot), a snapshot folder, or a checkpoint.safetensors written by `mtstc run`.")
     var weights: String
+    @OptionGroup var precision: PrecisionOption
     @OptionGroup var text: TextInput
     @OptionGroup var threads: ThreadsOption
 
@@ -15,6 +16,7 @@ struct Predict: ParsableCommand {
         try threads.apply()
         let sentences = try text.sentences()
         let predictor = try Predictor(planPath: graph, checkpoint: weights)
+        try precision.apply(to: predictor.model)
         let heads = predictor.model.plan.model.taskHeads
         let primary = PrimaryHeads(heads)
         var out = ""

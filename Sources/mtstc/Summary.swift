@@ -37,6 +37,7 @@ enum Summary {
         } else {
             out += "  training: none (the spec has no data.train)\n"
         }
+        out += int8Text(plan)
         if let e = MemoryEstimate.atMaxima(plan) {
             out += "  predicted peak memory (\(plan.training != nil ? "training" : "inference") at the maxima): \(PlanLimits.format(e.peak)) (\(e.breakdown))\n"
         }
@@ -63,6 +64,7 @@ enum Summary {
             dict["predicted_peak_bytes"] = e.peak
             dict["predicted_memory"] = e.json
         }
+        if let int8 = int8JSON(plan) { dict["int8"] = int8 }
         if plan.training != nil {
             dict["backward_ops"] = s.backwardOps
             dict["arena_bytes_train"] = s.arenaBytesTrain

@@ -20,7 +20,7 @@ enum BadInputTable {
 
     static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + sizeCases
         + outputCases + numericCases + argumentCases + contrastiveCases + checkpointCases + compareCases + dataSourceCases + phaseCases
-        + headWeightCases + threadCases + int8BenchCases
+        + headWeightCases + threadCases + int8BenchCases + quantizeCases
 
     static let specCases: [Case] = [
         Case(kind: .spec, title: "unclosed flow list", files: spec(("  max_length: 32", "  max_length: [32")),
@@ -469,7 +469,7 @@ enum BadInputTable {
         Case(kind: .arguments, title: "zero limit", setup: compileSetup, args: ["run", "--graph", "p.plan", "--limit", "0"],
              firstLine: "Error: --limit must be at least 1", fix: "Give a positive limit."),
         Case(kind: .arguments, title: "unknown pass for --dump-after", args: ["compile", "spec.yaml", "--dump-after", "fuse"],
-             firstLine: "error: spec.yaml: --dump-after: no pass named fuse; passes: lower, shape-check, dead-nodes, count, fuse-qkv, fuse-bias-gelu, fuse-skip-layernorm, fuse-linear, autodiff, fuse-grad-accumulate, schedule, arena", fix: "Use a pass name from the list."),
+             firstLine: "error: spec.yaml: --dump-after: no pass named fuse; passes: lower, shape-check, dead-nodes, count, fuse-qkv, fuse-bias-gelu, fuse-skip-layernorm, fuse-linear, quantize, autodiff, fuse-grad-accumulate, schedule, arena", fix: "Use a pass name from the list."),
         Case(kind: .arguments, title: "--input file missing", setup: compileSetup, args: ["embed", "--graph", "p.plan", "--input", "nope.txt"],
              firstLine: "error: nope.txt: cannot read input file: no such file or directory", fix: "Check the path."),
         Case(kind: .arguments, title: "--input is a directory", files: ["in": .directory], setup: compileSetup,

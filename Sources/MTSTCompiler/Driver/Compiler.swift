@@ -21,6 +21,9 @@ public enum Compiler {
             if let pass = dumpAfter, pass != "lower", !Pipeline.passNames.contains(pass) {
                 throw CompileError.file(spec.path, "--dump-after: no pass named \(pass); passes: lower, \(Pipeline.passNames.joined(separator: ", "))")
             }
+            if dumpAfter == "quantize", spec.compile.quantize == nil {
+                throw CompileError.file(spec.path, "--dump-after quantize: the spec does not quantize; add --quantize int8 (or compile.quantize: int8)")
+            }
         }
     }
 
@@ -78,6 +81,18 @@ public enum Compiler {
             throw CompileError.file(spec.path, "internal: the compiled plan fails verification: \(error)")
         }
         return plan
+    }
+
+    /// Adds the quantized inference program the accuracy guard settled on, then checks the
+    /// plan again as `compile` does: the memory limit, and the verifier over the new program.
+    public static func attach(_ int8: QuantizedInference, to plan: inout Plan, spec: Spec, limits: PlanLimits) throws {
+        plan.int8 = int8
+        try MemoryBudget.checkPlan(spec, plan, limits: limits)
+        do {
+            try PlanVerifier.verify(plan, path: spec.path, limits: limits)
+        } catch {
+            throw CompileError.file(spec.path, "internal: the compiled plan fails verification: \(error)")
+        }
     }
 
     static func ref(_ s: DataSource) -> DataSourceRef {

@@ -2,13 +2,15 @@
 /// update program over the final parameter table.
 public enum ProgramBuilder {
     /// `phaseEpoch`: the training program of the gradual-unfreezing phase that starts there.
+    /// `quantize`: the int8 inference program, with these linear layers left fp32.
     static func program(_ spec: Spec, _ model: ModelConfig, mode: Lowering.Mode, maxSeq: Int,
-                        options: Compiler.Options, phaseEpoch: Int? = nil) throws -> (Program, PassContext) {
+                        options: Compiler.Options, phaseEpoch: Int? = nil, quantize keepFP32: Set<String>? = nil) throws -> (Program, PassContext) {
         do {
             var graph = try Lowering.lower(model, mode: mode, maxBatch: spec.compile.maxBatch, maxSeq: maxSeq)
             try applySettings(spec, &graph)
-            let label = phaseEpoch.map { "training phase from epoch \($0)" } ?? mode.rawValue
-            let context = try Pipeline.run(&graph, mode: mode, phaseEpoch: phaseEpoch) { pass, g in
+            let label = phaseEpoch.map { "training phase from epoch \($0)" } ?? (keepFP32 != nil ? "int8 inference" : mode.rawValue)
+            let passes = Pipeline.passes(for: mode, quantize: keepFP32)
+            let context = try Pipeline.run(&graph, mode: mode, passes: passes, phaseEpoch: phaseEpoch) { pass, g in
                 if pass == options.dumpAfter { options.dump("# \(label) graph after \(pass)\n" + g.dump()) }
             }
             guard let arena = context.arena else { throw CompileError.file(spec.path, "internal: no arena plan") }
@@ -19,6 +21,24 @@ public enum ProgramBuilder {
             throw CompileError.located(spec.location(of: "optimizer"),
                                        "data.train asks to train, but \(why); unfreeze a parameter group or remove data.train")
         }
+    }
+
+    /// The quantized inference program of `plan` (compiled from `spec`): the fp32 inference
+    /// program with every backbone linear layer but those in `keepFP32` rewritten by
+    /// `QuantizePass`. Its parameter table is the fp32 program's (the pass adds no parameter).
+    public static func quantizedProgram(_ spec: Spec, plan: Plan, keepFP32: Set<String> = [],
+                                        options: Compiler.Options = Compiler.Options()) throws -> Program {
+        let (program, _) = try program(spec, plan.model, mode: .inference, maxSeq: plan.inference.graph.maxSeq,
+                                       options: options, quantize: keepFP32)
+        guard program.graph.params == plan.params else {
+            throw CompileError.file(spec.path, "internal: the int8 program's parameter table differs from the plan's")
+        }
+        return program
+    }
+
+    /// The linear layers `QuantizePass` quantizes in `program` (a quantized inference program).
+    public static func quantizedLayers(_ program: Program) -> [String] {
+        QuantizedInference.layers(in: program).map(\.layer)
     }
 
     /// Copies the spec's resolved setting onto every lowered parameter.

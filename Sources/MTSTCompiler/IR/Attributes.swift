@@ -1,3 +1,5 @@
+import MTSTKernels
+
 /// The static attributes of a node: one payload per op family, so an op reads only its own
 /// fields and a plan stores only what each node uses. `Case` names the payload an op expects;
 /// `Graph.inferShape` checks it before the shape rule runs, so kernels can rely on it.
@@ -30,10 +32,12 @@ public enum Attributes: Hashable, Codable, Sendable {
     case optimizer(param: Int, OptimizerAttributes)
     /// `clipScale`: the global gradient-norm bound; 0 disables clipping.
     case clip(norm: Double)
+    /// `int8Linear`: what the int8 GEMM applies to its dequantized output.
+    case int8Linear(epilogue: Int8Epilogue)
 
     /// The payload kinds, for the op table's `attributes` property and error messages.
     public enum Case: String, Sendable {
-        case none, input, param, constant, scale, matmul, gather, layerNorm, l2Normalize, attention, dropout, concat, optimizer, clip
+        case none, input, param, constant, scale, matmul, gather, layerNorm, l2Normalize, attention, dropout, concat, optimizer, clip, int8Linear
     }
 
     public var kind: Case {
@@ -52,6 +56,7 @@ public enum Attributes: Hashable, Codable, Sendable {
         case .concat: .concat
         case .optimizer: .optimizer
         case .clip: .clip
+        case .int8Linear: .int8Linear
         }
     }
 
@@ -82,6 +87,7 @@ public enum Attributes: Hashable, Codable, Sendable {
     public var clipNorm: Double? { if case .clip(let n) = self { n } else { nil } }
     public var constantValue: Float? { if case .constant(let v) = self { v } else { nil } }
     public var scaleFactor: Float? { if case .scale(let v) = self { v } else { nil } }
+    public var int8Epilogue: Int8Epilogue? { if case .int8Linear(let e) = self { e } else { nil } }
 }
 
 extension Attributes: CustomStringConvertible {
@@ -104,6 +110,7 @@ extension Attributes: CustomStringConvertible {
         case let .optimizer(p, o):
             "param=\(p)" + (o.method.map { " \($0.name.rawValue)" } ?? "") + (o.stateSlot > 0 ? " slot=\(o.stateSlot)" : "")
         case .clip(let n): "clip=\(n)"
+        case .int8Linear(let e): "epilogue=\(e.rawValue)"
         }
     }
 }

@@ -9,6 +9,8 @@ public enum OpKind: String, Codable, Sendable, CaseIterable {
     case attentionProbs, attentionContext
     case meanPool, clsPool, maxPool, l2Normalize
     case dropout, crossEntropy, crf
+    // Inference-only (the quantized program `compile --quantize int8` builds)
+    case int8Linear
     // Backward-only (the gradient rules of the ops above build these)
     case geluGrad, biasGeluGrad, layerNormGrad, layerNormGammaGrad, sumRows
     case attentionContextGradProbs, attentionContextGradV, softmaxGrad

@@ -26,9 +26,13 @@ public struct KernelArgs {
     /// to divide by, that of the global batch, instead of the local one; nil: count locally.
     public let lossDenominator: Int?
 
+    /// `int8Linear`: its packed weights and the executor's quantization scratch.
+    public let int8: Int8Operands?
+
     public init(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>],
                 output: UnsafeMutablePointer<Float>, extraOutputs: [UnsafeMutablePointer<Float>] = [], batch: Int, seq: Int, tokens: Int? = nil,
-                starts: UnsafePointer<Int32>? = nil, seed: UInt64, shard: ShardLayout? = nil, lossDenominator: Int? = nil) {
+                starts: UnsafePointer<Int32>? = nil, seed: UInt64, shard: ShardLayout? = nil, lossDenominator: Int? = nil,
+                int8: Int8Operands? = nil) {
         self.node = node
         self.inputShapes = inputShapes
         self.inputs = inputs
@@ -41,6 +45,7 @@ public struct KernelArgs {
         self.seed = seed
         self.shard = shard
         self.lossDenominator = lossDenominator
+        self.int8 = int8
     }
 
     public var attrs: Attributes { node.attrs }

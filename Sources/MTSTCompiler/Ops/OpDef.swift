@@ -24,6 +24,8 @@ public protocol OpDef {
     /// Fed by the runtime before a run; its slot stays valid across runs.
     static var isFedByRuntime: Bool { get }
     static var isDifferentiable: Bool { get }
+    /// Only the quantized inference program may hold it: autodiff refuses to differentiate through it.
+    static var isInferenceOnly: Bool { get }
     /// Writes somewhere other than its own value (a gradient buffer, weights, moments).
     static var hasSideEffects: Bool { get }
     /// Where the output lives: an arena slot, or a buffer of the parameter store.
@@ -52,6 +54,7 @@ public extension OpDef {
     static var runsKernel: Bool { !isSource }
     static var isFedByRuntime: Bool { false }
     static var isDifferentiable: Bool { true }
+    static var isInferenceOnly: Bool { false }
     static var hasSideEffects: Bool { false }
     static var storage: OpStorage { .arena }
     static var canAccumulateIntoGradient: Bool { false }

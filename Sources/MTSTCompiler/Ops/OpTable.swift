@@ -25,6 +25,7 @@ public extension OpKind {
         case .dropout: DropoutOp.self
         case .crossEntropy: CrossEntropyOp.self
         case .crf: CRFLossOp.self
+        case .int8Linear: Int8LinearOp.self
         case .geluGrad: GeluGradOp.self
         case .biasGeluGrad: BiasGeluGradOp.self
         case .layerNormGrad: LayerNormGradOp.self

@@ -12,6 +12,10 @@ struct AutodiffPass: Pass {
         guard let loss = graph.outputs["loss"] else { throw CompileError.nothingToTrain("no head has a loss") }
         var requires = Array(repeating: false, count: graph.nodes.count)
         for node in graph.nodes {
+            if node.kind.def.isInferenceOnly {
+                // Only the quantized inference program holds these; never train through one.
+                throw GraphError.gradient(node: node.name, op: node.kind, message: "inference-only op in a graph to differentiate")
+            }
             if node.kind.def.isParameter, let p = node.attrs.param {
                 let setting = graph.params[p].setting
                 requires[node.id] = context.phaseEpoch.map { setting.trains(inEpoch: $0) } ?? setting.trains

@@ -1,7 +1,9 @@
 /// The passes in the order they run. Fusions come before differentiation so that the backward
-/// graph is built from the fused ops' gradient rules.
+/// graph is built from the fused ops' gradient rules. The quantized inference program
+/// (`quantize`, non-nil) adds `QuantizePass` after the fusions, leaving the layers it names fp32.
 public enum Pipeline {
-    public static func passes(for mode: Lowering.Mode) -> [any Pass] {
+    public static func passes(for mode: Lowering.Mode, quantize keepFP32: Set<String>? = nil) -> [any Pass] {
+        precondition(keepFP32 == nil || mode == .inference, "only inference programs are quantized")
         var list: [any Pass] = [
             ShapeCheckPass(),
             DeadNodePass(),
@@ -10,8 +12,9 @@ public enum Pipeline {
             FuseBiasGeluPass(),
             FuseSkipLayerNormPass(),
             FuseLinearPass(),
-            DeadNodePass(),
         ]
+        if let keepFP32 { list.append(QuantizePass(keepFP32: keepFP32)) }
+        list.append(DeadNodePass())
         if mode == .training {
             list.append(contentsOf: [AutodiffPass(), DeadNodePass(), FuseGradAccumulatePass()] as [any Pass])
         }
@@ -29,7 +32,10 @@ public enum Pipeline {
 
     public static var passNames: [String] {
         var seen: [String] = []
-        for p in passes(for: .training) where !seen.contains(p.name) { seen.append(p.name) }
+        for p in passes(for: .training) where !seen.contains(p.name) {
+            seen.append(p.name)
+            if p.name == "fuse-linear" { seen.append("quantize") }
+        }
         return seen
     }
 

@@ -27,6 +27,9 @@ public struct MemoryEstimate: Sendable, Equatable {
     }
 
     public var weights = 0
+    /// The int8 weights the quantized program packs at load (values, scales, column sums) and
+    /// its activation-quantization scratch; 0 unless an int8 program runs.
+    public var int8Weights = 0
     public var gradients = 0
     /// The optimizer's per-parameter state buffers together (AdamW's m and v, SGD's velocity).
     public var moments = 0
@@ -40,7 +43,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var runtime = 0
 
     /// Resident bytes once the model runs.
-    public var steady: Int { runtime + weights + gradients + moments + arena + updateArena }
+    public var steady: Int { runtime + weights + int8Weights + gradients + moments + arena + updateArena }
     /// Resident bytes while the checkpoint is read: the file's bytes and their decoded floats,
     /// then the floats while they are copied into the parameters (the file is released first).
     public var loading: Int { runtime + max(weightsLoad, weightsLoad / 2 + weights) }
@@ -57,6 +60,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         var runs = [Run(plan.inference, batch: plan.inference.graph.maxBatch, seq: plan.inference.graph.maxSeq)]
         // Every phase's program shares the one arena, so the pages any of them touch count.
         for (_, t) in plan.trainingPhases { runs.append(Run(t, batch: t.graph.maxBatch, seq: t.graph.maxSeq)) }
+        if let q = plan.int8?.program { runs.append(Run(q, batch: q.graph.maxBatch, seq: q.graph.maxSeq)) }
         return predict(plan, runs: runs)
     }
 
@@ -70,6 +74,10 @@ public struct MemoryEstimate: Sendable, Equatable {
         e.runtime = base
         e.weights = values
         e.arena = arena
+        for run in runs {
+            guard let bytes = int8Bytes(run) else { return nil }
+            e.int8Weights = max(e.int8Weights, bytes)
+        }
         let trains = runs.contains { $0.program.graph.outputs["loss"] != nil }
         if trains {
             e.gradients = trainable
@@ -85,8 +93,26 @@ public struct MemoryEstimate: Sendable, Equatable {
             guard let floats = SizeMath.sum(counts), let bytes = SizeMath.multiply(floats, 2 * MemoryLayout<Float>.stride) else { return nil }
             e.weightsLoad = bytes
         }
-        guard SizeMath.sum([e.runtime, e.weights, e.gradients, e.moments, e.arena, e.updateArena, e.weightsLoad]) != nil else { return nil }
+        guard SizeMath.sum([e.runtime, e.weights, e.int8Weights, e.gradients, e.moments, e.arena, e.updateArena, e.weightsLoad]) != nil else { return nil }
         return e
+    }
+
+    /// Per `int8Linear`: one byte per weight, a scale and a column sum per output; plus the
+    /// scratch the activations of the widest layer are quantized into at the run's token rows.
+    static func int8Bytes(_ run: Run) -> Int? {
+        let g = run.program.graph
+        var total = 0, widest = 0
+        for node in g.nodes where node.kind == .int8Linear {
+            let w = g.shape(of: node.inputs[1])
+            guard w.rank == 2, let out = w[0].checkedValue(batch: 1, seq: 1), let k = w[1].checkedValue(batch: 1, seq: 1),
+                  let values = SizeMath.multiply(out, k), let sum = SizeMath.add(total, values + 8 * out) else { return nil }
+            total = sum
+            widest = max(widest, k)
+        }
+        guard total > 0 else { return 0 }
+        let rows = run.tokens ?? run.batch * run.seq
+        guard let scratch = SizeMath.multiply(rows, widest + 8) else { return nil }
+        return SizeMath.add(total, scratch)
     }
 
     public static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
@@ -132,6 +158,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// One line: the peak and its parts, for `compile`'s summary and error messages.
     public var breakdown: String {
         var parts = ["weights \(PlanLimits.format(weights))"]
+        if int8Weights > 0 { parts.append("int8 weights \(PlanLimits.format(int8Weights))") }
         if gradients > 0 { parts.append("gradients \(PlanLimits.format(gradients))") }
         if moments > 0 { parts.append("\(stateDescription) \(PlanLimits.format(moments))") }
         parts.append("arena \(PlanLimits.format(arena + updateArena))")
@@ -141,7 +168,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     }
 
     public var json: [String: Int] {
-        ["predicted_peak_bytes": peak, "weights": weights, "gradients": gradients, "moments": moments,
+        ["predicted_peak_bytes": peak, "weights": weights, "int8_weights": int8Weights, "gradients": gradients, "moments": moments,
          "arena": arena, "update_arena": updateArena, "checkpoint_load": weightsLoad, "runtime": runtime]
     }
 }

@@ -25,7 +25,11 @@ public struct Plan: Codable, Sendable {
     /// 5: `headWeights` (heads that start from a trained file, `heads.<name>.weights`); absent
     ///    when no head has one. A version 4 reader would ignore it and start such a head from
     ///    its random init without a word, hence the new version.
-    public static let formatVersion: UInt32 = 5
+    /// 6: `int8` (`compile.quantize`): a second inference program whose backbone linear layers
+    ///    are `int8Linear` nodes (attributes `{"int8Linear": {"epilogue": …}}`), with the
+    ///    accuracy guard's report; absent when the spec does not quantize. A version 5 reader
+    ///    would run such a plan in fp32 without a word, hence the new version.
+    public static let formatVersion: UInt32 = 6
 
     public var name: String
     public var specPath: String
@@ -42,6 +46,8 @@ public struct Plan: Codable, Sendable {
     /// The training programs of the gradual-unfreezing phases before the last (`training`);
     /// nil without gradual unfreezing.
     public var phases: TrainingPhases?
+    /// The quantized inference program and the guard's report (`compile.quantize`); nil without.
+    public var int8: QuantizedInference?
     public var optimizer: OptimizerConfig
     public var trainingLoop: TrainingLoopConfig
     public var data: DataConfig?

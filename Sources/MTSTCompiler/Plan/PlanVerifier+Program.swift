@@ -40,6 +40,7 @@ extension PlanVerifier {
             if node.kind == .gather { try checkTable(field, node, ids: node.inputs[1].node, table: node.inputs[0].node, in: g) }
             if node.kind == .embeddingGrad { try checkTable(field, node, ids: node.inputs[1].node, table: node.inputs[2].node, in: g) }
             if node.kind == .adamw || node.kind == .sgd { try checkUpdate(field, node, in: g) }
+            if node.kind.def.isInferenceOnly { try checkInferenceOnly(name, field, node, in: g) }
             if NodeStorage.of(node) == .arena {
                 for output in 0..<node.outputCount { try checkSlot(name, ValueRef(i, output: output), program) }
             }

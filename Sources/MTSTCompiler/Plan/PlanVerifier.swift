@@ -36,6 +36,7 @@ public struct PlanVerifier {
         layout = try checkParams()
         try checkProgram("inference", plan.inference)
         try checkHeads("inference", plan.inference, training: false)
+        if let int8 = plan.int8 { try checkQuantized(int8) }
         if let training = plan.training {
             try checkProgram("training", training)
             try checkHeads("training", training, training: true)

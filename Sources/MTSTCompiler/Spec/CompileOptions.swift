@@ -2,6 +2,8 @@
 public struct CompileOptions: Sendable, Equatable {
     public var maxBatch: Int
     public var maxSeq: Int
+    /// `compile.quantize`: also compile an int8 inference program (nil: fp32 only).
+    public var quantize: QuantizeSpec?
 
-    static let keys = ["max_batch", "max_seq"]
+    static let keys = ["max_batch", "max_seq", "quantize"]
 }

@@ -48,7 +48,8 @@ enum SpecDecoding {
             throw .badValue(at: head.location, keyPath: "heads.\(head.name)",
                             message: "training.batch_size is \(training.batchSize) (from compile.max_batch); \(why)")
         }
-        let compile = try decodeCompile(compileMap, maxBatch: explicitMaxBatch, training: training, tokenizer: tokenizer)
+        var compile = try decodeCompile(compileMap, maxBatch: explicitMaxBatch, training: training, tokenizer: tokenizer)
+        compile.quantize = try compileMap?.optional("quantize").flatMap { f throws(SpecError) in try QuantizeSpec.decode(f, specPath: path) }
 
         let data = try map.optional("data").map { f throws(SpecError) in try DataSpec.decode(f, specPath: path, heads: heads) }
         if let data, let head = heads.first(where: { h in h.kind == .contrastive && !data.train.contains { $0.pairHead == h.name } }) {

@@ -32,8 +32,10 @@ public final class Benchmark {
     }
 
     /// Reads the plan at `path`, refuses sizes it cannot run (naming the plan), and loads its model.
+    /// `precision`: the inference program to time (default: int8 when the plan has one).
     public static func load(planPath path: String, batch: Int, seq: Int, train: Bool, phase: Int? = nil,
-                            limits: PlanLimits, parallel: DataParallel = DataParallel(SingleProcess.shared)) throws -> Benchmark {
+                            limits: PlanLimits, precision: Precision? = nil,
+                            parallel: DataParallel = DataParallel(SingleProcess.shared)) throws -> Benchmark {
         let plan = try PlanCodec.read(path: path, limits: limits)
         let checked: Plan
         do {
@@ -41,12 +43,15 @@ public final class Benchmark {
         } catch let error as UserFacingError {
             throw RuntimeError.plan(path, error)
         }
-        return try Benchmark(model: try Model(plan: checked), batch: batch, seq: seq, train: train, phase: phase, parallel: parallel)
+        let model = try Model(plan: checked)
+        model.source = path
+        if let precision { try model.use(precision) }
+        return try Benchmark(model: model, batch: batch, seq: seq, train: train, phase: phase, parallel: parallel)
     }
 
     /// The program a benchmark runs: inference, the full training program, or a phase's.
     static func program(_ plan: Plan, train: Bool, phase: Int?) throws -> Program {
-        guard train else { return plan.inference }
+        guard train else { return plan.int8?.program ?? plan.inference }
         let phases = plan.trainingPhases
         guard let full = phases.last?.program else { throw BenchError.noTraining }
         guard let phase else { return full }
@@ -87,7 +92,7 @@ public final class Benchmark {
             : pairs ? (parallel.rank == 0 ? 0..<batch : 0..<0)
             : DataParallel.shares(lengths: Array(repeating: seq, count: batch), ranks: parallel.size)[parallel.rank]
         _ = try Benchmark.program(model.plan, train: train, phase: phase)
-        let executor = train ? phase.map { model.phaseExecutors[$0] } ?? model.training : model.inference
+        let executor = train ? phase.map { model.phaseExecutors[$0] } ?? model.training : model.serving
         guard let executor else { throw BenchError.noTraining }
         try executor.setShape(batch: batch, seq: seq)
         var rng = SplitMix64(seed: 42)
@@ -131,7 +136,7 @@ public final class Benchmark {
             if train {
                 try model.trainStep(seed: seed, phase: phase)
             } else {
-                model.inference.run(seed: seed)
+                model.serving.run(seed: seed)
             }
             return
         }

@@ -12,6 +12,12 @@ public enum CompileDriver {
         public var checksums = true
         /// The predicted peak memory may not exceed `limits.maxMemory` (`--max-memory`).
         public var limits = PlanLimits()
+        /// `--quantize`: overrides `compile.quantize`'s type (`none` compiles fp32 only).
+        public var quantize: QuantizeSpec.Kind?
+        /// `--calibration FILE`: the guard's sentences, over `compile.quantize.calibration`.
+        public var calibration: String?
+        /// The accuracy guard's progress lines.
+        public var log: (String) -> Void = { _ in }
         public init(dumpAfter: String? = nil, dump: @escaping (String) -> Void = { _ in }) {
             self.dumpAfter = dumpAfter
             self.dump = dump
@@ -24,6 +30,13 @@ public enum CompileDriver {
     }
 
     public static func compile(spec: Spec, options: Options = Options()) throws -> Plan {
+        var spec = spec
+        if let kind = options.quantize {
+            spec.compile.quantize = kind == .none ? nil : spec.compile.quantize ?? QuantizeSpec(kind: kind)
+        }
+        if let file = options.calibration, spec.compile.quantize == nil {
+            throw CompileError.file(file, "--calibration: the spec is not quantized; add --quantize int8 (or compile.quantize: int8)")
+        }
         let compilerOptions = Compiler.Options(dumpAfter: options.dumpAfter, dump: options.dump, limits: options.limits)
         try compilerOptions.validate(for: spec)
         try spec.checkFilesExist(includeData: false)
@@ -44,7 +57,34 @@ public enum CompileDriver {
             if let weights = spec.backbone.weights { plan.weights?.sha256 = try FileDigest.sha256(path: weights.value) }
             for (i, file) in headFiles.enumerated() { plan.headWeights?[i].file.sha256 = try FileDigest.sha256(path: file.file.value) }
         }
+        if let settings = spec.compile.quantize {
+            let int8 = try quantize(spec, plan, settings, options: options, compilerOptions: compilerOptions)
+            try Compiler.attach(int8, to: &plan, spec: spec, limits: options.limits)
+        }
         return plan
+    }
+
+    /// Runs the accuracy guard on the calibration sentences and returns the int8 program it keeps.
+    static func quantize(_ spec: Spec, _ plan: Plan, _ settings: QuantizeSpec, options: Options,
+                         compilerOptions: Compiler.Options) throws -> QuantizedInference {
+        let calibration: CalibrationSet
+        if let file = options.calibration {
+            calibration = try CalibrationSet.file(file, limit: settings.calibrationSize)
+        } else if let file = settings.calibration {
+            guard FileManager.default.fileExists(atPath: file.value) else {
+                throw SpecError.missingFile(at: file.location, keyPath: file.keyPath, file: file.value)
+            }
+            calibration = try CalibrationSet.file(file.value, limit: settings.calibrationSize)
+        } else if let data = try CalibrationSet.data(of: plan, limit: settings.calibrationSize) {
+            calibration = data
+        } else {
+            throw CalibrationError.none(spec.location(of: "compile.quantize"))
+        }
+        let model = try Model(plan: plan, verifyChecksums: false)
+        var guardian = QuantizationGuard(spec: spec, plan: plan, model: model, settings: settings)
+        guardian.log = options.log
+        guardian.compilerOptions = compilerOptions
+        return try guardian.run(calibration)
     }
 
     /// Each `heads.<name>.weights` file against the compiled plan: the head's tensors (names,

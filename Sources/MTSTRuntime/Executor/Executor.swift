@@ -58,6 +58,14 @@ public final class Executor {
         let extraOutputs: [UnsafeMutablePointer<Float>]
     }
 
+    /// Per step, an `int8Linear`'s packed weights with the shared scratch (nil for other ops);
+    /// packed from the parameter store before the first run and again whenever its values
+    /// were reloaded (`ParamStore.generation`), so `--weights` after load is honoured.
+    private var int8: [Int8Operands?]
+    private let int8Steps: [(step: Int, param: Int)]
+    private var packedGeneration = -1
+    private let int8Workspace = Int8Workspace()
+
     public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
         precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
         lossLabelNodes = program.graph.nodes.filter { $0.kind.def.runsKernel && $0.kind.def.isMeanOverLabels }.map { $0.inputs[1].node }
@@ -103,12 +111,31 @@ public final class Executor {
                 return sink
             }
         }
-        steps = g.nodes.compactMap { node in
+        let steps: [Step] = g.nodes.compactMap { node in
             guard node.kind.def.runsKernel else { return nil }
             return Step(node: node, inputShapes: node.inputs.map(g.shape(of:)), inputs: node.inputs.map(pointer),
                         output: pointer(ValueRef(node.id)),
                         extraOutputs: (1..<node.outputCount).map { pointer(ValueRef(node.id, output: $0)) })
         }
+        self.steps = steps
+        // The verifier proved input 1 of every int8Linear is a `param` node.
+        int8Steps = steps.enumerated().compactMap { i, step in
+            step.node.kind == .int8Linear ? g[step.node.inputs[1].node].attrs.param.map { (i, $0) } : nil
+        }
+        int8 = Array(repeating: nil, count: steps.count)
+    }
+
+    /// Quantizes and packs the weights of every `int8Linear` from the store's current values.
+    /// Layers sharing a weight share one packing.
+    public func packInt8Weights() {
+        var packed: [Int: Int8PackedWeights] = [:]
+        for (i, p) in int8Steps {
+            let shape = store.params[p].shape
+            let weights = packed[p] ?? Int8PackedWeights(weights: store.pointer(p), outputs: shape[0], inputs: shape[1])
+            packed[p] = weights
+            int8[i] = Int8Operands(weights: weights, workspace: int8Workspace)
+        }
+        packedGeneration = store.generation
     }
 
     /// For each of `lossLabelNodes`, how many rows or sentences of the fed batch its loss
@@ -164,22 +191,23 @@ public final class Executor {
     }
 
     public func run(seed: UInt64 = 0) {
+        if !int8Steps.isEmpty, packedGeneration != store.generation { packInt8Weights() }
         if profile != nil {
-            for step in steps {
+            for (i, step) in steps.enumerated() {
                 let start = DispatchTime.now().uptimeNanoseconds
-                execute(step, seed)
+                execute(i, step, seed)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
                 profile![step.node.kind, default: 0] += seconds
                 phaseProfile[step.node.phase, default: 0] += seconds
             }
         } else if checkNumerics {
             firstNonFinite = nil
-            for step in steps {
-                execute(step, seed)
+            for (i, step) in steps.enumerated() {
+                execute(i, step, seed)
                 if firstNonFinite == nil, !isFinite(step) { firstNonFinite = step.node }
             }
         } else {
-            for step in steps { execute(step, seed) }
+            for (i, step) in steps.enumerated() { execute(i, step, seed) }
         }
     }
 
@@ -194,16 +222,17 @@ public final class Executor {
     }
 
     @inline(__always)
-    private func execute(_ step: Step, _ seed: UInt64) {
-        step.node.kind.def.run(arguments(step, seed: seed))
+    private func execute(_ index: Int, _ step: Step, _ seed: UInt64) {
+        step.node.kind.def.run(arguments(index, step, seed: seed))
     }
 
     @inline(__always)
-    private func arguments(_ step: Step, seed: UInt64) -> KernelArgs {
+    private func arguments(_ index: Int, _ step: Step, seed: UInt64) -> KernelArgs {
         let denominator = lossDenominators.isEmpty || step.node.inputs.count < 2 ? nil : lossDenominators[step.node.inputs[1].node]
         return KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
                           output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
-                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed, shard: shard, lossDenominator: denominator)
+                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed, shard: shard, lossDenominator: denominator,
+                          int8: int8[index])
     }
 
     /// A named output of the last run, sized for the current batch.

@@ -102,5 +102,6 @@ enum HeadWeightsFile {
                 if let base = source.baseAddress { store.pointer(i).update(from: base, count: t.data.count) }
             }
         }
+        store.valuesChanged()
     }
 }

@@ -21,12 +21,23 @@ public enum ModelError: UserFacingError {
 
 /// A loaded plan: parameters (from the checkpoint or seeded init), the tokenizer, one arena shared
 /// by the inference and training programs, and their executors.
+/// Which inference program runs.
+public enum Precision: String, Sendable, CaseIterable {
+    case fp32, int8
+}
+
 public final class Model {
     public let plan: Plan
     public let store: ParamStore
     public let tokenizer: BertTokenizer
     public let arena: AlignedBuffer
+    /// The fp32 inference program: training's evaluation, and `--precision fp32`.
     public let inference: Executor
+    /// The quantized inference program (`compile.quantize`), when the plan has one.
+    public let int8: Executor?
+    /// Which inference program `embed` and `predict` run: int8 when the plan has it, unless
+    /// set to fp32 (`--precision fp32`; the trainer evaluates in fp32).
+    public var precision: Precision
     public let training: Executor?
     /// One executor per gradual-unfreezing phase, as `plan.trainingPhases` (the last is `training`).
     public let phaseExecutors: [Executor]
@@ -65,11 +76,14 @@ public final class Model {
             try Model.check(weights.file, what: "the weights of head \(weights.head)", verify: verifyChecksums)
             try HeadWeightsFile.load(weights, plan: plan, into: store)
         }
-        let bytes = ([plan.inference] + plan.trainingPhases.map(\.program)).map(\.arena.bytes).max() ?? 0
+        let programs = [plan.inference] + (plan.int8.map { [$0.program] } ?? []) + plan.trainingPhases.map(\.program)
+        let bytes = programs.map(\.arena.bytes).max() ?? 0
         let arena = try AlignedBuffer(count: (bytes + 3) / 4)
         let store = self.store
         self.arena = arena
         inference = Executor(program: plan.inference, store: store, arena: arena)
+        int8 = plan.int8.map { Executor(program: $0.program, store: store, arena: arena) }
+        precision = plan.int8 == nil ? .fp32 : .int8
         training = plan.training.map { Executor(program: $0, store: store, arena: arena) }
         phaseExecutors = Model.phaseExecutors(plan, full: training, store: store, arena: arena)
         optimizer = try Optimizer(store: store, config: plan.optimizer, program: plan.update)
@@ -77,7 +91,11 @@ public final class Model {
 
     public convenience init(planPath: String) throws {
         try self.init(plan: try PlanCodec.read(path: planPath))
+        source = planPath
     }
+
+    /// The plan file this model was loaded from, for messages.
+    public var source: String?
 
     static func check(_ ref: FileRef, what: String, verify: Bool) throws {
         guard FileManager.default.fileExists(atPath: ref.path) else { throw ModelError.missingFile(ref.path, what: what) }
@@ -89,15 +107,28 @@ public final class Model {
         tokenizer.encode(text, maxLength: plan.maxTokens(for: plan.inference))
     }
 
-    /// Sentence embeddings (pooled and normalized as the spec says), in input order.
-    public func embed(_ texts: [String]) throws -> [[Float]] {
+    /// The executor of the inference program `precision` selects.
+    public var serving: Executor {
+        precision == .int8 ? int8 ?? inference : inference
+    }
+
+    /// Selects the inference program; int8 needs a plan compiled with quantization.
+    public func use(_ precision: Precision) throws {
+        guard precision == .fp32 || int8 != nil else { throw RuntimeError.noInt8Program(source ?? plan.specPath) }
+        self.precision = precision
+    }
+
+    /// Sentence embeddings (pooled and normalized as the spec says), in input order, from the
+    /// `serving` program or the one given.
+    public func embed(_ texts: [String], on executor: Executor? = nil) throws -> [[Float]] {
+        let executor = executor ?? serving
         let sequences = texts.map(encode)
         var result = Array(repeating: [Float](), count: texts.count)
         let hidden = plan.model.hidden
         for batch in TokenBatch.buckets(sequences, maxBatch: plan.inference.graph.maxBatch) {
-            try batch.feed(inference)
-            inference.run()
-            let out = try inference.output("embedding")
+            try batch.feed(executor)
+            executor.run()
+            let out = try executor.output("embedding")
             if let b = NumericsError.firstBadRow(out, width: hidden) {
                 throw NumericsError.output(index: batch.rows[b], text: texts[batch.rows[b]], output: "embedding")
             }

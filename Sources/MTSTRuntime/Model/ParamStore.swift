@@ -45,6 +45,12 @@ public final class ParamStore {
     /// One buffer per name of `stateNames`, laid out as `grads`.
     public let state: [AlignedBuffer]
     public let stateNames: [String]
+    /// Bumped whenever values are loaded or initialised here (or `valuesChanged` is called):
+    /// the int8 program repacks its weights when it differs from the one it packed.
+    public private(set) var generation = 0
+
+    /// Values were written directly (not through `load` or `initialize`): repack derived weights.
+    public func valuesChanged() { generation += 1 }
 
     /// Allocates from the table's `ParamLayout`; a table whose sizes overflow (possible only for
     /// a table that was not verified) or a failed mapping is an error, not a trap.
@@ -77,6 +83,7 @@ public final class ParamStore {
     /// LayerNorm gains. Each parameter draws from its own stream, so adding a head does not
     /// change the backbone's values.
     public func initialize(seed: UInt64, only include: (ParamEntry) -> Bool = { _ in true }) {
+        generation += 1
         for (i, p) in params.enumerated() where include(p) && !(p.sliceOf == nil && params.contains { $0.sliceOf == i }) {
             let out = pointer(i)
             switch p.initializer {
@@ -100,6 +107,7 @@ public final class ParamStore {
     /// `skipped`: integer tensors of the file, so one where a weight belongs is reported by dtype.
     public func load(tensors: [String: (shape: [Int], data: [Float])], file: String, backbone: any Backbone.Type,
                      requireHeads: Bool = false, skipped: [String: SafeTensorDType] = [:]) throws {
+        generation += 1
         var infos = skipped.mapValues { SafeTensorInfo(shape: [], dtype: $0) }
         for (name, t) in tensors { infos[name] = SafeTensorInfo(shape: t.shape, dtype: .f32) }
         for (i, key) in try CheckpointNames.match(params, backbone: backbone, tensors: infos, file: file, requireHeads: requireHeads) {

@@ -66,24 +66,25 @@ public struct Predictor {
 extension Model {
     /// Runs the inference program over encoded examples, in batches of similar length. `texts`
     /// (one per example) name an input whose logits are not finite.
-    public func predict(_ examples: [EncodedExample], texts: [String] = []) throws -> [Prediction] {
-        try predictWithLosses(examples, texts: texts).predictions
+    public func predict(_ examples: [EncodedExample], texts: [String] = [], on executor: Executor? = nil) throws -> [Prediction] {
+        try predictWithLosses(examples, texts: texts, on: executor).predictions
     }
 
     /// `predict`, plus per head the mean cross-entropy of its logits against the examples'
     /// encoded labels (−1 skipped): per sentence for classification heads, per labelled word
     /// piece for tagging heads, as the training losses average. CRF and contrastive heads, and
-    /// heads without a labelled example, get none.
-    public func predictWithLosses(_ examples: [EncodedExample], texts: [String] = []) throws
+    /// heads without a labelled example, get none. Runs `executor`, by default the `serving` program.
+    public func predictWithLosses(_ examples: [EncodedExample], texts: [String] = [], on executor: Executor? = nil) throws
         -> (predictions: [Prediction], losses: [String: Double]) {
-        let (predictions, sums) = try predictWithLossSums(examples, texts: texts)
+        let (predictions, sums) = try predictWithLossSums(examples, texts: texts, on: executor)
         return (predictions, sums.filter { $0.value.count > 0 }.mapValues { $0.sum / Double($0.count) })
     }
 
     /// `predictWithLosses` with each head's loss as the sum and count its mean divides, which
     /// sharded evaluation adds up over the ranks before dividing.
-    func predictWithLossSums(_ examples: [EncodedExample], texts: [String] = []) throws
+    func predictWithLossSums(_ examples: [EncodedExample], texts: [String] = [], on executor: Executor? = nil) throws
         -> (predictions: [Prediction], lossSums: [String: (sum: Double, count: Int)]) {
+        let inference = executor ?? serving
         var result = Array(repeating: Prediction(), count: examples.count)
         var lossSums: [String: (sum: Double, count: Int)] = [:]
         let heads = plan.model.taskHeads

@@ -65,6 +65,9 @@ public final class Trainer {
     public init(model: Model, outDir: String, progress: ProgressReporter = ProgressReporter()) throws {
         guard let training = model.training else { throw TrainingError.noTrainingProgram(model.plan.name) }
         self.model = model
+        // The weights change every step: evaluation and retention run the fp32 program (an
+        // int8 one would repack its weights at every evaluation and measure another model).
+        model.precision = .fp32
         self.outDir = outDir
         folder = RunFolder(path: outDir)
         self.progress = progress
