@@ -8,7 +8,8 @@ public enum ProgramBuilder {
             var graph = try Lowering.lower(model, mode: mode, maxBatch: spec.compile.maxBatch, maxSeq: maxSeq)
             try applySettings(spec, &graph)
             let label = phaseEpoch.map { "training phase from epoch \($0)" } ?? mode.rawValue
-            let context = try Pipeline.run(&graph, mode: mode, phaseEpoch: phaseEpoch) { pass, g in
+            let context = try Pipeline.run(&graph, mode: mode, phaseEpoch: phaseEpoch,
+                                           bucketBytes: spec.distributed.config.bucketBytes) { pass, g in
                 if pass == options.dumpAfter { options.dump("# \(label) graph after \(pass)\n" + g.dump()) }
             }
             guard let arena = context.arena else { throw CompileError.file(spec.path, "internal: no arena plan") }

@@ -30,10 +30,12 @@ public enum Attributes: Hashable, Codable, Sendable {
     case optimizer(param: Int, OptimizerAttributes)
     /// `clipScale`: the global gradient-norm bound; 0 disables clipping.
     case clip(norm: Double)
+    /// `allReduceStart`, `allReduceWait`: the gradient bucket (its index in completion order).
+    case bucket(Int)
 
     /// The payload kinds, for the op table's `attributes` property and error messages.
     public enum Case: String, Sendable {
-        case none, input, param, constant, scale, matmul, gather, layerNorm, l2Normalize, attention, dropout, concat, optimizer, clip
+        case none, input, param, constant, scale, matmul, gather, layerNorm, l2Normalize, attention, dropout, concat, optimizer, clip, bucket
     }
 
     public var kind: Case {
@@ -52,6 +54,7 @@ public enum Attributes: Hashable, Codable, Sendable {
         case .concat: .concat
         case .optimizer: .optimizer
         case .clip: .clip
+        case .bucket: .bucket
         }
     }
 
@@ -80,6 +83,7 @@ public enum Attributes: Hashable, Codable, Sendable {
     public var widths: [Int]? { if case .concat(let w) = self { w } else { nil } }
     public var optimizer: OptimizerAttributes? { if case let .optimizer(_, o) = self { o } else { nil } }
     public var clipNorm: Double? { if case .clip(let n) = self { n } else { nil } }
+    public var bucket: Int? { if case .bucket(let b) = self { b } else { nil } }
     public var constantValue: Float? { if case .constant(let v) = self { v } else { nil } }
     public var scaleFactor: Float? { if case .scale(let v) = self { v } else { nil } }
 }
@@ -104,6 +108,7 @@ extension Attributes: CustomStringConvertible {
         case let .optimizer(p, o):
             "param=\(p)" + (o.method.map { " \($0.name.rawValue)" } ?? "") + (o.stateSlot > 0 ? " slot=\(o.stateSlot)" : "")
         case .clip(let n): "clip=\(n)"
+        case .bucket(let b): "bucket=\(b)"
         }
     }
 }

@@ -1,3 +1,5 @@
+import MTSTKernels
+
 /// Everything a kernel needs for one node on one batch. The executor builds the pointer arrays
 /// once per plan; per run only the batch layout and `seed` change, so no allocation happens per op.
 ///
@@ -20,10 +22,12 @@ public struct KernelArgs {
     public let starts: UnsafePointer<Int32>?
     /// Seed of this step, mixed with a dropout site's stream id.
     public let seed: UInt64
+    /// The gradient all-reduce the communication nodes start and wait for; nil outside training.
+    public let gradientSync: GradientSync?
 
     public init(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>],
                 output: UnsafeMutablePointer<Float>, extraOutputs: [UnsafeMutablePointer<Float>] = [], batch: Int, seq: Int, tokens: Int? = nil,
-                starts: UnsafePointer<Int32>? = nil, seed: UInt64) {
+                starts: UnsafePointer<Int32>? = nil, seed: UInt64, gradientSync: GradientSync? = nil) {
         self.node = node
         self.inputShapes = inputShapes
         self.inputs = inputs
@@ -34,6 +38,7 @@ public struct KernelArgs {
         self.tokens = tokens ?? batch * seq
         self.starts = starts
         self.seed = seed
+        self.gradientSync = gradientSync
     }
 
     public var attrs: Attributes { node.attrs }

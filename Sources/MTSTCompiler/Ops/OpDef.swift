@@ -35,6 +35,9 @@ public protocol OpDef {
     static var isCommutative: Bool { get }
     /// The forward parameters that gradients flow to.
     static var isParameter: Bool { get }
+    /// Moves data between ranks instead of computing (`CommunicationOps.swift`): not counted
+    /// as an op of the model.
+    static var isCommunication: Bool { get }
 }
 
 public extension OpDef {
@@ -50,6 +53,7 @@ public extension OpDef {
     static var canAccumulateIntoGradient: Bool { false }
     static var isParameter: Bool { false }
     static var isCommutative: Bool { false }
+    static var isCommunication: Bool { false }
 }
 
 /// Where an op's output lives.

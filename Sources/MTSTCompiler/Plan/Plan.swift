@@ -25,7 +25,12 @@ public struct Plan: Codable, Sendable {
     /// 5: `headWeights` (heads that start from a trained file, `heads.<name>.weights`); absent
     ///    when no head has one. A version 4 reader would ignore it and start such a head from
     ///    its random init without a word, hence the new version.
-    public static let formatVersion: UInt32 = 5
+    /// 6: training programs carry the gradient buckets' communication nodes (`allReduceStart`
+    ///    after the last write of a bucket, `allReduceWait` at the end, `.bucket` payloads, the
+    ///    buckets' `gradient` buffers as their inputs) and the plan `distributed` (bucket size,
+    ///    ZeRO stage). A version 5 reader would not know the ops; a version 5 plan run by this
+    ///    reader under `mpirun` would never sum its gradients.
+    public static let formatVersion: UInt32 = 6
 
     public var name: String
     public var specPath: String
@@ -42,6 +47,8 @@ public struct Plan: Codable, Sendable {
     /// The training programs of the gradual-unfreezing phases before the last (`training`);
     /// nil without gradual unfreezing.
     public var phases: TrainingPhases?
+    /// `distributed:` of the spec; present with `training`.
+    public var distributed: DistributedConfig?
     public var optimizer: OptimizerConfig
     public var trainingLoop: TrainingLoopConfig
     public var data: DataConfig?

@@ -37,7 +37,7 @@ public struct PlanVerifier {
         try checkProgram("inference", plan.inference)
         try checkHeads("inference", plan.inference, training: false)
         if let training = plan.training {
-            try checkProgram("training", training)
+            try checkProgram("training", training, training: true)
             try checkHeads("training", training, training: true)
             guard let update = plan.update else { throw Unsafe("update is missing: a plan with a training program needs its optimizer program") }
             try checkProgram("update", update)

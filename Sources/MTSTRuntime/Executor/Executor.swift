@@ -41,6 +41,8 @@ public final class Executor {
     public var checkNumerics = false
     /// The first node of the last run whose output was not finite, when `checkNumerics` is set.
     public private(set) var firstNonFinite: Node?
+    /// What the gradient buckets' communication nodes call (training programs); nil: they do nothing.
+    public var gradientSync: GradientSync?
 
     struct Step {
         let node: Node
@@ -77,7 +79,9 @@ public final class Executor {
                 case .optimizerState:
                     let slot = node.attrs.optimizer?.stateSlot ?? -1
                     precondition(store.state.indices.contains(slot), "verified plan: optimizer state slot without a buffer")
-                    return store.state[slot].pointer + store.trainOffsets[p]
+                    // Under ZeRO another rank keeps it: the optimizer gives this parameter no
+                    // step here (its step input row is 0), so the update node never touches it.
+                    return store.statePointer(slot, p) ?? sink
                 case .weights: return store.pointer(p)
                 }
             case .gradient:
@@ -180,7 +184,8 @@ public final class Executor {
     private func execute(_ step: Step, _ seed: UInt64) {
         step.node.kind.def.run(KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
                                           output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
-                                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed))
+                                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed,
+                                          gradientSync: gradientSync))
     }
 
     /// A named output of the last run, sized for the current batch.
