@@ -36,18 +36,21 @@ let package = Package(
     targets: [
         blasTarget,
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // Open MPI (Debian libopenmpi-dev) for data-parallel training; initialised only under mpirun.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "MTSTKernels", dependencies: ["CBLAS"], swiftSettings: optimize + kernelCodegen),
+        .target(name: "MTSTDistributed", dependencies: ["CMPI", "MTSTKernels"], swiftSettings: optimize),
         .target(name: "MTSTCompiler", dependencies: ["CYAML", "MTSTKernels"], swiftSettings: optimize),
         .target(name: "MTSTRuntime", dependencies: ["MTSTCompiler", "MTSTKernels"], swiftSettings: optimize),
         .executableTarget(
             name: "mtstc",
-            dependencies: ["MTSTCompiler", "MTSTRuntime", "MTSTKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTSTCompiler", "MTSTRuntime", "MTSTKernels", "MTSTDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize),
         .testTarget(name: "MTSTKernelsTests", dependencies: ["MTSTKernels"]),
         .target(name: "MTSTTestSupport", path: "Tests/Support"),
         .testTarget(name: "MTSTCompilerTests", dependencies: ["MTSTCompiler", "MTSTRuntime", "MTSTTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MTSTRuntimeTests", dependencies: ["MTSTRuntime", "MTSTTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "mtstcTests", dependencies: ["mtstc", "MTSTCompiler", "MTSTRuntime"]),
+        .testTarget(name: "mtstcTests", dependencies: ["mtstc", "MTSTCompiler", "MTSTRuntime", "MTSTDistributed"]),
     ],
     swiftLanguageModes: [.v6]
 )

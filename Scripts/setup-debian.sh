@@ -6,7 +6,8 @@
 # report in ChromiumRenderTests.
 set -euo pipefail
 
-wanted=(libopenblas-dev libyaml-dev pkg-config)
+# Open MPI: the default build links it (data-parallel training under mpirun).
+wanted=(libopenblas-dev libyaml-dev pkg-config libopenmpi-dev openmpi-bin)
 [[ "${MTSTC_BLAS:-openblas}" == "blis" ]] && wanted+=(libblis-dev)
 [[ "${MTSTC_TEST_DEPS:-0}" == "1" ]] && wanted+=(chromium)
 # pip may come from pyenv or a venv rather than Debian; only ask apt when python3 has none.

@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 MTSTC_TEST_DEPS=1 bash Scripts/setup-debian.sh
 # The chromium render test may not skip itself here.
 export MTSTC_REQUIRE_CHROMIUM=1
+# Nor may the mpirun tests (DataParallelTests): setup-debian.sh installs openmpi-bin.
+export MTSTC_REQUIRE_MPI=1
 bash Scripts/fetch-assets.sh
 swift build -c release --build-tests -Xswiftc -enable-testing
 swift test -c release --skip-build -Xswiftc -enable-testing

@@ -215,9 +215,10 @@ extension Kernels {
     }
 
     /// loss[0] = mean over sentences with a labelled row of log Z − score(gold path); 0 when none.
+    /// `denominator` replaces the local sentence count (a rank's share of a global batch).
     public static func crfNegLogLikelihood(
         emissions: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int, seq: Int,
-        starts: UnsafePointer<Int32>?, scores: CRFScores, loss: UnsafeMutablePointer<Float>
+        starts: UnsafePointer<Int32>?, scores: CRFScores, loss: UnsafeMutablePointer<Float>, denominator: Int? = nil
     ) {
         let w = CRFWork(scores, maxLength: longest(batch: batch, seq: seq, starts: starts))
         defer { w.free() }
@@ -230,14 +231,15 @@ extension Kernels {
             total += w.forward(emissions, n) - w.goldScore(emissions, n)
             sentences += 1
         }
-        loss[0] = sentences > 0 ? Float(total / Double(sentences)) : 0
+        let d = denominator ?? sentences
+        loss[0] = d > 0 ? Float(total / Double(d)) : 0
     }
 
     /// Gradients of `crfNegLogLikelihood` scaled by dloss: marginals minus the gold path's
     /// indicators, by the forward–backward algorithm. Emission rows outside every chain get zeros.
     public static func crfGradients(
         emissions: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, batch: Int, seq: Int,
-        starts: UnsafePointer<Int32>?, scores: CRFScores, dloss: Float, into out: CRFGradients
+        starts: UnsafePointer<Int32>?, scores: CRFScores, dloss: Float, into out: CRFGradients, denominator: Int? = nil
     ) {
         let c = scores.classes
         out.emissions?.update(repeating: 0, count: rows * c)
@@ -246,7 +248,7 @@ extension Kernels {
         out.end?.update(repeating: 0, count: c)
         let sentences = crfSentenceCount(labels: labels, classes: c, batch: batch, seq: seq, starts: starts)
         guard sentences > 0 else { return }
-        let coef = Double(dloss) / Double(sentences)
+        let coef = Double(dloss) / Double(denominator ?? sentences)
         let w = CRFWork(scores, maxLength: longest(batch: batch, seq: seq, starts: starts))
         defer { w.free() }
         let dT = out.transitions.map { _ in UnsafeMutablePointer<Double>.allocate(capacity: c * c) }

@@ -24,16 +24,22 @@
 
 extension Kernels {
     /// Keeps each element with probability 1 − p and scales kept ones by 1/(1 − p); may alias.
-    public static func dropout(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int, p: Float, seed: UInt64) {
-        applyDropoutMask(x, out, count, p, seed)
+    /// Element i's decision is that of counter `i + indexOffset`: a rank's share of a global
+    /// batch passes its elements' position in the global tensor, so it draws the mask the
+    /// one-process run draws for them.
+    public static func dropout(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int, p: Float, seed: UInt64,
+                               indexOffset: Int = 0) {
+        applyDropoutMask(x, out, count, p, seed, indexOffset)
     }
 
     /// Applies the same mask and scale as `dropout` with the same seed; may alias.
-    public static func dropoutGrad(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int, p: Float, seed: UInt64) {
-        applyDropoutMask(dy, dx, count, p, seed)
+    public static func dropoutGrad(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int, p: Float, seed: UInt64,
+                                   indexOffset: Int = 0) {
+        applyDropoutMask(dy, dx, count, p, seed, indexOffset)
     }
 
-    static func applyDropoutMask(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ count: Int, _ p: Float, _ seed: UInt64) {
+    static func applyDropoutMask(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ count: Int, _ p: Float, _ seed: UInt64,
+                                 _ indexOffset: Int = 0) {
         guard p > 0 else {
             if UnsafePointer(out) != x { copy(x, out, count: count) }
             return
@@ -53,7 +59,7 @@ extension Kernels {
         @inline(always) func masked(_ v: F8, _ i: Int) -> F8 {
             // Two rounds keyed by independent halves of the key: with one xor-keyed round, two
             // seeds would produce the same hashes, merely permuted.
-            let hash = fmix32(fmix32((U8(repeating: UInt32(truncatingIfNeeded: i)) &+ lane) ^ k0) ^ k1)
+            let hash = fmix32(fmix32((U8(repeating: UInt32(truncatingIfNeeded: i &+ indexOffset)) &+ lane) ^ k0) ^ k1)
             return (v * keepScale).replacing(with: 0, where: hash .< threshold)
         }
         parallelRanges(count, work: 4 * count, granularity: 8) { r in

@@ -23,10 +23,19 @@ extension Kernels {
         return y
     }
 
+    /// Rows whose label is a class: what the cross-entropy's mean divides by.
+    public static func labelledRowCount(labels: UnsafePointer<Float>, rows: Int, classes: Int) -> Int {
+        var valid = 0
+        for r in 0..<rows where label(labels[r], classes: classes) != nil { valid += 1 }
+        return valid
+    }
+
     /// loss[0] = mean over labelled rows of −log softmax(logits)[label]; 0 when no row is labelled.
+    /// `denominator` replaces the local count of labelled rows (a rank's share of a global
+    /// batch divides by the global batch's count, so the ranks' losses sum to its mean).
     public static func softmaxCrossEntropy(
         logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, classes: Int,
-        loss: UnsafeMutablePointer<Float>
+        loss: UnsafeMutablePointer<Float>, denominator: Int? = nil
     ) {
         var total = 0.0
         var valid = 0
@@ -37,16 +46,16 @@ extension Kernels {
             total += Double(mx) + log(Double(sum)) - Double(row[y])
             valid += 1
         }
-        loss[0] = valid > 0 ? Float(total / Double(valid)) : 0
+        let d = denominator ?? valid
+        loss[0] = d > 0 ? Float(total / Double(d)) : 0
     }
 
-    /// dlogits = dloss·(softmax − onehot)/validCount; ignored rows get zeros.
+    /// dlogits = dloss·(softmax − onehot)/validCount (or `denominator`); ignored rows get zeros.
     public static func softmaxCrossEntropyGrad(
         logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, classes: Int,
-        dloss: Float, dlogits: UnsafeMutablePointer<Float>
+        dloss: Float, dlogits: UnsafeMutablePointer<Float>, denominator: Int? = nil
     ) {
-        var valid = 0
-        for r in 0..<rows where label(labels[r], classes: classes) != nil { valid += 1 }
+        let valid = denominator ?? labelledRowCount(labels: labels, rows: rows, classes: classes)
         let coef = valid > 0 ? dloss / Float(valid) : 0
         parallelRanges(rows, work: 16 * rows * classes) { rs in
             for r in rs {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import MTSTCompiler
+import MTSTDistributed
+import MTSTKernels
+import MTSTRuntime
 
 @main
 struct MTSTC: ParsableCommand {
@@ -15,10 +18,15 @@ struct MTSTC: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch is PeerStopped {
+            // Rank 0 has said why the job stops.
+            Distributed.exitAfterError("", rankLocal: false)
+        } catch let error as CollectiveError {
+            // A rank died or the transport broke: each rank says what it saw.
+            Distributed.exitAfterError(error.description.escapingControlCharacters, rankLocal: true)
         } catch let error as UserFacingError {
             // Messages quote user values (keys, labels, paths); escaping keeps each one line.
-            FileHandle.standardError.write(Data("error: \(error.description.escapingControlCharacters)\n".utf8))
-            Foundation.exit(1)
+            Distributed.exitAfterError(error.description.escapingControlCharacters)
         } catch {
             exit(withError: error)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MTSTCompiler
+import MTSTDistributed
 import MTSTRuntime
 
 struct Run: ParsableCommand {
@@ -27,15 +28,27 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let model = try Model(plan: try PlanCodec.read(path: graph, limits: memory.limits))
+        // Under mpirun every rank trains a share of each batch; without it, no MPI at all.
+        let parallel = DataParallel(try Distributed.start())
+        let model = try Model(plan: try PlanCodec.read(path: graph, limits: memory.limits), collectives: parallel.collectives)
         let trainer = try Trainer(model: model, outDir: out ?? resume ?? "runs/\(model.plan.name)")
         trainer.checkNumerics = checkNumerics
+        trainer.parallel = parallel
+        if parallel.rank != 0 {
+            // Rank 0 speaks for the job; the others only report their own failures.
+            trainer.log = { _ in }
+            trainer.progress = ProgressReporter(enabled: false)
+        } else if parallel.isDistributed {
+            trainer.log("data parallel: \(parallel.size) ranks, each a token-balanced share of every batch")
+            JobStop.install(outDir: trainer.outDir)
+            trainer.onSnapshot = { JobStop.note(lastGood: $0, outDir: trainer.outDir) }
+        }
         Interrupt.install()
         trainer.shouldStop = { Interrupt.requested }
         if case .interrupted = try trainer.run(epochs: epochs, resume: resume, limit: limit, overwrite: overwrite) {
             Foundation.exit(130)
         }
-        if let e = trainer.memoryEstimate, let bound = MemoryEstimate.atMaxima(model.plan) {
+        if parallel.rank == 0, let e = trainer.memoryEstimate, let bound = MemoryEstimate.atMaxima(model.plan) {
             print(String(format: "peak RSS %.0f MiB; predicted %.0f MiB for this data, at most %.0f MiB at the plan's maxima",
                          ResourceUsage.peakRSSMegabytes(), Double(e.peak) / 1_048_576, Double(bound.peak) / 1_048_576))
         }

@@ -25,7 +25,7 @@ private extension KernelArgs {
 
     func crfGradients(_ out: CRFGradients) {
         Kernels.crfGradients(emissions: input(0), labels: input(1), rows: rows(0), batch: batch, seq: seq, starts: starts,
-                             scores: crfScores, dloss: input(5).pointee, into: out)
+                             scores: crfScores, dloss: input(5).pointee, into: out, denominator: lossDenominator)
     }
 }
 
@@ -37,7 +37,11 @@ enum CRFLossOp: OpDef {
     }
     static func run(_ a: KernelArgs) {
         Kernels.crfNegLogLikelihood(emissions: a.input(0), labels: a.input(1), batch: a.batch, seq: a.seq, starts: a.starts,
-                                    scores: a.crfScores, loss: a.output)
+                                    scores: a.crfScores, loss: a.output, denominator: a.lossDenominator)
+    }
+    static var isMeanOverLabels: Bool { true }
+    static func labelCount(_ a: KernelArgs) -> Int {
+        Kernels.crfSentenceCount(labels: a.input(1), classes: a.cols(0), batch: a.batch, seq: a.seq, starts: a.starts)
     }
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         let inputs = node.inputs + [dOut]

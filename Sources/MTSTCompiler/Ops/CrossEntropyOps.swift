@@ -10,7 +10,12 @@ enum CrossEntropyOp: OpDef {
         return .scalar
     }
     static func run(_ a: KernelArgs) {
-        Kernels.softmaxCrossEntropy(logits: a.input(0), labels: a.input(1), rows: a.rows(0), classes: a.cols(0), loss: a.output)
+        Kernels.softmaxCrossEntropy(logits: a.input(0), labels: a.input(1), rows: a.rows(0), classes: a.cols(0), loss: a.output,
+                                    denominator: a.lossDenominator)
+    }
+    static var isMeanOverLabels: Bool { true }
+    static func labelCount(_ a: KernelArgs) -> Int {
+        Kernels.labelledRowCount(labels: a.input(1), rows: a.rows(0), classes: a.cols(0))
     }
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.crossEntropyGrad, [node.inputs[0], node.inputs[1], dOut], "dlogits")), nil]
@@ -28,6 +33,6 @@ enum CrossEntropyGradOp: BackwardOnlyOpDef {
     }
     static func run(_ a: KernelArgs) {
         Kernels.softmaxCrossEntropyGrad(logits: a.input(0), labels: a.input(1), rows: a.rows(0), classes: a.cols(0),
-                                        dloss: a.input(2).pointee, dlogits: a.output)
+                                        dloss: a.input(2).pointee, dlogits: a.output, denominator: a.lossDenominator)
     }
 }

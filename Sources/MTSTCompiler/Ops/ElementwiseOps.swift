@@ -66,7 +66,7 @@ enum DropoutOp: OpDef {
         return inputs[0]
     }
     static func run(_ a: KernelArgs) {
-        Kernels.dropout(a.input(0), a.output, count: a.outputCount, p: a.attr(\.dropout).p, seed: a.dropoutSeed)
+        a.dropoutMask(a.input(0), a.output, p: a.attr(\.dropout).p, seed: a.dropoutSeed)
     }
     static func gradient(_ g: inout GradientBuilder, _ node: Node, _ dOut: ValueRef) throws -> [GradientContribution?] {
         [.full(try g.add(.dropoutGrad, [dOut], attrs: node.attrs, "dx"))]
@@ -80,7 +80,7 @@ enum DropoutGradOp: BackwardOnlyOpDef {
         try DropoutOp.shape(inputs, attrs)
     }
     static func run(_ a: KernelArgs) {
-        Kernels.dropoutGrad(a.input(0), a.output, count: a.outputCount, p: a.attr(\.dropout).p, seed: a.dropoutSeed)
+        a.dropoutMask(a.input(0), a.output, p: a.attr(\.dropout).p, seed: a.dropoutSeed)
     }
 }
 

@@ -22,12 +22,18 @@ public struct KernelArgs {
     public let starts: UnsafePointer<Int32>?
     /// Seed of this step, mixed with a dropout site's stream id.
     public let seed: UInt64
+    /// This rank's place in the global batch under data parallelism; nil: the batch is global.
+    public let shard: ShardLayout?
+    /// For a loss that is a mean over labelled rows or sentences (and its gradients): the count
+    /// to divide by, that of the global batch, instead of the local one; nil: count locally.
+    public let lossDenominator: Int?
     /// The gradient all-reduce the communication nodes start and wait for; nil outside training.
     public let gradientSync: GradientSync?
 
     public init(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>],
                 output: UnsafeMutablePointer<Float>, extraOutputs: [UnsafeMutablePointer<Float>] = [], batch: Int, seq: Int, tokens: Int? = nil,
-                starts: UnsafePointer<Int32>? = nil, seed: UInt64, gradientSync: GradientSync? = nil) {
+                starts: UnsafePointer<Int32>? = nil, seed: UInt64, shard: ShardLayout? = nil, lossDenominator: Int? = nil,
+                gradientSync: GradientSync? = nil) {
         self.node = node
         self.inputShapes = inputShapes
         self.inputs = inputs
@@ -38,6 +44,8 @@ public struct KernelArgs {
         self.tokens = tokens ?? batch * seq
         self.starts = starts
         self.seed = seed
+        self.shard = shard
+        self.lossDenominator = lossDenominator
         self.gradientSync = gradientSync
     }
 

@@ -38,6 +38,13 @@ public protocol OpDef {
     /// Moves data between ranks instead of computing (`CommunicationOps.swift`): not counted
     /// as an op of the model.
     static var isCommunication: Bool { get }
+    /// A loss that is a mean over labelled rows or sentences (input 1 holds the labels); its
+    /// gradient ops read the same count through `KernelArgs.lossDenominator`.
+    static var isMeanOverLabels: Bool { get }
+    /// For such a loss: how many rows (or sentences) of this batch it divides by. Data
+    /// parallelism sums these over the ranks and passes the total back as
+    /// `KernelArgs.lossDenominator`, so each rank divides by the global batch's count.
+    static func labelCount(_ args: KernelArgs) -> Int
 }
 
 public extension OpDef {
@@ -54,6 +61,8 @@ public extension OpDef {
     static var isParameter: Bool { false }
     static var isCommutative: Bool { false }
     static var isCommunication: Bool { false }
+    static var isMeanOverLabels: Bool { false }
+    static func labelCount(_ args: KernelArgs) -> Int { 0 }
 }
 
 /// Where an op's output lives.

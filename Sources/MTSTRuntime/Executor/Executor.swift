@@ -43,6 +43,14 @@ public final class Executor {
     public private(set) var firstNonFinite: Node?
     /// What the gradient buckets' communication nodes call (training programs); nil: they do nothing.
     public var gradientSync: GradientSync?
+    /// Data parallelism: where this rank's batch sits in the global batch (dropout draws the
+    /// global mask); nil when the batch is the whole batch.
+    public var shard: ShardLayout?
+    /// Data parallelism: the global batch's count for each mean loss, by its labels node
+    /// (`labelCounts` summed over the ranks); empty: every loss counts its own batch.
+    public var lossDenominators: [NodeID: Int] = [:]
+    /// The labels node of each mean loss (`OpDef.isMeanOverLabels`), in schedule order.
+    public let lossLabelNodes: [NodeID]
 
     struct Step {
         let node: Node
@@ -54,6 +62,7 @@ public final class Executor {
 
     public init(program: Program, store: ParamStore, arena: AlignedBuffer) {
         precondition(arena.count * MemoryLayout<Float>.stride >= program.arena.bytes, "arena smaller than the plan")
+        lossLabelNodes = program.graph.nodes.filter { $0.kind.def.runsKernel && $0.kind.def.isMeanOverLabels }.map { $0.inputs[1].node }
         _ = BLASInfo.configureThreads
         self.program = program
         self.store = store
@@ -106,6 +115,14 @@ public final class Executor {
         }
     }
 
+    /// For each of `lossLabelNodes`, how many rows or sentences of the fed batch its loss
+    /// divides by.
+    public func labelCounts() -> [Int] {
+        steps.filter { $0.node.kind.def.isMeanOverLabels }.map { step in
+            step.node.kind.def.labelCount(arguments(step, seed: 0))
+        }
+    }
+
     /// Pointer to an input's arena slot; the caller fills `tokens` (or `batch`) values.
     public func inputPointer(_ kind: InputKind) -> UnsafeMutablePointer<Float>? {
         guard let node = program.graph.nodes.first(where: { $0.attrs.inputKind == kind }) else { return nil }
@@ -150,6 +167,15 @@ public final class Executor {
         }
     }
 
+    /// The program has gradient buckets whose nodes sum the gradients across ranks.
+    public var communicates: Bool { steps.contains { $0.node.kind.def.isCommunication } }
+
+    /// Only the communication nodes, in order: a rank with nothing to compute in a step still
+    /// joins every all-reduce (with the gradients it has, zeros or an earlier micro-batch's).
+    public func runCommunication() {
+        for step in steps where step.node.kind.def.isCommunication { execute(step, 0) }
+    }
+
     public func run(seed: UInt64 = 0) {
         if profile != nil {
             for step in steps {
@@ -182,10 +208,16 @@ public final class Executor {
 
     @inline(__always)
     private func execute(_ step: Step, _ seed: UInt64) {
-        step.node.kind.def.run(KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
-                                          output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
-                                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed,
-                                          gradientSync: gradientSync))
+        step.node.kind.def.run(arguments(step, seed: seed))
+    }
+
+    @inline(__always)
+    private func arguments(_ step: Step, seed: UInt64) -> KernelArgs {
+        let denominator = lossDenominators.isEmpty || step.node.inputs.count < 2 ? nil : lossDenominators[step.node.inputs[1].node]
+        return KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
+                          output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
+                          starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed, shard: shard, lossDenominator: denominator,
+                          gradientSync: gradientSync)
     }
 
     /// A named output of the last run, sized for the current batch.

@@ -40,6 +40,9 @@ public struct EpochMetrics: Codable, Sendable {
     public var retention: Retention?
     /// Optimizer group → lr at the epoch's last update.
     public var lr: [String: Double]
+    /// Each micro-batch's total training loss, in order: the record a data-parallel run is
+    /// checked against the one-process run with (the global batch's loss under `mpirun`).
+    public var step_losses: [Double]?
 
     public var train_seconds: Double
     public var sentences_per_second: Double

@@ -76,6 +76,14 @@ extension Model {
     /// heads without a labelled example, get none.
     public func predictWithLosses(_ examples: [EncodedExample], texts: [String] = []) throws
         -> (predictions: [Prediction], losses: [String: Double]) {
+        let (predictions, sums) = try predictWithLossSums(examples, texts: texts)
+        return (predictions, sums.filter { $0.value.count > 0 }.mapValues { $0.sum / Double($0.count) })
+    }
+
+    /// `predictWithLosses` with each head's loss as the sum and count its mean divides, which
+    /// sharded evaluation adds up over the ranks before dividing.
+    func predictWithLossSums(_ examples: [EncodedExample], texts: [String] = []) throws
+        -> (predictions: [Prediction], lossSums: [String: (sum: Double, count: Int)]) {
         var result = Array(repeating: Prediction(), count: examples.count)
         var lossSums: [String: (sum: Double, count: Int)] = [:]
         let heads = plan.model.taskHeads
@@ -123,7 +131,7 @@ extension Model {
                 }
             }
         }
-        return (result, lossSums.filter { $0.value.count > 0 }.mapValues { $0.sum / Double($0.count) })
+        return (result, lossSums)
     }
 
     /// −log softmax(row)[target], in Double.

@@ -32,6 +32,8 @@ struct RunState: Codable, Equatable {
     /// Per head, the running training loss of the unfinished epoch over the batches that carry
     /// its labels: the sum's bits and the batch count (absent in snapshots of older runs).
     var headLoss: [String: HeadLossBits]?
+    /// The unfinished epoch's micro-batch losses so far, bit for bit (absent in older snapshots).
+    var stepLossBits: [String]?
     /// Wall-clock training seconds of the unfinished epoch (timing, not part of the result).
     var trainSeconds: Double
     /// File name → SHA-256 of every other file of the snapshot.
@@ -41,6 +43,7 @@ struct RunState: Codable, Equatable {
         case format, plan, epochs, limit, epoch, step, update, files
         case planSHA256 = "plan_sha256", lossSumBits = "loss_sum_bits", lossCount = "loss_count"
         case firstLossBits = "first_loss_bits", trainSeconds = "train_seconds", headLoss = "head_loss"
+        case stepLossBits = "step_loss_bits"
     }
 
     struct HeadLossBits: Codable, Equatable {

@@ -27,7 +27,9 @@ extension Trainer {
         var predictions: [Prediction] = []
         var losses: [String: Double] = [:]
         if !examples.isEmpty {
-            (predictions, losses) = try model.predictWithLosses(examples.map(\.1), texts: examples.map { $0.0.words.joined(separator: " ") })
+            // Sharded over the ranks under mpirun; the whole set in one process.
+            (predictions, losses) = try parallel.predictWithLosses(model, examples.map(\.1),
+                                                                   texts: examples.map { $0.0.words.joined(separator: " ") })
         }
         var report = EvaluationReport.evaluate(heads: heads, gold: examples.map(\.0), routes: examples.map { route($0.1, sources) },
                                                predictions: predictions, losses: losses)

@@ -1,5 +1,6 @@
 import Foundation
 import MTSTCompiler
+import MTSTKernels
 
 public enum TrainingError: UserFacingError {
     case noTrainingProgram(String)
@@ -49,6 +50,15 @@ public final class Trainer {
     public var shouldStop: () -> Bool = { false }
     /// Find the first op with a non-finite output when the loss or gradient goes bad.
     public var checkNumerics = false
+    /// The ranks training together (`mpirun`); one process by default. Only rank 0 writes the
+    /// run folder.
+    public var parallel = DataParallel(SingleProcess.shared) {
+        // The bucket nodes talk to the same ranks (ZeRO needs them when the model is built).
+        didSet { model.gradientSync.collectives = parallel.collectives }
+    }
+    var writes: Bool { parallel.rank == 0 }
+    /// Called with the snapshot folder a run resumes from and with each one it commits.
+    public var onSnapshot: (String) -> Void = { _ in }
     /// Resident memory predicted for this run's data (the longest sentences it trains and
     /// evaluates on), set once the data is loaded; `compile` predicts at the plan's maxima.
     public private(set) var memoryEstimate: MemoryEstimate?
@@ -135,15 +145,31 @@ public final class Trainer {
             let (dir, state) = snapshot
             position = try restore(from: dir, state: state)
             resumedFrom = dir
+            onSnapshot(dir)
             log("resuming from \(dir): \(state.epoch) epochs and \(state.step) steps done, update \(state.update)"
                 + (epochs != state.epochs ? "; the lr schedule now spans \(epochs) epochs, not \(state.epochs)" : ""))
         }
         memoryEstimate = Self.predictMemory(plan, train: train.map(\.1), eval: eval.map(\.1), epochs: epochs)
 
         let sameFolder = resume.map { URL(fileURLWithPath: $0).standardized == URL(fileURLWithPath: outDir).standardized } ?? false
+        // Rank 0 alone prepares the folder; the others learn whether it could (`agree`).
+        let created = try parallel.agree(writes ? Result { try prepareFolder(sameFolder: sameFolder, at: position.id, overwrite: overwrite) } : .success(false))
+        var session = Session(trainer: self, executor: executor, epochs: epochs, limit: limit, planSHA256: planSHA256,
+                              resumedFrom: resumedFrom, retentionBaseline: baseline)
+        do {
+            return try session.train(train: train, eval: eval, from: position)
+        } catch {
+            if created && !session.committed { folder.removeIfEmpty() }
+            throw error
+        }
+    }
+
+    /// Clears leftovers, refuses a folder holding another run (unless `overwrite`) or files
+    /// mtstc did not write, and creates it; true when it did not exist.
+    private func prepareFolder(sameFolder: Bool, at position: SnapshotID, overwrite: Bool) throws -> Bool {
         if sameFolder {
-            folder.removeLeftovers(after: position.id)
-            try folder.refreshViews(from: folder.file(position.id.name))
+            folder.removeLeftovers(after: position)
+            try folder.refreshViews(from: folder.file(position.name))
         } else if folder.holdsRun {
             guard overwrite else { throw TrainingError.existingRun(outDir) }
             folder.clear()
@@ -153,15 +179,7 @@ public final class Trainer {
             }
             folder.removeLeftovers(after: nil)
         }
-        let created = try folder.create()
-        var session = Session(trainer: self, executor: executor, epochs: epochs, limit: limit, planSHA256: planSHA256,
-                              resumedFrom: resumedFrom, retentionBaseline: baseline)
-        do {
-            return try session.train(train: train, eval: eval, from: position)
-        } catch {
-            if created && !session.committed { folder.removeIfEmpty() }
-            throw error
-        }
+        return try folder.create()
     }
 
     /// The batches this run will feed: each epoch's training batches in its shuffled order, and
@@ -194,6 +212,7 @@ public final class Trainer {
         try Checkpoint.loadOptimizer(dir + "/" + RunFolder.optimizer, into: model)
         var p = Position(epoch: state.epoch, step: state.step, update: state.update, lossSum: state.lossSum,
                          lossCount: state.lossCount, firstLoss: state.firstLoss, trainSeconds: state.trainSeconds)
+        p.stepLosses = (state.stepLossBits ?? []).compactMap(RunState.double)
         for (head, bits) in state.headLoss ?? [:] { p.headLoss[head] = (RunState.double(bits.sumBits) ?? 0, bits.count) }
         let text = String(decoding: try RunFolder.read(dir + "/" + RunFolder.metrics, in: dir), as: UTF8.self)
         p.metrics = text.split(separator: "\n").map { $0 + "\n" }

@@ -8,6 +8,8 @@ struct Position {
     var update = 0
     var lossSum = 0.0
     var lossCount = 0
+    /// The unfinished epoch's micro-batch losses, in order.
+    var stepLosses: [Double] = []
     var firstLoss: Double?
     var trainSeconds = 0.0
     /// Per head: the training loss summed over the epoch's batches carrying its labels, and their count.
@@ -85,25 +87,26 @@ struct Session {
             trainer.progress.begin(epoch: epoch + 1, of: epochs, steps: microBatches)
             for m in position.step..<microBatches {
                 let batch = batches[m].map { train[$0].1 }
-                try executor.feed(batch, heads: heads)
-                executor.run(seed: plan.trainingLoop.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m))
-                let loss = Double(try executor.output("loss")[0])
-                for (h, head) in heads.enumerated() where Self.carries(batch, head: h, kind: head.kind) {
-                    guard let value = try? executor.output("loss.\(head.name)")[0] else { continue }
-                    position.headLoss[head.name, default: (0, 0)].sum += Double(value)
-                    position.headLoss[head.name, default: (0, 0)].count += 1
-                }
+                let isLastOfUpdate = (m + 1) % accumulation == 0 || m == microBatches - 1
+                let (loss, stop) = try forwardBackward(batch, seed: plan.trainingLoop.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m),
+                                                       headLoss: &position.headLoss, pollStop: isLastOfUpdate && m + 1 < microBatches,
+                                                       communicate: isLastOfUpdate)
                 let at = "epoch \(epoch + 1) step \(m + 1)/\(microBatches)"
                 try checkLoss(loss, at: at)
                 position.lossSum += loss
                 position.lossCount += 1
+                position.stepLosses.append(loss)
                 warnIfExploding(loss, first: &position.firstLoss, at: at)
-                if (m + 1) % accumulation == 0 || m == microBatches - 1 {
+                if isLastOfUpdate {
                     let factor = Optimizer.lrFactor(update: position.update, total: totalUpdates, config: plan.optimizer)
                     position.update += 1
+                    // The training program's bucket nodes summed the gradients while backward ran (or,
+                    // under ZeRO stage 1, the optimizer reduce-scatters them); a program without
+                    // them falls back to one blocking all-reduce.
+                    if !executor.communicates { try trainer.parallel.reduceGradients(model.store) }
                     try model.optimizer.step(lrFactor: factor, epoch: epoch, gradScale: 1 / Float(accumulation))
                     try checkGradient(at: at)
-                    if m + 1 < microBatches, trainer.shouldStop() {
+                    if stop {
                         trainer.progress.end()
                         position.step = m + 1
                         position.trainSeconds += Date().timeIntervalSince(start)
@@ -135,6 +138,7 @@ struct Session {
                                        heads: EpochMetrics.heads(report, trainLoss: position.headLoss.mapValues { $0.sum / Double($0.count) }),
                                        eval_loss: report.loss, sentence_acc: report.sentence.map { $0.value * 100 },
                                        retention: retention, lr: Self.groupLRs(plan.params, epoch: epoch, factor: factor),
+                                       step_losses: position.stepLosses,
                                        train_seconds: trainSeconds,
                                        sentences_per_second: Double(train.count) / trainSeconds,
                                        peak_rss_mb: ResourceUsage.peakRSSMegabytes(),
@@ -145,6 +149,7 @@ struct Session {
             position.step = 0
             position.lossSum = 0
             position.lossCount = 0
+            position.stepLosses = []
             position.headLoss = [:]
             position.trainSeconds = 0
             let snapshot = try commit(position)
@@ -159,6 +164,39 @@ struct Session {
         }
         if let lastReport { trainer.log("final: \(lastReport.summary)") }
         return .finished
+    }
+
+    /// Forward and backward on this rank's share of a global batch, its gradients added into
+    /// the gradient buffers; returns the global batch's loss (summed over the ranks), adds each
+    /// head's to `headLoss`, and whether any rank was asked to stop (polled when `pollStop`).
+    private mutating func forwardBackward(_ batch: [EncodedExample], seed: UInt64, headLoss: inout [String: (sum: Double, count: Int)],
+                                          pollStop: Bool, communicate: Bool) throws -> (loss: Double, stop: Bool) {
+        let parallel = trainer.parallel
+        let heads = model.plan.model.taskHeads
+        let (mine, shard) = parallel.share(of: batch)
+        if !mine.isEmpty {
+            try executor.feed(Array(mine), heads: heads)
+            executor.shard = shard
+        }
+        try parallel.setLossDenominators(executor, hasShare: !mine.isEmpty)
+        // The bucket nodes sum the gradients on the last micro-batch of an update only (as DDP's
+        // no_sync): the accumulated gradient then travels once. A rank without a share still
+        // takes part in every all-reduce.
+        model.gradientSync.enabled = communicate
+        if !mine.isEmpty { executor.run(seed: seed) } else if communicate { executor.runCommunication() }
+        if let failure = model.gradientSync.takeFailure() { throw failure }
+        // The loss, each head's (NaN where the program has none), then the stop request.
+        var values = [mine.isEmpty ? 0 : Double(try executor.output("loss")[0])]
+        for head in heads {
+            values.append(mine.isEmpty ? 0 : (try? executor.output("loss.\(head.name)")[0]).map(Double.init) ?? .nan)
+        }
+        values.append(pollStop && trainer.shouldStop() ? 1 : 0)
+        values = try parallel.sum(values)
+        for (h, head) in heads.enumerated() where Self.carries(batch, head: h, kind: head.kind) && !values[1 + h].isNaN {
+            headLoss[head.name, default: (0, 0)].sum += values[1 + h]
+            headLoss[head.name, default: (0, 0)].count += 1
+        }
+        return (values[0], values[values.count - 1] > 0)
     }
 
     /// Whether a batch carries labels for head `h`: a pairs batch of its contrastive head, or
@@ -185,14 +223,21 @@ struct Session {
 
     // MARK: Snapshots
 
+    /// Rank 0 commits the snapshot; the others only note its name (they write nothing).
     private mutating func commit(_ p: Position) throws -> String {
         let folder = trainer.folder
+        // Under ZeRO stage 1 every rank hands rank 0 its share of the optimizer state.
+        let gathered = try model.optimizer.gatherState()
+        guard trainer.writes else {
+            lastGood = folder.path + "/" + p.id.name
+            return lastGood ?? ""
+        }
         let staged = try folder.stage(p.id)
         do {
             var extra = ["mtstc.epoch": "\(p.epoch)"]
             if p.step > 0 { extra["mtstc.step"] = "\(p.step)" }
             try Checkpoint.save(model, to: staged + "/" + RunFolder.checkpoint, extra: extra)
-            try Checkpoint.saveOptimizer(model, to: staged + "/" + RunFolder.optimizer)
+            try Checkpoint.saveOptimizer(model, to: staged + "/" + RunFolder.optimizer, gathered: gathered)
             try AtomicFile.write(Array(p.metrics.joined().utf8), to: staged + "/" + RunFolder.metrics)
             if let predictions = p.predictions { try AtomicFile.write(predictions, to: staged + "/" + RunFolder.predictions) }
             if export == nil { export = try SentenceTransformersFolder(model: model) }
@@ -205,10 +250,12 @@ struct Session {
                              step: p.step, update: p.update, lossSumBits: RunState.bits(p.lossSum), lossCount: p.lossCount,
                              firstLossBits: p.firstLoss.map(RunState.bits),
                              headLoss: p.headLoss.isEmpty ? nil : p.headLoss.mapValues { RunState.HeadLossBits(sumBits: RunState.bits($0.sum), count: $0.count) },
+                             stepLossBits: p.stepLosses.isEmpty ? nil : p.stepLosses.map(RunState.bits),
                              trainSeconds: p.trainSeconds, files: [:])
         let path = try folder.commit(staged, state: state)
         lastGood = path
         committed = true
+        trainer.onSnapshot(path)
         return path
     }
 

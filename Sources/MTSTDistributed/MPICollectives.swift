@@ -1,0 +1,130 @@
+import CMPI
+import Foundation
+import MTSTKernels
+import Synchronization
+
+/// `Collectives` over Open MPI's C API, on `MPI_COMM_WORLD`. Created once per process (MPI can
+/// be initialised only once): `MPI_Init_thread` with funnelled threads (only the trainer's
+/// thread calls MPI; the kernels' worker threads never do), errors returned instead of aborting
+/// so that each becomes a `CollectiveError` with MPI's own message, and `MPI_Finalize` when the
+/// process exits.
+public final class MPICollectives: Collectives, @unchecked Sendable {
+    public let rank: Int
+    public let size: Int
+    /// Started non-blocking operations (their `MPI_Request` handles as bit patterns) by request
+    /// id; the lock only guards the table.
+    private let pending = Mutex<(next: Int, requests: [Int: Int])>((1, [:]))
+
+    /// Initialises MPI. Call at most once per process (`Distributed.start` does).
+    public init() throws(CollectiveError) {
+        var provided: Int32 = 0
+        try Self.check(MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided), "MPI_Init_thread")
+        atexit { MPICollectives.finalize() }
+        try Self.check(MPI_Comm_set_errhandler(cmpi_comm_world(), cmpi_errors_return()), "MPI_Comm_set_errhandler")
+        var r: Int32 = 0, n: Int32 = 0
+        try Self.check(MPI_Comm_rank(cmpi_comm_world(), &r), "MPI_Comm_rank")
+        try Self.check(MPI_Comm_size(cmpi_comm_world(), &n), "MPI_Comm_size")
+        rank = Int(r)
+        size = Int(n)
+    }
+
+    /// Ends MPI if it was started and not yet ended; idempotent.
+    public static func finalize() {
+        var initialized: Int32 = 0, finalized: Int32 = 0
+        MPI_Initialized(&initialized)
+        MPI_Finalized(&finalized)
+        if initialized != 0 && finalized == 0 { MPI_Finalize() }
+    }
+
+    static func check(_ code: Int32, _ call: String) throws(CollectiveError) {
+        guard code != cmpi_success() else { return }
+        var text = [CChar](repeating: 0, count: Int(cmpi_max_error_string()) + 1)
+        var length: Int32 = 0
+        let message = MPI_Error_string(code, &text, &length) == cmpi_success()
+            ? String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            : "error \(code)"
+        throw CollectiveError("\(call) failed: \(message)")
+    }
+
+    /// MPI counts are 32-bit: larger buffers go in pieces.
+    private static let chunk = Int(Int32.max) / 2
+
+    private func allReduce(_ buffer: UnsafeMutableRawPointer, count: Int, stride: Int, type: MPI_Datatype) throws(CollectiveError) {
+        var done = 0
+        while done < count {
+            let n = min(Self.chunk, count - done)
+            try Self.check(MPI_Allreduce(cmpi_in_place(), buffer + done * stride, Int32(n), type, cmpi_sum(), cmpi_comm_world()),
+                           "MPI_Allreduce")
+            done += n
+        }
+    }
+
+    public func allReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(CollectiveError) {
+        try allReduce(buffer, count: count, stride: 4, type: cmpi_float())
+    }
+
+    public func allReduceSum(_ buffer: UnsafeMutablePointer<Double>, count: Int) throws(CollectiveError) {
+        try allReduce(buffer, count: count, stride: 8, type: cmpi_double())
+    }
+
+    public func startAllReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(CollectiveError) -> CollectiveRequest {
+        guard count <= Self.chunk else { throw CollectiveError("MPI_Iallreduce: \(count) values exceed one request's \(Self.chunk)") }
+        var request: MPI_Request? = cmpi_request_null()
+        try Self.check(MPI_Iallreduce(cmpi_in_place(), buffer, Int32(count), cmpi_float(), cmpi_sum(), cmpi_comm_world(), &request),
+                       "MPI_Iallreduce")
+        return pending.withLock { table in
+            let id = table.next
+            table.next += 1
+            table.requests[id] = Int(bitPattern: request)
+            return CollectiveRequest(id: id)
+        }
+    }
+
+    public func wait(_ request: CollectiveRequest) throws(CollectiveError) {
+        guard let started = pending.withLock({ $0.requests.removeValue(forKey: request.id) }) else {
+            throw CollectiveError("MPI_Wait: request \(request.id) was never started or is already complete")
+        }
+        var r = MPI_Request(bitPattern: started)
+        try Self.check(MPI_Wait(&r, cmpi_status_ignore()), "MPI_Wait")
+    }
+
+    private func counts32(_ counts: [Int], _ call: String) throws(CollectiveError) -> (counts: [Int32], displacements: [Int32]) {
+        guard counts.count == size else { throw CollectiveError("\(call): \(counts.count) slices for \(size) ranks") }
+        guard counts.allSatisfy({ $0 >= 0 }), counts.reduce(0, +) <= Int(Int32.max) else {
+            throw CollectiveError("\(call): slice sizes must be non-negative and sum below 2³¹")
+        }
+        var offsets: [Int32] = [0]
+        for c in counts.dropLast() { offsets.append(offsets.last! + Int32(c)) }
+        return (counts.map { Int32($0) }, offsets)
+    }
+
+    public func reduceScatterSum(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError) {
+        let (c, offsets) = try counts32(counts, "MPI_Reduce_scatter")
+        let mine = counts[rank]
+        // The result goes to a separate buffer: MPI_IN_PLACE would leave it at offset 0, not at
+        // this rank's slice.
+        let result = UnsafeMutablePointer<Float>.allocate(capacity: max(mine, 1))
+        defer { result.deallocate() }
+        try Self.check(MPI_Reduce_scatter(buffer, result, c, cmpi_float(), cmpi_sum(), cmpi_comm_world()), "MPI_Reduce_scatter")
+        (buffer + Int(offsets[rank])).update(from: result, count: mine)
+    }
+
+    public func allGather(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError) {
+        let (c, offsets) = try counts32(counts, "MPI_Allgatherv")
+        try Self.check(MPI_Allgatherv(cmpi_in_place(), 0, cmpi_datatype_null(), buffer, c, offsets, cmpi_float(), cmpi_comm_world()),
+                       "MPI_Allgatherv")
+    }
+
+    public func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(CollectiveError) {
+        var done = 0
+        while done < count {
+            let n = min(Self.chunk, count - done)
+            try Self.check(MPI_Bcast(bytes + done, Int32(n), cmpi_byte(), Int32(root), cmpi_comm_world()), "MPI_Bcast")
+            done += n
+        }
+    }
+
+    public func barrier() throws(CollectiveError) {
+        try Self.check(MPI_Barrier(cmpi_comm_world()), "MPI_Barrier")
+    }
+}
