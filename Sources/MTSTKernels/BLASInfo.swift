@@ -23,18 +23,12 @@ public enum BLASInfo {
     /// (`MTSTC_GEMM_THREADS=blas`, kept to compare the two).
     public static let poolThreadsGEMMs = ProcessInfo.processInfo.environment["MTSTC_GEMM_THREADS"] != "blas"
 
-    /// With the pool splitting GEMMs the BLAS runs one thread per call. Otherwise OpenBLAS uses
-    /// every core by default and BLIS is told to (unless BLIS_NUM_THREADS or OMP_NUM_THREADS
-    /// says else). Read once, by the executor and `bench --gemm`, before the first GEMM.
+    /// With the pool splitting GEMMs the BLAS runs one thread per call. Otherwise the BLAS gets
+    /// as many threads as the pool would have (`ComputeThreads`, so `--threads` governs both
+    /// ways). Read once, by the executor and `bench --gemm`, before the first GEMM.
     public static let configureThreads: Void = {
-        let env = ProcessInfo.processInfo.environment
-        if poolThreadsGEMMs {
-            if let sym = symbol("openblas_set_num_threads") { unsafeBitCast(sym, to: SetThreadsInt32Fn.self)(1) }
-            if let sym = symbol("bli_thread_set_num_threads") { unsafeBitCast(sym, to: SetThreadsFn.self)(1) }
-            return
-        }
-        guard env["BLIS_NUM_THREADS"] == nil, env["OMP_NUM_THREADS"] == nil,
-              let sym = symbol("bli_thread_set_num_threads") else { return }
-        unsafeBitCast(sym, to: SetThreadsFn.self)(ProcessInfo.processInfo.activeProcessorCount)
+        let threads = poolThreadsGEMMs ? 1 : Kernels.coreCount
+        if let sym = symbol("openblas_set_num_threads") { unsafeBitCast(sym, to: SetThreadsInt32Fn.self)(Int32(threads)) }
+        if let sym = symbol("bli_thread_set_num_threads") { unsafeBitCast(sym, to: SetThreadsFn.self)(threads) }
     }()
 }

@@ -1,8 +1,9 @@
 import Foundation
 
 extension Kernels {
-    /// Cores the kernels may use; read once because the scheduler never changes it under us.
-    static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads the kernels use (the worker pool's size): `ComputeThreads`' count, fixed by the
+    /// first read. Every parallel kernel and the worker pool read it, so it cannot change later.
+    static let coreCount = ComputeThreads.fix()
 
     /// Below this many scalar operations a thread hand-off costs more than it saves.
     static let parallelThreshold = 1 << 15

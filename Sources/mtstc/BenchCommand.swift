@@ -1,11 +1,16 @@
 import ArgumentParser
 import Foundation
+import MTSTDistributed
 import MTSTRuntime
 import MTSTKernels
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure sentences per second and peak memory on synthetic batches of the plan's model.")
+        abstract: "Measure sentences per second and peak memory on synthetic batches of the plan's model.",
+        discussion: """
+            Under mpirun the batch is the global batch: each rank computes its share, training steps all-reduce \
+            the gradients, and rank 0 alone prints the global rate (sentences_per_second = batch / step time).
+            """)
 
     @Option(name: .long, help: "Compiled plan.") var graph: String?
     @Option(help: "Instead of a model, measure the BLAS sgemm rate on M,N,K[,NT|NN|TN|TT] (default NT).") var gemm: String?
@@ -18,6 +23,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum measured seconds.") var seconds: Double = 5
     @Option(help: "Minimum measured iterations.") var iterations: Int = 3
     @OptionGroup var memory: MemoryOption
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         if gemm == nil, graph == nil { throw ValidationError("give --graph PLAN (or --gemm M,N,K)") }
@@ -30,25 +36,31 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        try threads.apply()
         if let gemm, let shape = GemmBench.parse(gemm) {
             let rate = try GemmBench.gflops(shape, seconds: seconds, limits: memory.limits)
             if json {
-                let obj: [String: Any] = ["gemm": gemm, "gflops": rate, "blas": BLASInfo.name]
+                let obj: [String: Any] = ["gemm": gemm, "gflops": rate, "blas": BLASInfo.name, "threads": ComputeThreads.poolSize]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             } else {
-                print(String(format: "sgemm %@: %.1f GFLOP/s (%@)", gemm, rate, BLASInfo.name))
+                print(String(format: "sgemm %@: %.1f GFLOP/s (%@, %d threads)", gemm, rate, BLASInfo.name, ComputeThreads.poolSize))
             }
             return
         }
         guard let graph else { return }
-        let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, phase: phase, limits: memory.limits)
+        let parallel = DataParallel(try Distributed.start())
+        let bench = try Benchmark.load(planPath: graph, batch: batch, seq: seq, train: train, phase: phase, limits: memory.limits,
+                                       parallel: parallel)
         let r = try bench.measure(iterations: iterations, seconds: seconds, profile: profile)
+        // Every rank ran every step; rank 0 speaks for the job.
+        guard parallel.rank == 0 else { return }
         let mode = train ? "train" : "inference"
         let predicted = Double(r.predictedPeakBytes) / 1_048_576
         if json {
             var obj: [String: Any] = ["sentences_per_second": r.sentencesPerSecond, "peak_rss_mb": r.peakRSSMegabytes,
                                       "predicted_peak_mb": predicted, "batch": batch, "seq": seq,
-                                      "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name]
+                                      "mode": mode, "iterations": r.iterations, "seconds": r.seconds, "blas": BLASInfo.name,
+                                      "threads": ComputeThreads.poolSize, "ranks": parallel.size]
             if let phase { obj["phase"] = phase }
             if profile {
                 obj["profile"] = r.byOpKind.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
@@ -62,9 +74,10 @@ struct Bench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@",
+            print(String(format: "%@ %@ batch %d × seq %d: %.1f sentences/s (%.1f ms/batch, %d iterations), peak RSS %.0f MiB (predicted %.0f MiB), BLAS %@, %d threads%@",
                          bench.model.plan.name, phase.map { "\(mode) phase \($0)" } ?? mode, batch, seq, r.sentencesPerSecond, 1000 * r.seconds / Double(r.iterations),
-                         r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name))
+                         r.iterations, r.peakRSSMegabytes, predicted, BLASInfo.name, ComputeThreads.poolSize,
+                         parallel.isDistributed ? " × \(parallel.size) ranks (global rate; peak RSS of rank 0)" : ""))
             if profile {
                 let total = r.byOpKind.reduce(0) { $0 + $1.1 }
                 func row(_ indent: String, _ label: String, _ t: Double) {

@@ -13,8 +13,10 @@ struct Embed: ParsableCommand {
     @Option(name: .long, help: "Trained weights: a run folder (its latest snapshot), a snapshot folder, or a checkpoint.safetensors; else the plan's.")
     var weights: String?
     @OptionGroup var text: TextInput
+    @OptionGroup var threads: ThreadsOption
 
     func run() throws {
+        try threads.apply()
         let sentences = try text.sentences()
         let model = try Model(planPath: graph)
         if let weights { try Checkpoint.load(weights, into: model, requireHeads: false) }

@@ -9,8 +9,10 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: "Trained weights: a run folder (its latest snapshot), a snapshot folder, or a checkpoint.safetensors written by `mtstc run`.")
     var weights: String
     @OptionGroup var text: TextInput
+    @OptionGroup var threads: ThreadsOption
 
     func run() throws {
+        try threads.apply()
         let sentences = try text.sentences()
         let predictor = try Predictor(planPath: graph, checkpoint: weights)
         let heads = predictor.model.plan.model.taskHeads

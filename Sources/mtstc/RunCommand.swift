@@ -18,6 +18,7 @@ struct Run: ParsableCommand {
     @Option(help: "Continue from a run folder's latest snapshot (weights, optimizer state, position).") var resume: String?
     @Option(help: "Use only the first N examples of each training and evaluation source (smoke runs).") var limit: Int?
     @OptionGroup var memory: MemoryOption
+    @OptionGroup var threads: ThreadsOption
     @Flag(help: "Replace the run already in --out (only the files mtstc wrote there are removed).") var overwrite = false
     @Flag(name: .customLong("check-numerics"), help: "Check every op's output, to name the first that is NaN or infinite when training goes bad.")
     var checkNumerics = false
@@ -28,6 +29,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        try threads.apply()
         // Under mpirun every rank trains a share of each batch; without it, no MPI at all.
         let parallel = DataParallel(try Distributed.start())
         let model = try Model(plan: try PlanCodec.read(path: graph, limits: memory.limits), collectives: parallel.collectives)

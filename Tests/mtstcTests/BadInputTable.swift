@@ -20,7 +20,7 @@ enum BadInputTable {
 
     static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + sizeCases
         + outputCases + numericCases + argumentCases + contrastiveCases + checkpointCases + compareCases + dataSourceCases + phaseCases
-        + headWeightCases + distributedCases
+        + headWeightCases + distributedCases + threadCases
 
     static let specCases: [Case] = [
         Case(kind: .spec, title: "unclosed flow list", files: spec(("  max_length: 32", "  max_length: [32")),

@@ -2,12 +2,18 @@ import MTSTCompiler
 import MTSTKernels
 
 /// Synthetic batches for `mtstc bench`: random in-vocabulary ids, full masks, random labels.
+/// Under `mpirun` the batch is the global batch, split as `mtstc run` splits it: each rank
+/// computes its token-balanced share, training steps all-reduce the gradients, and the rate
+/// is the global one (`batch` sentences per step).
 public final class Benchmark {
     public let model: Model
     public let executors: [Executor]
     public let batch: Int
     public let seq: Int
     let train: Bool
+    public let parallel: DataParallel
+    /// This rank's sentences of the global batch (all of them in one process).
+    public let share: Range<Int>
     /// The gradual-unfreezing phase whose training program is timed; nil: the full program.
     public let phase: Int?
     var seed: UInt64 = 1
@@ -41,7 +47,7 @@ public final class Benchmark {
 
     /// Reads the plan at `path`, refuses sizes it cannot run (naming the plan), and loads its model.
     public static func load(planPath path: String, batch: Int, seq: Int, train: Bool, phase: Int? = nil,
-                            limits: PlanLimits) throws -> Benchmark {
+                            limits: PlanLimits, parallel: DataParallel = DataParallel(SingleProcess.shared)) throws -> Benchmark {
         let plan = try PlanCodec.read(path: path, limits: limits)
         let checked: Plan
         do {
@@ -49,7 +55,7 @@ public final class Benchmark {
         } catch let error as UserFacingError {
             throw RuntimeError.plan(path, error)
         }
-        return try Benchmark(model: try Model(plan: checked), batch: batch, seq: seq, train: train, phase: phase)
+        return try Benchmark(model: try Model(plan: checked, collectives: parallel.collectives), batch: batch, seq: seq, train: train, phase: phase, parallel: parallel)
     }
 
     /// The program a benchmark runs: inference, the full training program, or a phase's.
@@ -80,12 +86,20 @@ public final class Benchmark {
         return plan
     }
 
-    public init(model: Model, batch: Int, seq: Int, train: Bool, phase: Int? = nil) throws {
+    public init(model: Model, batch: Int, seq: Int, train: Bool, phase: Int? = nil,
+                parallel: DataParallel = DataParallel(SingleProcess.shared)) throws {
         self.model = model
         self.batch = batch
         self.seq = seq
         self.train = train
         self.phase = phase
+        self.parallel = parallel
+        // A contrastive loss scores every anchor against every positive, so, as in training,
+        // rank 0 computes such a batch whole.
+        let pairs = model.plan.model.taskHeads.contains { !$0.predicts }
+        share = !parallel.isDistributed ? 0..<batch
+            : pairs ? (parallel.rank == 0 ? 0..<batch : 0..<0)
+            : DataParallel.shares(lengths: Array(repeating: seq, count: batch), ranks: parallel.size)[parallel.rank]
         _ = try Benchmark.program(model.plan, train: train, phase: phase)
         let executor = train ? phase.map { model.phaseExecutors[$0] } ?? model.training : model.inference
         guard let executor else { throw BenchError.noTraining }
@@ -99,9 +113,13 @@ public final class Benchmark {
             [model.tokenizer.vocabulary.clsId] + (0..<max(0, seq - 2)).map { _ in Int32(low + Int(rng.next() % UInt64(max(1, vocab - low)))) }
                 + [model.tokenizer.vocabulary.sepId]
         }
-        let tokens = TokenBatch(sequences: ids, rows: Array(0..<batch))
-        try tokens.feed(executor)
-        if train {
+        let tokens = TokenBatch(sequences: Array(ids[share]), rows: Array(0..<share.count))
+        if !share.isEmpty { try tokens.feed(executor) }
+        if parallel.isDistributed && !pairs {
+            executor.shard = ShardLayout(firstSentence: share.lowerBound, firstToken: share.lowerBound * seq,
+                                         globalBatch: batch, globalSeq: seq, globalTokens: batch * seq)
+        }
+        if train, !share.isEmpty {
             for head in model.plan.model.taskHeads {
                 guard let p = executor.inputPointer(.labels(head: head.name)) else { continue }
                 guard head.predicts else {
@@ -114,7 +132,7 @@ public final class Benchmark {
                     }
                     continue
                 }
-                let n = head.kind == .classification ? batch : tokens.tokens
+                let n = head.kind == .classification ? share.count : tokens.tokens
                 for i in 0..<n { p[i] = Float(rng.next() % UInt64(head.labels.count)) }
             }
         }
@@ -123,22 +141,50 @@ public final class Benchmark {
 
     public func step() throws {
         seed &+= 1
-        if train {
-            try model.trainStep(seed: seed, phase: phase)
-        } else {
-            model.inference.run(seed: seed)
+        guard parallel.isDistributed else {
+            if train {
+                try model.trainStep(seed: seed, phase: phase)
+            } else {
+                model.inference.run(seed: seed)
+            }
+            return
         }
+        // What a training step of `mtstc run` does on each rank: the global loss denominators,
+        // forward and backward on the share with the gradient buckets' all-reduce, the update.
+        guard train else {
+            if !share.isEmpty { model.inference.run(seed: seed) }
+            return
+        }
+        let executor = executors[0]
+        try parallel.setLossDenominators(executor, hasShare: !share.isEmpty)
+        // The training program's bucket nodes sum the gradients while backward runs (a rank
+        // without a share runs only them); under ZeRO stage 1 the optimizer reduce-scatters.
+        if !share.isEmpty { executor.run(seed: seed) } else { executor.runCommunication() }
+        if let failure = model.gradientSync.takeFailure() { throw failure }
+        if !executor.communicates { try parallel.reduceGradients(model.store) }
+        let epoch = phase.map { model.plan.trainingPhases[$0].fromEpoch } ?? max(model.plan.trainingLoop.epochs - 1, 0)
+        try model.optimizer.step(lrFactor: 1, epoch: epoch)
     }
 
     /// Two warm-up steps (first touches of the arena, BLAS thread start-up), then steps until both
     /// `iterations` and `seconds` are reached.
+    /// Under MPI every rank runs as many steps as rank 0 decides (its clock, shared with each
+    /// step's stop flag), from a barrier, so rank 0's time covers the slowest rank's steps.
     public func measure(iterations: Int, seconds: Double, profile: Bool = false) throws -> Result {
         try step()
         try step()
         if profile { executors.forEach { $0.profile = [:] } }
         let sync = model.gradientSync
         sync.resetTimes()
-        let measured = try TimedLoop.run(iterations: iterations, seconds: seconds, step)
+        let measured: TimedLoop.Measurement
+        if parallel.isDistributed {
+            try parallel.collectives.barrier()
+            measured = try TimedLoop.run(iterations: iterations, seconds: seconds, step) { done in
+                try self.parallel.sum([self.parallel.rank == 0 && done ? 1 : 0])[0] > 0
+            }
+        } else {
+            measured = try TimedLoop.run(iterations: iterations, seconds: seconds, step)
+        }
         let communication = profile && train && sync.isActive ? try measureCommunication(steps: measured.iterations) : nil
         let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train, phase: phase)?.peak ?? 0
         var result = Result(iterations: measured.iterations, seconds: measured.seconds,
