@@ -71,9 +71,17 @@ public final class GradientSync: @unchecked Sendable {
         } catch {
             failure = error
         }
-        pending[bucket] = requests
+        if !requests.isEmpty { pending[bucket] = requests }
         startSeconds += Self.seconds(clock.now - began)
     }
+
+    /// Some bucket is in flight (the executor then calls `progress` between nodes).
+    @inline(__always)
+    public var hasPending: Bool { !pending.isEmpty }
+
+    /// Drives the transport between nodes while buckets travel; not timed as communication (a
+    /// test call takes microseconds).
+    public func progress() { collectives.progress() }
 
     /// Blocks until the bucket's sums have arrived; after it the gradients are the global ones.
     public func wait(bucket: Int) {

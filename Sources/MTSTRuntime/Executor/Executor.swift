@@ -181,6 +181,7 @@ public final class Executor {
             for step in steps {
                 let start = DispatchTime.now().uptimeNanoseconds
                 execute(step, seed)
+                if let sync = gradientSync, sync.hasPending { sync.progress() }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
                 profile![step.node.kind, default: 0] += seconds
                 phaseProfile[step.node.phase, default: 0] += seconds
@@ -189,7 +190,13 @@ public final class Executor {
             firstNonFinite = nil
             for step in steps {
                 execute(step, seed)
+                if let sync = gradientSync, sync.hasPending { sync.progress() }
                 if firstNonFinite == nil, !isFinite(step) { firstNonFinite = step.node }
+            }
+        } else if let sync = gradientSync {
+            for step in steps {
+                execute(step, seed)
+                if sync.hasPending { sync.progress() }
             }
         } else {
             for step in steps { execute(step, seed) }
