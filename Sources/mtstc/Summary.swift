@@ -40,6 +40,9 @@ enum Summary {
         }
         if let e = MemoryEstimate.atMaxima(plan) {
             out += "  predicted peak memory (\(plan.training != nil ? "training" : "inference") at the maxima): \(PlanLimits.format(e.peak)) (\(e.breakdown))\n"
+            if plan.distributed?.zero == 1, let z = MemoryEstimate.perRank(plan, zeroRanks: 2) {
+                out += "  per rank with ZeRO stage 1 on 2 ranks: \(PlanLimits.format(z.peak)) (\(plan.optimizer.method.stateDescription) \(PlanLimits.format(z.moments)) instead of \(PlanLimits.format(e.moments)))\n"
+            }
         }
         return out
     }
@@ -81,6 +84,12 @@ enum Summary {
             let config = plan.distributed ?? DistributedConfig()
             dict["distributed"] = ["bucket_mb": config.bucketMB, "zero": config.zero] as [String: Any]
             dict["gradient_buckets"] = GradientBuckets.list(training.graph).map(bucketJSON)
+            // Per rank under ZeRO stage 1 (the optimizer state of the largest share), beside the
+            // replicated figure every rank needs without it.
+            dict["zero_1_per_rank"] = [2, 4, 8].compactMap { n -> [String: Any]? in
+                guard let e = MemoryEstimate.perRank(plan, zeroRanks: n) else { return nil }
+                return ["ranks": n, "predicted_peak_bytes": e.peak, "optimizer_state_bytes": e.moments]
+            }
         }
         let data = (try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
