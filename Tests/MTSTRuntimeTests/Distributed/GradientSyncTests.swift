@@ -21,7 +21,7 @@ import Testing
         return try CompileDriver.compile(specPath: "\(dir)/tiny.yaml")
     }
 
-    static func grads(_ model: Model) -> [Float] { Array(model.store.grads.buffer) }
+    static func grads(_ model: Model) -> [Float] { withExtendedLifetime(model) { Array(model.store.grads.buffer) } }
 
     @Test func bucketsSumEveryGradientOnce() throws {
         let plan = try Self.plan("distributed: {bucket_mb: 0.004}\n")
@@ -73,14 +73,20 @@ import Testing
                 let model = try Model(plan: plan, collectives: rank)
                 let bench = try Benchmark(model: model, batch: 4, seq: 12, train: true)
                 for _ in 0..<3 { try bench.step() }
-                out.set(rank.rank, Array(model.store.values.buffer))
-                if plan.distributed?.zero == 1 {
-                    stateFloats.set(rank.rank, [Float(model.store.state[0].count)])
-                    let gathered = try #require(try model.optimizer.gatherState())
-                    states.set(rank.rank, Array(gathered[0].buffer) + Array(gathered[1].buffer))
-                } else {
-                    #expect(try model.optimizer.gatherState() == nil)
-                    states.set(2 + rank.rank, Array(model.store.state[0].buffer) + Array(model.store.state[1].buffer))
+                // The buffers' pointers are read while their owners are alive (an optimised build
+                // may otherwise release the owner before the copy).
+                try withExtendedLifetime(model) {
+                    out.set(rank.rank, Array(model.store.values.buffer))
+                    if plan.distributed?.zero == 1 {
+                        stateFloats.set(rank.rank, [Float(model.store.state[0].count)])
+                        let gathered = try #require(try model.optimizer.gatherState())
+                        withExtendedLifetime(gathered) {
+                            states.set(rank.rank, Array(gathered[0].buffer) + Array(gathered[1].buffer))
+                        }
+                    } else {
+                        #expect(try model.optimizer.gatherState() == nil)
+                        states.set(2 + rank.rank, Array(model.store.state[0].buffer) + Array(model.store.state[1].buffer))
+                    }
                 }
             }
         }
@@ -92,7 +98,7 @@ import Testing
         #expect(zeroWeights.get(0) == zeroWeights.get(1))
         #expect(zip(zeroWeights.get(0), reference).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
         let untrained = try Model(plan: replicated)
-        #expect(reference != Array(untrained.store.values.buffer))
+        withExtendedLifetime(untrained) { #expect(reference != Array(untrained.store.values.buffer)) }
         #expect(zip(states.get(0), states.get(2)).allSatisfy { abs($0 - $1) <= 1e-6 * max(1e-3, abs($1)) })
         #expect(states.get(0) == states.get(1))
     }
