@@ -124,6 +124,20 @@ public final class MPICollectives: Collectives, @unchecked Sendable {
         }
     }
 
+    /// Tests every started request once, so Open MPI's non-blocking collectives (which advance
+    /// only inside MPI calls here: no progress thread) move while the backward pass computes.
+    /// A completed request becomes `MPI_REQUEST_NULL`, which `wait` then returns at once for.
+    public func progress() {
+        pending.withLock { table in
+            for (id, handle) in table.requests where handle != Int(bitPattern: cmpi_request_null()) {
+                var r = MPI_Request(bitPattern: handle)
+                var done: Int32 = 0
+                guard MPI_Test(&r, &done, cmpi_status_ignore()) == cmpi_success() else { continue }
+                table.requests[id] = Int(bitPattern: r)
+            }
+        }
+    }
+
     public func barrier() throws(CollectiveError) {
         try Self.check(MPI_Barrier(cmpi_comm_world()), "MPI_Barrier")
     }

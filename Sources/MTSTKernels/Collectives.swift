@@ -35,6 +35,15 @@ public protocol Collectives: AnyObject, Sendable {
     /// Copies `count` bytes from `root` to every rank.
     func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(CollectiveError)
     func barrier() throws(CollectiveError)
+    /// Lets started non-blocking operations advance without waiting for them: transports that
+    /// move data only inside library calls (Open MPI's non-blocking collectives without a
+    /// progress thread) otherwise do all the work in `wait`. The executor calls it between the
+    /// nodes of a training program while a gradient bucket is in flight.
+    func progress()
+}
+
+public extension Collectives {
+    func progress() {}
 }
 
 /// One process, no communication: every collective is the identity.

@@ -97,6 +97,11 @@ struct Bench: ParsableCommand {
             if profile {
                 obj["profile"] = r.byOpKind.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
                 obj["phases"] = r.byPhase.reduce(into: [String: Double]()) { $0[$1.0] = $1.1 }
+                if let c = r.communication {
+                    obj["communication"] = ["start_seconds": c.startSeconds, "wait_seconds": c.waitSeconds,
+                                            "blocking_seconds": c.blockingSeconds, "overlap": c.overlap,
+                                            "bytes": c.bytes, "messages": c.messages] as [String: Any]
+                }
             }
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -115,6 +120,13 @@ struct Bench: ParsableCommand {
                 for (phase, t) in r.byPhase { row("  ", phase, t) }
                 print("  by op kind:")
                 for (kind, t) in r.byOpKind { row("    ", kind, t) }
+                if let c = r.communication {
+                    print(String(format: "  communication per step: %.1f MiB in %d all-reduces; start %.2f ms + wait %.2f ms as scheduled, %.2f ms blocking; overlap %.0f%%",
+                                 Double(c.bytes) / 1_048_576, c.messages, 1000 * c.startSeconds, 1000 * c.waitSeconds,
+                                 1000 * c.blockingSeconds, 100 * c.overlap))
+                } else if train {
+                    print("  communication: none (one process; the bucket nodes do nothing)")
+                }
             }
         }
     }

@@ -32,7 +32,7 @@ struct Run: ParsableCommand {
         try threads.apply()
         // Under mpirun every rank trains a share of each batch; without it, no MPI at all.
         let parallel = DataParallel(try Distributed.start())
-        let model = try Model(plan: try PlanCodec.read(path: graph, limits: memory.limits))
+        let model = try Model(plan: try PlanCodec.read(path: graph, limits: memory.limits), collectives: parallel.collectives)
         let trainer = try Trainer(model: model, outDir: out ?? resume ?? "runs/\(model.plan.name)")
         trainer.checkNumerics = checkNumerics
         trainer.parallel = parallel

@@ -32,6 +32,7 @@ enum Summary {
                     out += "    phase \(k) from epoch \(p.fromEpoch): \(p.ops) ops (\(p.backwardOps) backward), arena \(megabytes(p.arenaBytesTrain))\(last ? " (the training program above)" : "")\n"
                 }
             }
+            out += bucketText(plan, t)
             let method = plan.optimizer.method
             out += "  optimizer: \(plan.update?.graph.count(of: method.updateOp) ?? 0) \(method.name == .adamw ? "AdamW" : "SGD") update nodes (\(s.updateOps) ops), clip \(plan.optimizer.clipNorm)\n"
         } else {
@@ -40,6 +41,9 @@ enum Summary {
         out += int8Text(plan)
         if let e = MemoryEstimate.atMaxima(plan) {
             out += "  predicted peak memory (\(plan.training != nil ? "training" : "inference") at the maxima): \(PlanLimits.format(e.peak)) (\(e.breakdown))\n"
+            if plan.distributed?.zero == 1, let z = MemoryEstimate.perRank(plan, zeroRanks: 2) {
+                out += "  per rank with ZeRO stage 1 on 2 ranks: \(PlanLimits.format(z.peak)) (\(plan.optimizer.method.stateDescription) \(PlanLimits.format(z.moments)) instead of \(PlanLimits.format(e.moments)))\n"
+            }
         }
         return out
     }
@@ -71,11 +75,46 @@ enum Summary {
             dict["naive_bytes_train"] = s.naiveBytesTrain
             dict["update_ops"] = s.updateOps
             if let phases = s.phases {
-                dict["phases"] = phases.map { ["from_epoch": $0.fromEpoch, "backward_ops": $0.backwardOps, "arena_bytes_train": $0.arenaBytesTrain] }
+                let programs = plan.trainingPhases.map(\.program)
+                dict["phases"] = zip(phases, programs).map { p, program in
+                    ["from_epoch": p.fromEpoch, "backward_ops": p.backwardOps, "arena_bytes_train": p.arenaBytesTrain,
+                     "gradient_buckets": GradientBuckets.list(program.graph).map(bucketJSON)] as [String: Any]
+                }
+            }
+        }
+        if let training = plan.training {
+            let config = plan.distributed ?? DistributedConfig()
+            dict["distributed"] = ["bucket_mb": config.bucketMB, "zero": config.zero] as [String: Any]
+            dict["gradient_buckets"] = GradientBuckets.list(training.graph).map(bucketJSON)
+            // Per rank under ZeRO stage 1 (the optimizer state of the largest share), beside the
+            // replicated figure every rank needs without it.
+            dict["zero_1_per_rank"] = [2, 4, 8].compactMap { n -> [String: Any]? in
+                guard let e = MemoryEstimate.perRank(plan, zeroRanks: n) else { return nil }
+                return ["ranks": n, "predicted_peak_bytes": e.peak, "optimizer_state_bytes": e.moments]
             }
         }
         let data = (try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Summary {
+    /// The training program's gradient buckets: what each sums across ranks and how much of the
+    /// backward pass is left to hide the transfer behind.
+    static func bucketText(_ plan: Plan, _ training: Program) -> String {
+        let buckets = GradientBuckets.list(training.graph)
+        let config = plan.distributed ?? DistributedConfig()
+        var out = "  gradient buckets (bucket_mb \(config.bucketMB)\(config.zero == 1 ? ", ZeRO stage 1" : "")): \(buckets.count), all-reduced across ranks under mpirun\n"
+        let nodes = training.graph.nodes.count
+        for b in buckets {
+            out += "    bucket \(b.index): \(b.params.count) tensors, \(megabytes(b.bytes)), start at node \(b.startNode) of \(nodes), wait at \(b.waitNode); \(b.overlappingOps) ops to overlap (first \(b.params.first ?? ""))\n"
+        }
+        return out
+    }
+
+    static func bucketJSON(_ b: GradientBuckets.Info) -> [String: Any] {
+        ["index": b.index, "params": b.params, "bytes": b.bytes, "start_node": b.startNode, "wait_node": b.waitNode,
+         "overlapping_ops": b.overlappingOps]
     }
 }
 

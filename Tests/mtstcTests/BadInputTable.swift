@@ -20,7 +20,7 @@ enum BadInputTable {
 
     static let cases: [Case] = specCases + ruleCases + vocabularyCases + weightCases + dataCases + planCases + sizeCases
         + outputCases + numericCases + argumentCases + contrastiveCases + checkpointCases + compareCases + dataSourceCases + phaseCases
-        + headWeightCases + threadCases + int8BenchCases + quantizeCases
+        + headWeightCases + distributedCases + threadCases + int8BenchCases + quantizeCases
 
     static let specCases: [Case] = [
         Case(kind: .spec, title: "unclosed flow list", files: spec(("  max_length: 32", "  max_length: [32")),
@@ -299,7 +299,7 @@ enum BadInputTable {
              fix: "Recompile the spec; only run plans you compiled or trust (a plan's checksum proves its bytes, not their origin)."),
         Case(kind: .plan, title: "crafted: a node input out of range, given to run",
              setup: compileSetup + [.edit("p.plan", .plan { $0.training?.graph.nodes[72].inputs[0] = 9999 })],
-             args: ["run", "--graph", "p.plan", "--out", "r"], firstLine: "error: p.plan: unsafe plan: training.nodes[72].inputs[0] = 9999 is out of range (162 nodes)",
+             args: ["run", "--graph", "p.plan", "--out", "r"], firstLine: "error: p.plan: unsafe plan: training.nodes[72].inputs[0] = 9999 is out of range (197 nodes)",
              fix: "Recompile the spec; only run plans you compiled or trust."),
         Case(kind: .plan, title: "crafted: an arena offset past the arena",
              setup: compileSetup + [.edit("p.plan", .plan { $0.inference.arena.offsets[29] = $0.inference.arena.bytes })],
@@ -469,7 +469,7 @@ enum BadInputTable {
         Case(kind: .arguments, title: "zero limit", setup: compileSetup, args: ["run", "--graph", "p.plan", "--limit", "0"],
              firstLine: "Error: --limit must be at least 1", fix: "Give a positive limit."),
         Case(kind: .arguments, title: "unknown pass for --dump-after", args: ["compile", "spec.yaml", "--dump-after", "fuse"],
-             firstLine: "error: spec.yaml: --dump-after: no pass named fuse; passes: lower, shape-check, dead-nodes, count, fuse-qkv, fuse-bias-gelu, fuse-skip-layernorm, fuse-linear, quantize, autodiff, fuse-grad-accumulate, schedule, arena", fix: "Use a pass name from the list."),
+             firstLine: "error: spec.yaml: --dump-after: no pass named fuse; passes: lower, shape-check, dead-nodes, count, fuse-qkv, fuse-bias-gelu, fuse-skip-layernorm, fuse-linear, quantize, autodiff, fuse-grad-accumulate, schedule, gradient-buckets, arena", fix: "Use a pass name from the list."),
         Case(kind: .arguments, title: "--input file missing", setup: compileSetup, args: ["embed", "--graph", "p.plan", "--input", "nope.txt"],
              firstLine: "error: nope.txt: cannot read input file: no such file or directory", fix: "Check the path."),
         Case(kind: .arguments, title: "--input is a directory", files: ["in": .directory], setup: compileSetup,

@@ -71,6 +71,7 @@ public enum Compiler {
                         optimizer: optimizer, trainingLoop: loop, data: data,
                         stats: CompileStats(inference: inference, training: training, update: update, trains: wantsTraining))
         plan.phases = phases?.0
+        plan.distributed = training == nil ? nil : spec.distributed.config
         plan.headWeights = inputs.headWeights.isEmpty ? nil : inputs.headWeights
         plan.stats.phases = phases?.1
         try MemoryBudget.checkPlan(spec, plan, limits: options.limits)

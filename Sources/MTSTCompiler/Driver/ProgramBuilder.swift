@@ -10,7 +10,8 @@ public enum ProgramBuilder {
             try applySettings(spec, &graph)
             let label = phaseEpoch.map { "training phase from epoch \($0)" } ?? (keepFP32 != nil ? "int8 inference" : mode.rawValue)
             let passes = Pipeline.passes(for: mode, quantize: keepFP32)
-            let context = try Pipeline.run(&graph, mode: mode, passes: passes, phaseEpoch: phaseEpoch) { pass, g in
+            let context = try Pipeline.run(&graph, mode: mode, passes: passes, phaseEpoch: phaseEpoch,
+                                           bucketBytes: spec.distributed.config.bucketBytes) { pass, g in
                 if pass == options.dumpAfter { options.dump("# \(label) graph after \(pass)\n" + g.dump()) }
             }
             guard let arena = context.arena else { throw CompileError.file(spec.path, "internal: no arena plan") }

@@ -35,9 +35,12 @@ public enum Attributes: Hashable, Codable, Sendable {
     /// `int8Linear`: what the int8 GEMM applies to its dequantized output.
     case int8Linear(epilogue: Int8Epilogue)
 
+    /// `allReduceStart`, `allReduceWait`: the gradient bucket (its index in completion order).
+    case bucket(Int)
+
     /// The payload kinds, for the op table's `attributes` property and error messages.
     public enum Case: String, Sendable {
-        case none, input, param, constant, scale, matmul, gather, layerNorm, l2Normalize, attention, dropout, concat, optimizer, clip, int8Linear
+        case none, input, param, constant, scale, matmul, gather, layerNorm, l2Normalize, attention, dropout, concat, optimizer, clip, int8Linear, bucket
     }
 
     public var kind: Case {
@@ -57,6 +60,7 @@ public enum Attributes: Hashable, Codable, Sendable {
         case .optimizer: .optimizer
         case .clip: .clip
         case .int8Linear: .int8Linear
+        case .bucket: .bucket
         }
     }
 
@@ -85,6 +89,7 @@ public enum Attributes: Hashable, Codable, Sendable {
     public var widths: [Int]? { if case .concat(let w) = self { w } else { nil } }
     public var optimizer: OptimizerAttributes? { if case let .optimizer(_, o) = self { o } else { nil } }
     public var clipNorm: Double? { if case .clip(let n) = self { n } else { nil } }
+    public var bucket: Int? { if case .bucket(let b) = self { b } else { nil } }
     public var constantValue: Float? { if case .constant(let v) = self { v } else { nil } }
     public var scaleFactor: Float? { if case .scale(let v) = self { v } else { nil } }
     public var int8Epilogue: Int8Epilogue? { if case .int8Linear(let e) = self { e } else { nil } }
@@ -111,6 +116,7 @@ extension Attributes: CustomStringConvertible {
             "param=\(p)" + (o.method.map { " \($0.name.rawValue)" } ?? "") + (o.stateSlot > 0 ? " slot=\(o.stateSlot)" : "")
         case .clip(let n): "clip=\(n)"
         case .int8Linear(let e): "epilogue=\(e.rawValue)"
+        case .bucket(let b): "bucket=\(b)"
         }
     }
 }

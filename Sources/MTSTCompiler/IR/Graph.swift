@@ -126,6 +126,6 @@ public struct Graph: Codable, Sendable {
 
     public func count(of kind: OpKind) -> Int { nodes.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
 
-    /// Compute nodes (not inputs, parameters or constants).
-    public var opCount: Int { nodes.reduce(0) { $0 + ($1.kind.def.isSource ? 0 : 1) } }
+    /// Compute nodes (not inputs, parameters, constants or communication).
+    public var opCount: Int { nodes.reduce(0) { $0 + ($1.kind.def.isSource || $1.kind.def.isCommunication ? 0 : 1) } }
 }

@@ -22,6 +22,8 @@ public enum OpKind: String, Codable, Sendable, CaseIterable {
     // Optimizer program: update nodes over the parameters' gradient and optimizer-state buffers
     case gradient, paramState
     case gradSquaredNorm, clipScale, adamw, sgd
+    // Communication (training programs): the gradient buckets' all-reduce, placed by `GradientBucketPass`
+    case allReduceStart, allReduceWait
 }
 
 /// What feeds an `input` node at run time.

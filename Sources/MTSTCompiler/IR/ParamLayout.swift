@@ -13,6 +13,9 @@ public struct ParamLayout: Sendable, Equatable {
 
     static let padding = 16
 
+    /// The floats a tensor of `count` elements takes in the buffers, padding included.
+    static func padded(_ count: Int) -> Int { (count + padding - 1) / padding * padding }
+
     /// Nil when a size overflows. Expects a table whose slices point at roots (the plan verifier
     /// checks that first for plans read from files).
     public init?(params: [ParamEntry]) {

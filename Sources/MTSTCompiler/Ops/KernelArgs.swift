@@ -1,3 +1,5 @@
+import MTSTKernels
+
 /// Everything a kernel needs for one node on one batch. The executor builds the pointer arrays
 /// once per plan; per run only the batch layout and `seed` change, so no allocation happens per op.
 ///
@@ -25,6 +27,8 @@ public struct KernelArgs {
     /// For a loss that is a mean over labelled rows or sentences (and its gradients): the count
     /// to divide by, that of the global batch, instead of the local one; nil: count locally.
     public let lossDenominator: Int?
+    /// The gradient all-reduce the communication nodes start and wait for; nil outside training.
+    public let gradientSync: GradientSync?
 
     /// `int8Linear`: its packed weights and the executor's quantization scratch.
     public let int8: Int8Operands?
@@ -32,7 +36,7 @@ public struct KernelArgs {
     public init(node: Node, inputShapes: [Shape], inputs: [UnsafeMutablePointer<Float>],
                 output: UnsafeMutablePointer<Float>, extraOutputs: [UnsafeMutablePointer<Float>] = [], batch: Int, seq: Int, tokens: Int? = nil,
                 starts: UnsafePointer<Int32>? = nil, seed: UInt64, shard: ShardLayout? = nil, lossDenominator: Int? = nil,
-                int8: Int8Operands? = nil) {
+                int8: Int8Operands? = nil, gradientSync: GradientSync? = nil) {
         self.node = node
         self.inputShapes = inputShapes
         self.inputs = inputs
@@ -46,6 +50,7 @@ public struct KernelArgs {
         self.shard = shard
         self.lossDenominator = lossDenominator
         self.int8 = int8
+        self.gradientSync = gradientSync
     }
 
     public var attrs: Attributes { node.attrs }

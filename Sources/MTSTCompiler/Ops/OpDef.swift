@@ -37,6 +37,9 @@ public protocol OpDef {
     static var isCommutative: Bool { get }
     /// The forward parameters that gradients flow to.
     static var isParameter: Bool { get }
+    /// Moves data between ranks instead of computing (`CommunicationOps.swift`): not counted
+    /// as an op of the model.
+    static var isCommunication: Bool { get }
     /// A loss that is a mean over labelled rows or sentences (input 1 holds the labels); its
     /// gradient ops read the same count through `KernelArgs.lossDenominator`.
     static var isMeanOverLabels: Bool { get }
@@ -60,6 +63,7 @@ public extension OpDef {
     static var canAccumulateIntoGradient: Bool { false }
     static var isParameter: Bool { false }
     static var isCommutative: Bool { false }
+    static var isCommunication: Bool { false }
     static var isMeanOverLabels: Bool { false }
     static func labelCount(_ args: KernelArgs) -> Int { 0 }
 }

@@ -56,6 +56,8 @@ public extension OpKind {
         case .clipScale: ClipScaleOp.self
         case .adamw: AdamWOp.self
         case .sgd: SGDOp.self
+        case .allReduceStart: AllReduceStartOp.self
+        case .allReduceWait: AllReduceWaitOp.self
         }
     }
 }

@@ -80,6 +80,8 @@ enum ClipScaleOp: BackwardOnlyOpDef {
     static func run(_ a: KernelArgs) {
         var total = 0.0
         for i in 0..<(a.inputs.count - 1) { total += Double(a.input(i).pointee) }
+        // ZeRO stage 1: this rank summed only the parameters it updates; the norm is global.
+        if let sync = a.gradientSync, sync.sumsNormsAcrossRanks { total = sync.globalSum(total) }
         let norm = total.squareRoot()
         let clip = a.attr(\.clipNorm)
         var scale = Double(state(a)[OptimizerState.gradScale])

@@ -17,6 +17,9 @@ public struct PassContext: Sendable {
     /// parameters that train in that epoch (`ParamSetting.trains(inEpoch:)`). nil: every
     /// parameter that ever trains (the full training program).
     public var phaseEpoch: Int?
+    /// The gradient buckets' size in bytes (`GradientBucketPass`) and how many it made.
+    public var bucketBytes = DistributedConfig.defaultBucketBytes
+    public var buckets = 0
 
     public init(mode: Lowering.Mode) { self.mode = mode }
 

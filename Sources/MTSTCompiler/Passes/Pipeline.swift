@@ -18,7 +18,9 @@ public enum Pipeline {
         if mode == .training {
             list.append(contentsOf: [AutodiffPass(), DeadNodePass(), FuseGradAccumulatePass()] as [any Pass])
         }
-        list.append(contentsOf: [ShapeCheckPass(), SchedulePass(), ArenaPlanPass()] as [any Pass])
+        list.append(contentsOf: [ShapeCheckPass(), SchedulePass()] as [any Pass])
+        if mode == .training { list.append(GradientBucketPass()) }
+        list.append(ArenaPlanPass())
         return list
     }
 
@@ -41,16 +43,19 @@ public enum Pipeline {
 
     /// Runs every pass; `observe` sees the graph after each (for `--dump-after`).
     /// `phaseEpoch`: build the backward graph of the gradual-unfreezing phase starting at that epoch.
+    /// `bucketBytes`: the gradient buckets' size (`distributed.bucket_mb`).
     public static func run(_ graph: inout Graph, mode: Lowering.Mode, passes list: [any Pass]? = nil, phaseEpoch: Int? = nil,
+                           bucketBytes: Int = DistributedConfig.defaultBucketBytes,
                            observe: (String, Graph) -> Void = { _, _ in }) throws -> PassContext {
         var context = PassContext(mode: mode)
         context.phaseEpoch = phaseEpoch
+        context.bucketBytes = bucketBytes
         observe("lower", graph)
         for pass in list ?? passes(for: mode) {
             try pass.run(&graph, &context)
             observe(pass.name, graph)
         }
-        context.backwardOps = graph.nodes.filter { $0.phase == .backward && !$0.kind.def.isSource }.count
+        context.backwardOps = graph.nodes.filter { $0.phase == .backward && !$0.kind.def.isSource && !$0.kind.def.isCommunication }.count
         return context
     }
 }

@@ -115,6 +115,17 @@ public struct MemoryEstimate: Sendable, Equatable {
         return SizeMath.add(total, scratch)
     }
 
+    /// What one of `ranks` ranks needs under ZeRO stage 1: the estimate with the optimizer state
+    /// of the largest rank's share of the parameters instead of all of it.
+    public static func perRank(_ plan: Plan, zeroRanks ranks: Int, runs: [Run]? = nil) -> MemoryEstimate? {
+        guard var e = runs.map({ predict(plan, runs: $0) }) ?? atMaxima(plan), e.moments > 0, ranks > 1,
+              let layout = ParamLayout(params: plan.params) else { return nil }
+        let partition = ZeroPartition(layout: layout, params: plan.params, rank: 0, size: ranks)
+        guard let largest = partition.gradientCounts.max(), let bytes = mappedBytes(floats: largest) else { return nil }
+        e.moments = plan.optimizer.method.stateNames.count * bytes
+        return e
+    }
+
     public static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
     /// What an `AlignedBuffer` of `floats` floats maps: whole pages, at least one.

@@ -29,6 +29,11 @@ public struct Plan: Codable, Sendable {
     ///    are `int8Linear` nodes (attributes `{"int8Linear": {"epilogue": …}}`), with the
     ///    accuracy guard's report; absent when the spec does not quantize. A version 5 reader
     ///    would run such a plan in fp32 without a word, hence the new version.
+    ///    Also in 6: training programs carry the gradient buckets' communication nodes (`allReduceStart`
+    ///    after the last write of a bucket, `allReduceWait` at the end, `.bucket` payloads, the
+    ///    buckets' `gradient` buffers as their inputs) and the plan `distributed` (bucket size,
+    ///    ZeRO stage). A version 5 reader would not know the ops; a version 5 plan run by this
+    ///    reader under `mpirun` would never sum its gradients.
     public static let formatVersion: UInt32 = 6
 
     public var name: String
@@ -48,6 +53,9 @@ public struct Plan: Codable, Sendable {
     public var phases: TrainingPhases?
     /// The quantized inference program and the guard's report (`compile.quantize`); nil without.
     public var int8: QuantizedInference?
+
+    /// `distributed:` of the spec; present with `training`.
+    public var distributed: DistributedConfig?
     public var optimizer: OptimizerConfig
     public var trainingLoop: TrainingLoopConfig
     public var data: DataConfig?

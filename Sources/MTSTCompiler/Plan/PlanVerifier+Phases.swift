@@ -28,7 +28,7 @@ extension PlanVerifier {
             guard g.maxBatch == training.graph.maxBatch, g.maxSeq == training.graph.maxSeq else {
                 throw Unsafe("\(name) is planned for \(g.maxBatch)×\(g.maxSeq), the training program for \(training.graph.maxBatch)×\(training.graph.maxSeq)")
             }
-            try checkProgram("\(name).program", phase.program)
+            try checkProgram("\(name).program", phase.program, training: true)
             try checkHeads("\(name).program", phase.program, training: true)
             let written = OptimizerLowering.parametersWithGradients(g)
             for p in written.sorted() where !plan.params[p].setting.trains(inEpoch: phase.fromEpoch) {

@@ -1,5 +1,6 @@
 extension PlanVerifier {
-    func checkProgram(_ name: String, _ program: Program) throws(Unsafe) {
+    /// `training`: a program whose gradients the buckets must sum (training and its phases).
+    func checkProgram(_ name: String, _ program: Program, training: Bool = false) throws(Unsafe) {
         let g = program.graph
         let arena = program.arena
         guard g.params == plan.params else { throw Unsafe("\(name).params differs from the plan's parameter table") }
@@ -45,6 +46,7 @@ extension PlanVerifier {
                 for output in 0..<node.outputCount { try checkSlot(name, ValueRef(i, output: output), program) }
             }
         }
+        try checkCommunication(name, program, training: training)
         for (key, id) in g.outputs.sorted(by: { $0.key < $1.key }) {
             guard (0..<n).contains(id) else { throw Unsafe("\(name).outputs[\(key)] = \(id) is out of range (\(n) nodes)") }
             guard NodeStorage.of(g.nodes[id]) == .arena else { throw Unsafe("\(name).outputs[\(key)] = \(id) has no arena slot") }

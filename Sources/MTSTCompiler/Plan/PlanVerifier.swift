@@ -38,7 +38,7 @@ public struct PlanVerifier {
         try checkHeads("inference", plan.inference, training: false)
         if let int8 = plan.int8 { try checkQuantized(int8) }
         if let training = plan.training {
-            try checkProgram("training", training)
+            try checkProgram("training", training, training: true)
             try checkHeads("training", training, training: true)
             guard let update = plan.update else { throw Unsafe("update is missing: a plan with a training program needs its optimizer program") }
             try checkProgram("update", update)

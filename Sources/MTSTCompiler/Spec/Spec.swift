@@ -16,6 +16,8 @@ public struct Spec: Sendable {
     public var training: TrainingSpec
     public var data: DataSpec?
     public var compile: CompileOptions
+    /// `distributed:` (gradient buckets, ZeRO); defaults when absent.
+    public var distributed = DistributedSpec()
     /// Dotted key path (`heads.slots.input`, `optimizer.rules[2].params[0]`) → where its value
     /// is. Values taken from a config.json point at the `backbone.config` value.
     public var locations: [String: SourceLocation]

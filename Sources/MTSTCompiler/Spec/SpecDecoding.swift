@@ -2,7 +2,7 @@
 /// (head/loss names, batch and sequence limits, parameter rules).
 enum SpecDecoding {
     static let keys = ["name", "backbone", "tokenizer", "pooling", "normalize", "heads", "losses",
-                       "optimizer", "training", "data", "compile"]
+                       "optimizer", "training", "data", "compile", "distributed"]
 
     static func decode(_ node: YAMLNode, path: String) throws(SpecError) -> Spec {
         let table = LocationTable()
@@ -51,6 +51,7 @@ enum SpecDecoding {
         var compile = try decodeCompile(compileMap, maxBatch: explicitMaxBatch, training: training, tokenizer: tokenizer)
         compile.quantize = try compileMap?.optional("quantize").flatMap { f throws(SpecError) in try QuantizeSpec.decode(f, specPath: path) }
 
+        let distributed = try DistributedSpec.decode(map.optional("distributed"))
         let data = try map.optional("data").map { f throws(SpecError) in try DataSpec.decode(f, specPath: path, heads: heads) }
         if let data, let head = heads.first(where: { h in h.kind == .contrastive && !data.train.contains { $0.pairHead == h.name } }) {
             throw .badValue(at: head.location, keyPath: "heads.\(head.name)",
@@ -59,7 +60,7 @@ enum SpecDecoding {
 
         var spec = Spec(path: path, name: name, backbone: backbone, tokenizer: tokenizer, pooling: pooling,
                         normalize: normalize, heads: heads, optimizer: optimizer, training: training, data: data,
-                        compile: compile, locations: table.entries)
+                        compile: compile, distributed: distributed, locations: table.entries)
         // Rules are checked against the model's real parameter list now, so a pattern that
         // selects nothing is reported when the spec is read, not halfway into a run.
         try ModelDescription.checkSize(of: spec)

@@ -29,6 +29,20 @@ public final class Benchmark {
         /// With profiling: measured seconds by op kind (slowest first) and by phase.
         public var byOpKind: [(String, Double)] = []
         public var byPhase: [(String, Double)] = []
+        /// With profiling a training step on several ranks: the gradient buckets' all-reduce.
+        public var communication: Communication?
+    }
+
+    /// Seconds per step inside the bucket nodes' start and wait calls as scheduled, and the same
+    /// all-reduces run blocking (each start waits at once), which is what they cost with no
+    /// overlap. `overlap`: the share of that cost the schedule hid behind the backward pass.
+    public struct Communication: Sendable {
+        public var startSeconds: Double
+        public var waitSeconds: Double
+        public var blockingSeconds: Double
+        public var bytes: Int
+        public var messages: Int
+        public var overlap: Double { blockingSeconds > 0 ? max(0, 1 - (startSeconds + waitSeconds) / blockingSeconds) : 0 }
     }
 
     /// Reads the plan at `path`, refuses sizes it cannot run (naming the plan), and loads its model.
@@ -43,7 +57,7 @@ public final class Benchmark {
         } catch let error as UserFacingError {
             throw RuntimeError.plan(path, error)
         }
-        let model = try Model(plan: checked)
+        let model = try Model(plan: checked, collectives: parallel.collectives)
         model.source = path
         if let precision { try model.use(precision) }
         return try Benchmark(model: model, batch: batch, seq: seq, train: train, phase: phase, parallel: parallel)
@@ -141,7 +155,7 @@ public final class Benchmark {
             return
         }
         // What a training step of `mtstc run` does on each rank: the global loss denominators,
-        // forward and backward on the share, the blocking gradient all-reduce, the update.
+        // forward and backward on the share with the gradient buckets' all-reduce, the update.
         // executors[0] is the program `init` chose and fed (inference, training or a phase's).
         let executor = executors[0]
         guard train else {
@@ -149,8 +163,11 @@ public final class Benchmark {
             return
         }
         try parallel.setLossDenominators(executor, hasShare: !share.isEmpty)
-        if !share.isEmpty { executor.run(seed: seed) }
-        try parallel.reduceGradients(model.store)
+        // The training program's bucket nodes sum the gradients while backward runs (a rank
+        // without a share runs only them); under ZeRO stage 1 the optimizer reduce-scatters.
+        if !share.isEmpty { executor.run(seed: seed) } else { executor.runCommunication() }
+        if let failure = model.gradientSync.takeFailure() { throw failure }
+        if !executor.communicates { try parallel.reduceGradients(model.store) }
         let epoch = phase.map { model.plan.trainingPhases[$0].fromEpoch } ?? max(model.plan.trainingLoop.epochs - 1, 0)
         try model.optimizer.step(lrFactor: 1, epoch: epoch)
     }
@@ -163,6 +180,8 @@ public final class Benchmark {
         try step()
         try step()
         if profile { executors.forEach { $0.profile = [:] } }
+        let sync = model.gradientSync
+        sync.resetTimes()
         let measured: TimedLoop.Measurement
         if parallel.isDistributed {
             try parallel.collectives.barrier()
@@ -172,6 +191,7 @@ public final class Benchmark {
         } else {
             measured = try TimedLoop.run(iterations: iterations, seconds: seconds, step)
         }
+        let communication = profile && train && sync.isActive ? try measureCommunication(steps: measured.iterations) : nil
         let predicted = Benchmark.estimate(model.plan, batch: batch, seq: seq, train: train, phase: phase)?.peak ?? 0
         var result = Result(iterations: measured.iterations, seconds: measured.seconds,
                             sentencesPerSecond: Double(batch * measured.iterations) / measured.seconds,
@@ -179,8 +199,29 @@ public final class Benchmark {
         if profile {
             result.byOpKind = profileTable()
             result.byPhase = phaseTable()
+            result.communication = communication
         }
         return result
+    }
+
+    /// Reads the scheduled steps' communication times, then runs as many steps with blocking
+    /// all-reduces for the cost without overlap.
+    func measureCommunication(steps: Int) throws -> Communication {
+        let sync = model.gradientSync
+        let n = Double(max(steps, 1))
+        var c = Communication(startSeconds: sync.startSeconds / n, waitSeconds: sync.waitSeconds / n, blockingSeconds: 0,
+                              bytes: sync.bytes / max(steps, 1), messages: sync.allReduces / max(steps, 1))
+        let saved = executors.map(\.profile)
+        executors.forEach { $0.profile = nil }
+        sync.blocking = true
+        defer {
+            sync.blocking = false
+            for (e, p) in zip(executors, saved) { e.profile = p }
+        }
+        sync.resetTimes()
+        for _ in 0..<max(steps, 1) { try step() }
+        c.blockingSeconds = (sync.startSeconds + sync.waitSeconds) / n
+        return c
     }
 
     /// Profiled seconds by phase: forward and backward nodes of the model's program, and the

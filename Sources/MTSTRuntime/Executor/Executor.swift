@@ -41,6 +41,8 @@ public final class Executor {
     public var checkNumerics = false
     /// The first node of the last run whose output was not finite, when `checkNumerics` is set.
     public private(set) var firstNonFinite: Node?
+    /// What the gradient buckets' communication nodes call (training programs); nil: they do nothing.
+    public var gradientSync: GradientSync?
     /// Data parallelism: where this rank's batch sits in the global batch (dropout draws the
     /// global mask); nil when the batch is the whole batch.
     public var shard: ShardLayout?
@@ -94,7 +96,9 @@ public final class Executor {
                 case .optimizerState:
                     let slot = node.attrs.optimizer?.stateSlot ?? -1
                     precondition(store.state.indices.contains(slot), "verified plan: optimizer state slot without a buffer")
-                    return store.state[slot].pointer + store.trainOffsets[p]
+                    // Under ZeRO another rank keeps it: the optimizer gives this parameter no
+                    // step here (its step input row is 0), so the update node never touches it.
+                    return store.statePointer(slot, p) ?? sink
                 case .weights: return store.pointer(p)
                 }
             case .gradient:
@@ -190,12 +194,22 @@ public final class Executor {
         }
     }
 
+    /// The program has gradient buckets whose nodes sum the gradients across ranks.
+    public var communicates: Bool { steps.contains { $0.node.kind.def.isCommunication } }
+
+    /// Only the communication nodes, in order: a rank with nothing to compute in a step still
+    /// joins every all-reduce (with the gradients it has, zeros or an earlier micro-batch's).
+    public func runCommunication() {
+        for step in steps where step.node.kind.def.isCommunication { execute(step, 0) }
+    }
+
     public func run(seed: UInt64 = 0) {
         if !int8Steps.isEmpty, packedGeneration != store.generation { packInt8Weights() }
         if profile != nil {
             for (i, step) in steps.enumerated() {
                 let start = DispatchTime.now().uptimeNanoseconds
                 execute(i, step, seed)
+                if let sync = gradientSync, sync.hasPending { sync.progress() }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
                 profile![step.node.kind, default: 0] += seconds
                 phaseProfile[step.node.phase, default: 0] += seconds
@@ -204,7 +218,13 @@ public final class Executor {
             firstNonFinite = nil
             for (i, step) in steps.enumerated() {
                 execute(i, step, seed)
+                if let sync = gradientSync, sync.hasPending { sync.progress() }
                 if firstNonFinite == nil, !isFinite(step) { firstNonFinite = step.node }
+            }
+        } else if let sync = gradientSync {
+            for (i, step) in steps.enumerated() {
+                execute(i, step, seed)
+                if sync.hasPending { sync.progress() }
             }
         } else {
             for (i, step) in steps.enumerated() { execute(i, step, seed) }
@@ -232,7 +252,7 @@ public final class Executor {
         return KernelArgs(node: step.node, inputShapes: step.inputShapes, inputs: step.inputs,
                           output: step.output, extraOutputs: step.extraOutputs, batch: batch, seq: seq, tokens: tokens,
                           starts: packed ? UnsafePointer(startsStorage) : nil, seed: seed, shard: shard, lossDenominator: denominator,
-                          int8: int8[index])
+                          int8: int8[index], gradientSync: gradientSync)
     }
 
     /// A named output of the last run, sized for the current batch.

@@ -9,6 +9,7 @@ extension Model {
         guard let training else { return }
         let executor = phase.map { phaseExecutors[$0] } ?? training
         executor.run(seed: seed)
+        if let failure = gradientSync.takeFailure() { throw failure }
         let start = DispatchTime.now().uptimeNanoseconds
         // The full program steps as in the last epoch, when every parameter that ever trains
         // (gradual unfreezing) takes updates; a phase as in its first epoch.

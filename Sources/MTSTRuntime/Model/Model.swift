@@ -1,5 +1,6 @@
 import Foundation
 import MTSTCompiler
+import MTSTKernels
 
 public enum ModelError: UserFacingError {
     case fileChanged(String, what: String)
@@ -44,8 +45,14 @@ public final class Model {
     public let optimizer: Optimizer
     /// Seconds spent in optimizer updates while profiling.
     public var optimizerSeconds: Double?
+    /// The transport and state of the gradient buckets' all-reduce, shared by every training
+    /// program; one process (`SingleProcess`) until a launcher sets the collectives.
+    public let gradientSync = GradientSync()
 
-    public init(plan: Plan, verifyChecksums: Bool = true) throws {
+    /// `collectives`: the ranks a data-parallel run trains with; under ZeRO stage 1
+    /// (`distributed: {zero: 1}`) with more than one, this rank allocates and updates the
+    /// optimizer state of its own share of the parameters only.
+    public init(plan: Plan, verifyChecksums: Bool = true, collectives: any Collectives = SingleProcess.shared) throws {
         self.plan = plan
         try Model.check(plan.tokenizer.vocab, what: "vocabulary", verify: verifyChecksums)
         tokenizer = try BertTokenizer(plan: plan)
@@ -53,7 +60,9 @@ public final class Model {
         guard tokenizer.vocabulary.count <= plan.model.vocabSize else {
             throw ModelError.vocabularyTooLarge(plan.tokenizer.vocab.path, tokens: tokenizer.vocabulary.count, rows: plan.model.vocabSize)
         }
-        store = try ParamStore(params: plan.params, optimizerState: plan.update == nil ? [] : plan.optimizer.method.stateNames)
+        let zero = Model.zeroPartition(plan, collectives: collectives)
+        store = try ParamStore(params: plan.params, optimizerState: plan.update == nil ? [] : plan.optimizer.method.stateNames,
+                               stateRange: zero?.ownedGradients)
         guard let backbone = plan.model.backbone else {
             throw RuntimeError.unknownArchitecture(plan.specPath, name: plan.model.architecture)
         }
@@ -86,7 +95,16 @@ public final class Model {
         precision = plan.int8 == nil ? .fp32 : .int8
         training = plan.training.map { Executor(program: $0, store: store, arena: arena) }
         phaseExecutors = Model.phaseExecutors(plan, full: training, store: store, arena: arena)
-        optimizer = try Optimizer(store: store, config: plan.optimizer, program: plan.update)
+        gradientSync.collectives = collectives
+        gradientSync.replicated = zero == nil
+        for e in phaseExecutors { e.gradientSync = gradientSync }
+        optimizer = try Optimizer(store: store, config: plan.optimizer, program: plan.update, zero: zero, collectives: collectives)
+    }
+
+    /// ZeRO stage 1's split for this rank, when the plan asks for it and there is more than one rank.
+    static func zeroPartition(_ plan: Plan, collectives: any Collectives) -> ZeroPartition? {
+        guard plan.update != nil, plan.distributed?.zero == 1, collectives.size > 1, let layout = ParamLayout(params: plan.params) else { return nil }
+        return ZeroPartition(layout: layout, params: plan.params, rank: collectives.rank, size: collectives.size)
     }
 
     public convenience init(planPath: String) throws {

@@ -42,7 +42,7 @@ public final class ParamStore {
     public let trainOffsets: [Int]
     public let values: AlignedBuffer
     public let grads: AlignedBuffer
-    /// One buffer per name of `stateNames`, laid out as `grads`.
+    /// One buffer per name of `stateNames`, laid out as `grads` from `stateRange.lowerBound` on.
     public let state: [AlignedBuffer]
     public let stateNames: [String]
     /// Bumped whenever values are loaded or initialised here (or `valuesChanged` is called):
@@ -52,11 +52,16 @@ public final class ParamStore {
     /// Values were written directly (not through `load` or `initialize`): repack derived weights.
     public func valuesChanged() { generation += 1 }
 
+    /// The floats of the gradient layout the state buffers cover: all of it, or under ZeRO stage 1
+    /// this rank's run (`ZeroPartition.ownedGradients`), which is the memory ZeRO saves.
+    public let stateRange: Range<Int>
+
     /// Allocates from the table's `ParamLayout`; a table whose sizes overflow (possible only for
     /// a table that was not verified) or a failed mapping is an error, not a trap.
     /// `optimizerState`: the names of the optimizer's per-parameter buffers (none for a model
     /// that only runs inference).
-    public init(params: [ParamEntry], optimizerState: [String] = []) throws(AllocationError) {
+    /// `stateRange`: allocate optimizer state only for this run of the gradient layout (ZeRO).
+    public init(params: [ParamEntry], optimizerState: [String] = [], stateRange: Range<Int>? = nil) throws(AllocationError) {
         guard let layout = ParamLayout(params: params) else {
             throw AllocationError(bytes: Int.max, reason: "the parameter sizes overflow")
         }
@@ -65,10 +70,21 @@ public final class ParamStore {
         trainOffsets = layout.trainOffsets
         values = try AlignedBuffer(count: layout.values)
         grads = try AlignedBuffer(count: layout.trainable)
+        let range = stateRange ?? 0..<layout.trainable
+        precondition(range.lowerBound >= 0 && range.upperBound <= layout.trainable, "state range outside the gradient layout")
         var state: [AlignedBuffer] = []
-        for _ in optimizerState { state.append(try AlignedBuffer(count: layout.trainable)) }
+        for _ in optimizerState { state.append(try AlignedBuffer(count: range.count)) }
         self.state = state
         stateNames = optimizerState
+        self.stateRange = range
+    }
+
+    /// Parameter `i`'s part of state buffer `slot`; nil when the parameter does not train or its
+    /// state lives on another rank (ZeRO).
+    public func statePointer(_ slot: Int, _ i: Int) -> UnsafeMutablePointer<Float>? {
+        let offset = trainOffsets[i]
+        guard state.indices.contains(slot), offset >= 0, stateRange.contains(offset) else { return nil }
+        return state[slot].pointer + (offset - stateRange.lowerBound)
     }
 
     public func pointer(_ i: Int) -> UnsafeMutablePointer<Float> { values.pointer + offsets[i] }

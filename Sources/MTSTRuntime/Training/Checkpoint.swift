@@ -43,16 +43,26 @@ public enum Checkpoint {
 
     public static let updateCountsKey = "mtstc.update_counts"
 
+    /// The optimizer state file needs every parameter's state; under ZeRO stage 1 this rank holds
+    /// only its own, so the caller gathers first (`Optimizer.gatherState`).
+    public struct ShardedStateError: UserFacingError {
+        public var path: String
+        public var description: String { "\(path): internal: the optimizer state is sharded across ranks (ZeRO stage 1) and was not gathered before saving" }
+    }
+
     /// The optimizer's state buffers, each tensor named `<state>.<parameter path>` (AdamW:
     /// `m.…`, `v.…`; SGD: `velocity.…`), and each parameter's update count in the metadata,
     /// for `mtstc run --resume`.
-    public static func saveOptimizer(_ model: Model, to path: String) throws {
+    /// `gathered`: the full state buffers `Optimizer.gatherState` returned under ZeRO stage 1.
+    public static func saveOptimizer(_ model: Model, to path: String, gathered: [AlignedBuffer]? = nil) throws {
         var tensors: [SafeTensorsWriter.TensorView] = []
         var counts: [String: Int] = [:]
         let store = model.store
         for (i, p) in model.plan.params.enumerated() where store.trainOffsets[i] >= 0 {
-            for (name, buffer) in zip(store.stateNames, store.state) {
-                tensors.append((name + "." + p.path, p.shape, UnsafeBufferPointer(start: buffer.pointer + store.trainOffsets[i], count: p.count)))
+            for (slot, name) in store.stateNames.enumerated() {
+                let full = gathered.map { $0[slot].pointer + store.trainOffsets[i] }
+                guard let pointer = full ?? store.statePointer(slot, i) else { throw ShardedStateError(path: path) }
+                tensors.append((name + "." + p.path, p.shape, UnsafeBufferPointer(start: pointer, count: p.count)))
             }
             counts[p.path] = model.optimizer.updateCounts[i]
         }
@@ -69,12 +79,14 @@ public enum Checkpoint {
         guard let counts else { throw WeightsError.missing(file: path, tensor: "metadata \(updateCountsKey)") }
         var restored = model.optimizer.updateCounts
         for (i, p) in model.plan.params.enumerated() where store.trainOffsets[i] >= 0 {
-            for (name, buffer) in zip(store.stateNames, store.state) {
+            for (slot, name) in store.stateNames.enumerated() {
                 guard let t = file.tensors[name + "." + p.path], t.data.count == p.count else {
                     throw WeightsError.missing(file: path, tensor: name + "." + p.path)
                 }
                 try WeightsError.requireFinite(t.data, file: path, tensor: name + "." + p.path)
-                t.data.withUnsafeBufferPointer { (buffer.pointer + store.trainOffsets[i]).update(from: $0.baseAddress!, count: p.count) }
+                // Under ZeRO each rank reads the file and keeps its own parameters' state.
+                guard let pointer = store.statePointer(slot, i) else { continue }
+                t.data.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: p.count) }
             }
             guard let count = counts[p.path], count >= 0 else {
                 throw WeightsError.missing(file: path, tensor: "\(updateCountsKey)[\(p.path)]")

@@ -31,16 +31,28 @@ public final class Optimizer {
     /// The global norm of the last step's gradient (after the accumulation scale, before
     /// clipping). A non-finite norm means the step left every weight as it was.
     public private(set) var lastGradientNorm: Float?
+    /// ZeRO stage 1: this rank's share of the parameters and the transport; nil when every rank
+    /// (or the one process) keeps the whole optimizer state.
+    public let zero: ZeroPartition?
+    let collectives: any Collectives
 
     /// The update program gets its own few hundred bytes rather than the shared arena, so the
     /// training program's inputs survive an update (a benchmark feeds them once).
-    public init(store: ParamStore, config: OptimizerConfig, program: Program?) throws(AllocationError) {
+    public init(store: ParamStore, config: OptimizerConfig, program: Program?, zero: ZeroPartition? = nil,
+                collectives: any Collectives = SingleProcess.shared) throws(AllocationError) {
         self.store = store
         self.config = config
+        self.zero = zero
+        self.collectives = collectives
         updateCounts = Array(repeating: 0, count: store.params.count)
         if let program {
             executor = Executor(program: program, store: store, arena: try AlignedBuffer(count: program.arena.bytes / 4 + 16))
             updated = program.graph.nodes.filter { $0.kind == config.method.updateOp }.compactMap(\.attrs.param)
+            if zero != nil {
+                let sync = GradientSync(collectives: collectives)
+                sync.sumsNormsAcrossRanks = true
+                executor?.gradientSync = sync
+            }
         } else {
             executor = nil
             updated = []
@@ -57,16 +69,40 @@ public final class Optimizer {
         state[OptimizerState.gradScale] = gradScale
         // The factor passes through Float as it always has, so AdamW's results stay bit-for-bit.
         let factor = Double(Float(lrFactor))
+        // ZeRO stage 1: each rank gets the summed gradients of the parameters it owns.
+        if let zero { try collectives.reduceScatterSum(store.grads.pointer, counts: zero.gradientCounts) }
         for i in updated where store.params[i].setting.trains(inEpoch: epoch) {
             let setting = store.params[i].setting
             updateCounts[i] += 1
+            // Another rank updates it (every rank counts, so the counts stay the same everywhere).
+            if let zero, !zero.owns(i) { continue }
             state[OptimizerState.index(param: i, OptimizerState.lr)] = Float(setting.lr * factor)
             state[OptimizerState.index(param: i, OptimizerState.weightDecay)] = Float(setting.weightDecay)
             state[OptimizerState.index(param: i, OptimizerState.step)] = Float(updateCounts[i])
         }
         executor.run()
+        if let zero {
+            if let failure = executor.gradientSync?.takeFailure() { throw failure }
+            try collectives.allGather(store.values.pointer, counts: zero.valueCounts)
+        }
         store.zeroGrads()
         lastGradientNorm = try? executor.output(OptimizerLowering.clipOutput)[1]
+    }
+
+    /// Every parameter's optimizer state in full-size buffers laid out as the gradients, for
+    /// the state file: under ZeRO stage 1 gathered from the ranks (every rank must call it, at
+    /// the same point); nil when this rank already holds all of it.
+    public func gatherState() throws -> [AlignedBuffer]? {
+        guard let zero else { return nil }
+        let owned = zero.ownedGradients
+        var full: [AlignedBuffer] = []
+        for buffer in store.state {
+            let all = try AlignedBuffer(count: store.grads.count)
+            if !owned.isEmpty { (all.pointer + owned.lowerBound).update(from: buffer.pointer, count: owned.count) }
+            try collectives.allGather(all.pointer, counts: zero.gradientCounts)
+            full.append(all)
+        }
+        return full
     }
 
     /// The schedule's factor for the k-th update (0-based) of `total`: linear warm-up, then the

@@ -52,7 +52,10 @@ public final class Trainer {
     public var checkNumerics = false
     /// The ranks training together (`mpirun`); one process by default. Only rank 0 writes the
     /// run folder.
-    public var parallel = DataParallel(SingleProcess.shared)
+    public var parallel = DataParallel(SingleProcess.shared) {
+        // The bucket nodes talk to the same ranks (ZeRO needs them when the model is built).
+        didSet { model.gradientSync.collectives = parallel.collectives }
+    }
     var writes: Bool { parallel.rank == 0 }
     /// Called with the snapshot folder a run resumes from and with each one it commits.
     public var onSnapshot: (String) -> Void = { _ in }

@@ -89,7 +89,8 @@ struct Session {
                 let batch = batches[m].map { train[$0].1 }
                 let isLastOfUpdate = (m + 1) % accumulation == 0 || m == microBatches - 1
                 let (loss, stop) = try forwardBackward(batch, seed: plan.trainingLoop.seed &* 0x9E37_79B9 &+ UInt64(epoch * microBatches + m),
-                                                       headLoss: &position.headLoss, pollStop: isLastOfUpdate && m + 1 < microBatches)
+                                                       headLoss: &position.headLoss, pollStop: isLastOfUpdate && m + 1 < microBatches,
+                                                       communicate: isLastOfUpdate)
                 let at = "epoch \(epoch + 1) step \(m + 1)/\(microBatches)"
                 try checkLoss(loss, at: at)
                 position.lossSum += loss
@@ -99,7 +100,10 @@ struct Session {
                 if isLastOfUpdate {
                     let factor = Optimizer.lrFactor(update: position.update, total: totalUpdates, config: plan.optimizer)
                     position.update += 1
-                    try trainer.parallel.reduceGradients(model.store)
+                    // The training program's bucket nodes summed the gradients while backward ran (or,
+                    // under ZeRO stage 1, the optimizer reduce-scatters them); a program without
+                    // them falls back to one blocking all-reduce.
+                    if !executor.communicates { try trainer.parallel.reduceGradients(model.store) }
                     try model.optimizer.step(lrFactor: factor, epoch: epoch, gradScale: 1 / Float(accumulation))
                     try checkGradient(at: at)
                     if stop {
@@ -166,7 +170,7 @@ struct Session {
     /// the gradient buffers; returns the global batch's loss (summed over the ranks), adds each
     /// head's to `headLoss`, and whether any rank was asked to stop (polled when `pollStop`).
     private mutating func forwardBackward(_ batch: [EncodedExample], seed: UInt64, headLoss: inout [String: (sum: Double, count: Int)],
-                                          pollStop: Bool) throws -> (loss: Double, stop: Bool) {
+                                          pollStop: Bool, communicate: Bool) throws -> (loss: Double, stop: Bool) {
         let parallel = trainer.parallel
         let heads = model.plan.model.taskHeads
         let (mine, shard) = parallel.share(of: batch)
@@ -175,7 +179,12 @@ struct Session {
             executor.shard = shard
         }
         try parallel.setLossDenominators(executor, hasShare: !mine.isEmpty)
-        if !mine.isEmpty { executor.run(seed: seed) }
+        // The bucket nodes sum the gradients on the last micro-batch of an update only (as DDP's
+        // no_sync): the accumulated gradient then travels once. A rank without a share still
+        // takes part in every all-reduce.
+        model.gradientSync.enabled = communicate
+        if !mine.isEmpty { executor.run(seed: seed) } else if communicate { executor.runCommunication() }
+        if let failure = model.gradientSync.takeFailure() { throw failure }
         // The loss, each head's (NaN where the program has none), then the stop request.
         var values = [mine.isEmpty ? 0 : Double(try executor.output("loss")[0])]
         for head in heads {
@@ -217,6 +226,8 @@ struct Session {
     /// Rank 0 commits the snapshot; the others only note its name (they write nothing).
     private mutating func commit(_ p: Position) throws -> String {
         let folder = trainer.folder
+        // Under ZeRO stage 1 every rank hands rank 0 its share of the optimizer state.
+        let gathered = try model.optimizer.gatherState()
         guard trainer.writes else {
             lastGood = folder.path + "/" + p.id.name
             return lastGood ?? ""
@@ -226,7 +237,7 @@ struct Session {
             var extra = ["mtstc.epoch": "\(p.epoch)"]
             if p.step > 0 { extra["mtstc.step"] = "\(p.step)" }
             try Checkpoint.save(model, to: staged + "/" + RunFolder.checkpoint, extra: extra)
-            try Checkpoint.saveOptimizer(model, to: staged + "/" + RunFolder.optimizer)
+            try Checkpoint.saveOptimizer(model, to: staged + "/" + RunFolder.optimizer, gathered: gathered)
             try AtomicFile.write(Array(p.metrics.joined().utf8), to: staged + "/" + RunFolder.metrics)
             if let predictions = p.predictions { try AtomicFile.write(predictions, to: staged + "/" + RunFolder.predictions) }
             if export == nil { export = try SentenceTransformersFolder(model: model) }

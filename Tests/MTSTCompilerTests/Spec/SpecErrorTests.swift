@@ -29,7 +29,7 @@ import Testing
     @Test func quotedValuesAndKeysStayOnOneLine() {
         #expect(specError("z%1\n\nL") == #"t.yaml:1:1: expected a mapping, got 'z%1\nL'"#)
         #expect(specError("name: t\n\"bad\\x1B[2Jkey\": 1\n")
-            == #"t.yaml:2:1: bad\u{1B}[2Jkey: unknown key 'bad\u{1B}[2Jkey' (expected one of: name, backbone, tokenizer, pooling, normalize, heads, losses, optimizer, training, data, compile)"#)
+            == #"t.yaml:2:1: bad\u{1B}[2Jkey: unknown key 'bad\u{1B}[2Jkey' (expected one of: name, backbone, tokenizer, pooling, normalize, heads, losses, optimizer, training, data, compile, distributed)"#)
     }
 
     @Test func emptySpec() {
@@ -55,7 +55,7 @@ import Testing
         #expect(specError(edited("  hidden_size: 16", "  hiden_size: 16")) ==
             "t.yaml:4:3: backbone.hiden_size: unknown key 'hiden_size' (did you mean 'hidden_size'?)")
         #expect(specError(edited("name: t", "name: t\nmodel: x")) ==
-            "t.yaml:2:1: model: unknown key 'model' (expected one of: name, backbone, tokenizer, pooling, normalize, heads, losses, optimizer, training, data, compile)")
+            "t.yaml:2:1: model: unknown key 'model' (expected one of: name, backbone, tokenizer, pooling, normalize, heads, losses, optimizer, training, data, compile, distributed)")
         #expect(specError(edited("    input: tokens", "    inptu: tokens")) ==
             "t.yaml:18:5: heads.slots.inptu: unknown key 'inptu' (did you mean 'input'?)")
         #expect(specError(edited("  epochs: 3", "  epoch: 3")) ==
