@@ -200,7 +200,7 @@ public final class Executor {
     /// Only the communication nodes, in order: a rank with nothing to compute in a step still
     /// joins every all-reduce (with the gradients it has, zeros or an earlier micro-batch's).
     public func runCommunication() {
-        for step in steps where step.node.kind.def.isCommunication { execute(step, 0) }
+        for (i, step) in steps.enumerated() where step.node.kind.def.isCommunication { execute(i, step, 0) }
     }
 
     public func run(seed: UInt64 = 0) {
