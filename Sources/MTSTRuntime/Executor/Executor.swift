@@ -145,8 +145,8 @@ public final class Executor {
     /// For each of `lossLabelNodes`, how many rows or sentences of the fed batch its loss
     /// divides by.
     public func labelCounts() -> [Int] {
-        steps.filter { $0.node.kind.def.isMeanOverLabels }.map { step in
-            step.node.kind.def.labelCount(arguments(step, seed: 0))
+        steps.indices.filter { steps[$0].node.kind.def.isMeanOverLabels }.map { i in
+            steps[i].node.kind.def.labelCount(arguments(i, steps[i], seed: 0))
         }
     }
 
