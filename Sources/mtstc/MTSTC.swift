@@ -15,6 +15,7 @@ struct MTSTC: ParsableCommand {
     /// Every error a user can cause becomes one line on stderr and exit status 1; argument errors
     /// keep ArgumentParser's usage message.
     static func main() {
+        useFastBLASKernels()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -30,5 +31,21 @@ struct MTSTC: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// When OpenBLAS fell back to its pre-AVX kernels on a CPU it does not recognise, runs this
+    /// same command again with `OPENBLAS_CORETYPE` naming the kernels the CPU can run (see
+    /// `BLASCoreType`). Nothing has happened yet: no file opened, no thread started, MPI not
+    /// initialised. If the exec fails the command simply goes on with the slow kernels.
+    static func useFastBLASKernels() {
+        #if os(Linux)
+        let env = ProcessInfo.processInfo.environment
+        guard let core = BLASCoreType.better(current: BLASCoreType.current, cpuFlags: BLASCoreType.cpuFlags, environment: env)
+        else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        let argv = CommandLine.unsafeArgv
+        execv("/proc/self/exe", argv)
+        unsetenv("OPENBLAS_CORETYPE")
+        #endif
     }
 }
