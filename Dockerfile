@@ -16,7 +16,7 @@ FROM ${SWIFT_IMAGE} AS build
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libopenblas-dev libyaml-dev libopenmpi-dev libdnnl-dev pkg-config \
+        libopenblas-dev libyaml-dev libopenmpi-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest names the test targets too, so their folders come along (nothing in them is built).
@@ -31,7 +31,7 @@ FROM ${RUNTIME_IMAGE}
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libopenblas0 libyaml-0-2 openmpi-bin libopenmpi3 libdnnl2 libstdc++6 ca-certificates \
+        libopenblas0 libyaml-0-2 openmpi-bin libopenmpi3 libstdc++6 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 mtstc \
     && mkdir -p /mtstc/Assets /mtstc/runs \
