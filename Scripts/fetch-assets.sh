@@ -130,3 +130,6 @@ for entry in "${missing[@]}"; do
   echo "fetch-assets: wrote Assets/$rel"
 done
 echo "fetch-assets: all ${#FILES[@]} assets present and verified in $ASSETS"
+# The 3,000-sentence real corpus (WNUT-16 tweets + ATIS) the int8 guard of
+# Graphs/minilm-embed-int8.yaml calibrates on and the benchmark embeds: derived, deterministic.
+python3 Scripts/make-corpus.py

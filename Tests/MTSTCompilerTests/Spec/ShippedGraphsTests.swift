@@ -27,7 +27,7 @@ import Testing
         #expect(Self.graphFiles == [
             "atis-wnut.yaml", "bert-base.yaml", "contrastive.yaml",
             "experiments/frozen-slot-head-both-losses.yaml", "experiments/frozen-slot-head-intent-only.yaml",
-            "minilm-embed.yaml", "multitask-crf.yaml", "multitask.yaml",
+            "minilm-embed-int8.yaml", "minilm-embed.yaml", "multitask-crf.yaml", "multitask.yaml",
             "single/atis-intent.yaml", "single/wnut.yaml", "strategies/backbone-frozen.yaml", "strategies/feature-extraction.yaml",
             "strategies/full-finetuning.yaml", "strategies/intent-head-frozen.yaml", "strategies/layered.yaml", "strategies/layerwise-lr.yaml",
             "strategies/slot-head-frozen.yaml", "strategies/two-stage.yaml", "tiny-contrastive.yaml",
@@ -43,7 +43,7 @@ import Testing
                                               epochs: spec.training.epochs)
         #expect(settings.count == params.count)
         // Checked by contrastiveSpecs and atisWNUT.
-        if !name.hasSuffix("contrastive.yaml") && name != "atis-wnut.yaml" && name != "minilm-embed.yaml" && !name.hasPrefix("single/") {
+        if !name.hasSuffix("contrastive.yaml") && name != "atis-wnut.yaml" && !name.hasPrefix("minilm-embed") && !name.hasPrefix("single/") {
             #expect(spec.heads.map(\.name) == ["intent", "slots"])
             #expect(spec.data?.train.count == 1 && spec.data?.eval.count == 1)
         }
@@ -58,6 +58,15 @@ import Testing
         let spec = try Self.parseShipped("minilm-embed.yaml")
         #expect(spec.heads.isEmpty && spec.data == nil)
         #expect(spec.tokenizer.maxLength == 256 && spec.compile.maxSeq == 256 && spec.compile.maxBatch == 32)
+    }
+
+    /// The int8 embedding spec: minilm-embed.yaml plus a guarded quantization calibrated on the corpus.
+    @Test func minilmEmbedInt8() throws {
+        let spec = try Self.parseShipped("minilm-embed-int8.yaml")
+        #expect(spec.heads.isEmpty && spec.data == nil && spec.compile.maxSeq == 256)
+        let q = try #require(spec.compile.quantize)
+        #expect(q.minCosine == 0.997 && q.calibrationSize == 512)
+        #expect(q.calibration?.value.hasSuffix("Assets/corpus/real-3000.txt") == true)
     }
 
     @Test func multitask() throws {
