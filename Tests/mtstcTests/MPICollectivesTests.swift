@@ -71,6 +71,19 @@ struct MPICollectivesProbe {
         try Self.pointer(&ag) { try c.allGather($0, counts: counts) }
         #expect(ag == [0, 1, 2, 203, 204])
 
+        // The same in chunks of 2 floats: rank 0's slice straddles two chunks, one chunk holds
+        // parts of two slices.
+        let mpi = try #require(c as? MPICollectives)
+        mpi.sliceChunk = 2
+        var rsChunked: [Float] = (0..<5).map { i in Float(i + r) }
+        try Self.pointer(&rsChunked) { try c.reduceScatterSum($0, counts: counts) }
+        #expect(Array(rsChunked[offset..<(offset + counts[r])]) == expected)
+        var agChunked = [Float](repeating: -1, count: 5)
+        for i in offset..<(offset + counts[r]) { agChunked[i] = Float(100 * r + i) }
+        try Self.pointer(&agChunked) { try c.allGather($0, counts: counts) }
+        #expect(agChunked == [0, 1, 2, 203, 204])
+        mpi.sliceChunk = MPICollectives.defaultSliceChunk
+
         var bytes: [UInt8] = r == 1 ? Array("from one".utf8) : Array(repeating: 0, count: 8)
         try bytes.withUnsafeMutableBytes { p in try c.broadcast(p.baseAddress!, count: 8, root: 1) }
         #expect(String(decoding: bytes, as: UTF8.self) == "from one")

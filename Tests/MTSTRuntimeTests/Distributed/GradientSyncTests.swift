@@ -103,6 +103,35 @@ import Testing
         #expect(states.get(0) == states.get(1))
     }
 
+    /// The sliced collectives in chunks smaller than a rank's slice, with chunk edges that fall
+    /// inside slices (997 floats: prime, so no edge lines up with a slice boundary), leave the
+    /// weights and the moments bit for bit where one call on the whole buffer leaves them.
+    @Test func zeroChunksSmallerThanASliceChangeNoBit() throws {
+        let sharded = try Self.plan("distributed: {zero: 1}\n")
+        let full = try Model(plan: sharded).store.grads.count
+        let chunk = 997
+        #expect(full > 4 * chunk, "each rank's slice spans several chunks")
+        var runs: [Results] = []
+        for sliceChunk in [Int.max, chunk] {
+            let out = Results()
+            try ThreadGroup(size: 2, sliceChunk: sliceChunk).run { rank in
+                let model = try Model(plan: sharded, collectives: rank)
+                let bench = try Benchmark(model: model, batch: 4, seq: 12, train: true)
+                for _ in 0..<3 { try bench.step() }
+                try withExtendedLifetime(model) {
+                    let gathered = try #require(try model.optimizer.gatherState())
+                    withExtendedLifetime(gathered) {
+                        out.set(rank.rank, Array(model.store.values.buffer) + Array(gathered[0].buffer) + Array(gathered[1].buffer))
+                    }
+                }
+            }
+            runs.append(out)
+        }
+        #expect(!runs[0].get(0).isEmpty)
+        #expect(runs[1].get(0) == runs[0].get(0))
+        #expect(runs[1].get(1) == runs[0].get(1))
+    }
+
     @Test func oneProcessIgnoresZero() throws {
         let model = try Model(plan: try Self.plan("distributed: {zero: 1}\n"))
         #expect(model.optimizer.zero == nil && model.store.state[0].count == model.store.grads.count)

@@ -3,16 +3,19 @@ import MTSTKernels
 
 /// N ranks as threads of one process, sharing memory: a real `Collectives` (sums in rank order,
 /// so every rank gets the same bits), for tests that need several ranks without `mpirun`.
-/// Non-blocking starts complete at once.
+/// Non-blocking starts complete at once. The sliced collectives go in `CollectiveChunk`s of
+/// `sliceChunk` floats, as `MPICollectives` does.
 final class ThreadGroup: @unchecked Sendable {
     let size: Int
+    let sliceChunk: Int
     private let condition = NSCondition()
     private var arrived = 0
     private var generation = 0
     private var posted: [UnsafeMutableRawPointer?]
 
-    init(size: Int) {
+    init(size: Int, sliceChunk: Int = Int.max) {
         self.size = size
+        self.sliceChunk = sliceChunk
         posted = Array(repeating: nil, count: size)
     }
 
@@ -100,16 +103,21 @@ final class ThreadRank: Collectives, @unchecked Sendable {
     }
 
     func reduceScatterSum(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError) {
-        sum(buffer, range: slice(counts, rank))
+        for chunk in CollectiveChunk.split(counts, chunk: group.sliceChunk) {
+            sum(buffer + chunk.start, range: slice(chunk.counts, rank))
+        }
     }
 
     func allGather(_ buffer: UnsafeMutablePointer<Float>, counts: [Int]) throws(CollectiveError) {
-        let all = group.exchange(rank, UnsafeMutableRawPointer(buffer))
-        for r in 0..<size where r != rank {
-            let p = all[r]!.assumingMemoryBound(to: Float.self)
-            for i in slice(counts, r) { buffer[i] = p[i] }
+        for chunk in CollectiveChunk.split(counts, chunk: group.sliceChunk) {
+            let window = buffer + chunk.start
+            let all = group.exchange(rank, UnsafeMutableRawPointer(window))
+            for r in 0..<size where r != rank {
+                let p = all[r]!.assumingMemoryBound(to: Float.self)
+                for i in slice(chunk.counts, r) { window[i] = p[i] }
+            }
+            group.barrier()
         }
-        group.barrier()
     }
 
     func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(CollectiveError) {
