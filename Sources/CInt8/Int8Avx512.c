@@ -13,19 +13,19 @@ enum { MR = 8, NP = 3 };
 
 /// erf8/gelu8 of VectorMath.swift on 16 lanes, with the same operations (see Int8YmmMath.h).
 static inline __m512 mtst_erf16(__m512 x) {
-    const __m512 bound = _mm512_set1_ps(3.92f);
+    const __m512 bound = _mm512_set1_ps(MTST_ERF_BOUND);
     __m512 xc = _mm512_min_ps(bound, x);
-    xc = _mm512_max_ps(_mm512_set1_ps(-3.92f), xc);
+    xc = _mm512_max_ps(_mm512_set1_ps(-MTST_ERF_BOUND), xc);
     __m512 t = _mm512_mul_ps(xc, xc);
-    __m512 num = _mm512_add_ps(_mm512_mul_ps(t, _mm512_set1_ps(2.05001152e-6f)), _mm512_set1_ps(0.000284877809f));
-    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(0.00376562634f));
-    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(0.0527487248f));
-    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(0.19040738f));
-    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(1.12837911f));
-    __m512 den = _mm512_add_ps(_mm512_mul_ps(t, _mm512_set1_ps(3.80906749e-5f)), _mm512_set1_ps(0.00116252841f));
-    den = _mm512_fmadd_ps(den, t, _mm512_set1_ps(0.0149692353f));
-    den = _mm512_fmadd_ps(den, t, _mm512_set1_ps(0.114109382f));
-    den = _mm512_fmadd_ps(den, t, _mm512_set1_ps(0.502076864f));
+    __m512 num = _mm512_add_ps(_mm512_mul_ps(t, _mm512_set1_ps(MTST_ERF_N0)), _mm512_set1_ps(MTST_ERF_N1));
+    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(MTST_ERF_N2));
+    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(MTST_ERF_N3));
+    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(MTST_ERF_N4));
+    num = _mm512_fmadd_ps(num, t, _mm512_set1_ps(MTST_ERF_N5));
+    __m512 den = _mm512_add_ps(_mm512_mul_ps(t, _mm512_set1_ps(MTST_ERF_D0)), _mm512_set1_ps(MTST_ERF_D1));
+    den = _mm512_fmadd_ps(den, t, _mm512_set1_ps(MTST_ERF_D2));
+    den = _mm512_fmadd_ps(den, t, _mm512_set1_ps(MTST_ERF_D3));
+    den = _mm512_fmadd_ps(den, t, _mm512_set1_ps(MTST_ERF_D4));
     den = _mm512_fmadd_ps(den, t, _mm512_set1_ps(1.0f));
     __m512 r = _mm512_div_ps(_mm512_mul_ps(xc, num), den);
     r = _mm512_min_ps(r, _mm512_set1_ps(1.0f));
@@ -33,7 +33,7 @@ static inline __m512 mtst_erf16(__m512 x) {
 }
 
 static inline __m512 mtst_gelu16(__m512 x) {
-    __m512 e = mtst_erf16(_mm512_mul_ps(x, _mm512_set1_ps(0.707106781f)));
+    __m512 e = mtst_erf16(_mm512_mul_ps(x, _mm512_set1_ps(MTST_GELU_RSQRT2)));
     return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(_mm512_set1_ps(1.0f), e));
 }
 

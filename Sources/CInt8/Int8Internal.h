@@ -6,6 +6,24 @@
 #include <math.h>
 #include <string.h>
 
+// The rational erf approximation of MTSTKernels' erf8 (VectorMath.swift), shared by the scalar,
+// ymm and zmm epilogues so all of them, and Kernels.gelu, evaluate the same polynomial:
+// erf(x) ≈ x·N(x²)/D(x²) on x clamped to ±BOUND, then clamped to ±1.
+#define MTST_ERF_BOUND 3.92f
+#define MTST_ERF_N0 2.05001152e-6f
+#define MTST_ERF_N1 0.000284877809f
+#define MTST_ERF_N2 0.00376562634f
+#define MTST_ERF_N3 0.0527487248f
+#define MTST_ERF_N4 0.19040738f
+#define MTST_ERF_N5 1.12837911f
+#define MTST_ERF_D0 3.80906749e-5f
+#define MTST_ERF_D1 0.00116252841f
+#define MTST_ERF_D2 0.0149692353f
+#define MTST_ERF_D3 0.114109382f
+#define MTST_ERF_D4 0.502076864f
+/// GELU's 1/√2: gelu(x) = ½x(1 + erf(x/√2)).
+#define MTST_GELU_RSQRT2 0.707106781f
+
 #define MTST_I8_VARIANT_DECLS(name) \
     void mtst_i8_quantize_##name(const float *x, size_t rows, size_t cols, size_t ldx, \
                                  uint8_t *q, size_t ldq, float *scales, int32_t *zeros); \

@@ -6,21 +6,21 @@
 /// erf and exact GELU with the operations of MTSTKernels' erf8/gelu8 (VectorMath.swift),
 /// fused multiply-adds where they use addingProduct, so the results agree to the last bit.
 static float erf_scalar(float x) {
-    const float bound = 3.92f;
+    const float bound = MTST_ERF_BOUND;
     float xc = x > bound ? bound : x;
     xc = xc < -bound ? -bound : xc;
     float t = xc * xc;
-    float num = t * 2.05001152e-6f;
-    num = num + 0.000284877809f;
-    num = fmaf(num, t, 0.00376562634f);
-    num = fmaf(num, t, 0.0527487248f);
-    num = fmaf(num, t, 0.19040738f);
-    num = fmaf(num, t, 1.12837911f);
-    float den = t * 3.80906749e-5f;
-    den = den + 0.00116252841f;
-    den = fmaf(den, t, 0.0149692353f);
-    den = fmaf(den, t, 0.114109382f);
-    den = fmaf(den, t, 0.502076864f);
+    float num = t * MTST_ERF_N0;
+    num = num + MTST_ERF_N1;
+    num = fmaf(num, t, MTST_ERF_N2);
+    num = fmaf(num, t, MTST_ERF_N3);
+    num = fmaf(num, t, MTST_ERF_N4);
+    num = fmaf(num, t, MTST_ERF_N5);
+    float den = t * MTST_ERF_D0;
+    den = den + MTST_ERF_D1;
+    den = fmaf(den, t, MTST_ERF_D2);
+    den = fmaf(den, t, MTST_ERF_D3);
+    den = fmaf(den, t, MTST_ERF_D4);
     den = fmaf(den, t, 1.0f);
     float r = xc * num;
     r = r / den;
@@ -30,7 +30,7 @@ static float erf_scalar(float x) {
 
 static float gelu_scalar(float x) {
     float h = 0.5f * x;
-    return h * (1.0f + erf_scalar(x * 0.707106781f));
+    return h * (1.0f + erf_scalar(x * MTST_GELU_RSQRT2));
 }
 
 void mtst_i8_quantize_scalar(const float *x, size_t rows, size_t cols, size_t ldx,

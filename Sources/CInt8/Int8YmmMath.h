@@ -3,23 +3,24 @@
 // Included inside a `#pragma clang attribute` region that targets AVX2 + FMA.
 #ifndef MTST_CINT8_YMM_MATH_H
 #define MTST_CINT8_YMM_MATH_H
+#include "Int8Internal.h"
 #include <immintrin.h>
 
 static inline __m256 mtst_erf8(__m256 x) {
-    const __m256 bound = _mm256_set1_ps(3.92f);
+    const __m256 bound = _mm256_set1_ps(MTST_ERF_BOUND);
     // min(bound, x) = bound < x ? bound : x, as Swift's replacing(with:where: x .> bound).
     __m256 xc = _mm256_min_ps(bound, x);
     xc = _mm256_max_ps(_mm256_sub_ps(_mm256_setzero_ps(), bound), xc);
     __m256 t = _mm256_mul_ps(xc, xc);
-    __m256 num = _mm256_add_ps(_mm256_mul_ps(t, _mm256_set1_ps(2.05001152e-6f)), _mm256_set1_ps(0.000284877809f));
-    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(0.00376562634f));
-    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(0.0527487248f));
-    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(0.19040738f));
-    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(1.12837911f));
-    __m256 den = _mm256_add_ps(_mm256_mul_ps(t, _mm256_set1_ps(3.80906749e-5f)), _mm256_set1_ps(0.00116252841f));
-    den = _mm256_fmadd_ps(den, t, _mm256_set1_ps(0.0149692353f));
-    den = _mm256_fmadd_ps(den, t, _mm256_set1_ps(0.114109382f));
-    den = _mm256_fmadd_ps(den, t, _mm256_set1_ps(0.502076864f));
+    __m256 num = _mm256_add_ps(_mm256_mul_ps(t, _mm256_set1_ps(MTST_ERF_N0)), _mm256_set1_ps(MTST_ERF_N1));
+    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(MTST_ERF_N2));
+    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(MTST_ERF_N3));
+    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(MTST_ERF_N4));
+    num = _mm256_fmadd_ps(num, t, _mm256_set1_ps(MTST_ERF_N5));
+    __m256 den = _mm256_add_ps(_mm256_mul_ps(t, _mm256_set1_ps(MTST_ERF_D0)), _mm256_set1_ps(MTST_ERF_D1));
+    den = _mm256_fmadd_ps(den, t, _mm256_set1_ps(MTST_ERF_D2));
+    den = _mm256_fmadd_ps(den, t, _mm256_set1_ps(MTST_ERF_D3));
+    den = _mm256_fmadd_ps(den, t, _mm256_set1_ps(MTST_ERF_D4));
     den = _mm256_fmadd_ps(den, t, _mm256_set1_ps(1.0f));
     __m256 r = _mm256_div_ps(_mm256_mul_ps(xc, num), den);
     const __m256 one = _mm256_set1_ps(1.0f);
@@ -28,7 +29,7 @@ static inline __m256 mtst_erf8(__m256 x) {
 }
 
 static inline __m256 mtst_gelu8(__m256 x) {
-    __m256 e = mtst_erf8(_mm256_mul_ps(x, _mm256_set1_ps(0.707106781f)));
+    __m256 e = mtst_erf8(_mm256_mul_ps(x, _mm256_set1_ps(MTST_GELU_RSQRT2)));
     return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
 }
 
